@@ -1,0 +1,55 @@
+// Command-line parsing (see command_line.h).
+#include "command_line.h"
+
+namespace burnstation::app {
+
+CommandLine::CommandLine(const std::vector<std::string>& args,
+                         const std::set<std::string>& valueOptions,
+                         const std::set<std::string>& flags) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg.rfind("--", 0) != 0) {
+      positional_.push_back(arg);
+      continue;
+    }
+    std::optional<std::string> inlineValue;
+    if (const auto eq = arg.find('='); eq != std::string::npos) {
+      inlineValue = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    if (valueOptions.count(arg)) {
+      if (inlineValue) {
+        values_.emplace(arg, *inlineValue);
+      } else if (i + 1 < args.size()) {
+        values_.emplace(arg, args[++i]);
+      } else {
+        throw UsageError(arg + " needs a value");
+      }
+    } else if (flags.count(arg) && !inlineValue) {
+      flags_.insert(arg);
+    } else {
+      throw UsageError("unknown option " + arg);
+    }
+  }
+}
+
+std::optional<std::string> CommandLine::value(const std::string& option) const {
+  const auto range = values_.equal_range(option);
+  if (range.first == range.second) return std::nullopt;
+  return std::prev(range.second)->second;  // the last one given wins
+}
+
+std::vector<std::string> CommandLine::values(const std::string& option) const {
+  std::vector<std::string> out;
+  const auto range = values_.equal_range(option);
+  for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
+  return out;
+}
+
+StationConfig resolveConfig(const CommandLine& line) {
+  StationConfig config = line.value("--config") ? loadConfig(*line.value("--config")) : builtInConfig();
+  if (const auto dir = line.value("--data-dir")) config.dataDir = *dir;
+  return config;
+}
+
+}  // namespace burnstation::app

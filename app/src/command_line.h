@@ -1,0 +1,41 @@
+// Parsing `burnstation <command> [--option value]...` and the options every command shares.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "station_config.h"
+
+namespace burnstation::app {
+
+// Bad command-line input: reported as one line on stderr (and as {"error"} with --json).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class CommandLine {
+ public:
+  // valueOptions take a value; flags do not. Anything else is a usage error.
+  CommandLine(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
+              const std::set<std::string>& flags);
+
+  std::optional<std::string> value(const std::string& option) const;
+  std::vector<std::string> values(const std::string& option) const;
+  bool flag(const std::string& option) const { return flags_.count(option) > 0; }
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::multimap<std::string, std::string> values_;
+  std::set<std::string> flags_;
+  std::vector<std::string> positional_;
+};
+
+// --config FILE and --data-dir DIR, as every command takes them.
+StationConfig resolveConfig(const CommandLine& line);
+
+}  // namespace burnstation::app

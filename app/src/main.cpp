@@ -1,0 +1,42 @@
+// burnstation: the service and its command line in one binary.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "station_config.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: burnstation <command> [options]
+
+commands:
+  serve [--config FILE] [--data-dir DIR] [--port N] [--ae-title AE]
+                         run the service in the foreground
+  patients [--json]      collections: patients, studies, sizes, conflicts
+  check [--json]         check that the index and the stored files agree
+  config --defaults      print the default configuration file
+
+every command takes --config FILE and --data-dir DIR to find the station's data.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace burnstation::app;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "serve") return runServe(args);
+  if (command == "patients") return runPatients(args);
+  if (command == "check") return runCheck(args);
+  if (command == "config" && args.size() == 1 && args[0] == "--defaults") {
+    std::cout << defaultConfigText();
+    return 0;
+  }
+  return reportError("unknown command \"" + command + "\" (see burnstation --help)", false);
+}

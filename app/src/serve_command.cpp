@@ -1,0 +1,142 @@
+// `burnstation serve`: the service in the foreground. Receives until SIGINT/SIGTERM and
+// reloads its configuration on SIGHUP or when the file changes, keeping the last good one.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdict.h>
+#include <dcmtk/oflog/oflog.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "burnstation/receiver/receiver.h"
+#include "burnstation/receiver/receiver_error.h"
+#include "burnstation/store/store.h"
+#include "burnstation/store/store_error.h"
+#include "command_line.h"
+#include "commands.h"
+
+namespace burnstation::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void log(const std::string& line) { std::cerr << "burnstation: " << line << std::endl; }
+
+std::optional<fs::file_time_type> modificationTime(const std::optional<fs::path>& file) {
+  if (!file) return std::nullopt;
+  std::error_code ec;
+  const auto t = fs::last_write_time(*file, ec);
+  if (ec) return std::nullopt;
+  return t;
+}
+
+void reload(const StationConfig& running, StationConfig& current, receiver::Receiver& receiver,
+            store::Store& store) {
+  try {
+    StationConfig next = loadConfig(*running.source);
+    next.dataDir = current.dataDir;  // a different data directory needs a restart
+    if (next.receiver.port != current.receiver.port) {
+      log("the new port " + std::to_string(next.receiver.port) +
+          " takes effect after a restart; still listening on " +
+          std::to_string(current.receiver.port));
+      next.receiver.port = current.receiver.port;
+    }
+    receiver.updateSettings(next.receiver);
+    store.setFreeSpaceReserve(next.freeSpaceReserve);
+    store.setDuplicatePolicy(next.duplicates);
+    current = next;
+    log("configuration reloaded from " + running.source->string());
+    store.logEvent("config-reloaded", running.source->string(), {});
+  } catch (const ConfigError& e) {
+    log(std::string("configuration not reloaded, keeping the previous one: ") + e.what());
+    store.logEvent("config-rejected", e.what(), {});
+  }
+}
+
+}  // namespace
+
+int runServe(const std::vector<std::string>& args) {
+  StationConfig config;
+  try {
+    const CommandLine line(args, {"--config", "--data-dir", "--port", "--ae-title"}, {});
+    config = resolveConfig(line);
+    if (const auto port = line.value("--port")) {
+      char* end = nullptr;
+      const long p = std::strtol(port->c_str(), &end, 10);
+      if (*end != '\0' || p < 0 || p > 65535) throw UsageError("--port must be 0..65535");
+      config.receiver.port = static_cast<int>(p);
+    }
+    if (const auto ae = line.value("--ae-title")) {
+      if (ae->empty() || ae->size() > 16) throw UsageError("--ae-title must have 1 to 16 characters");
+      config.receiver.aeTitle = *ae;
+    }
+  } catch (const std::exception& e) {
+    return reportError(e.what(), false);
+  }
+
+  OFLog::configure(OFLogger::WARN_LOG_LEVEL);
+  // The header-only parse stops at Pixel Data on purpose; DCMTK warns about it every time.
+  OFLog::getLogger("dcmtk.dcmdata").setLogLevel(OFLogger::ERROR_LOG_LEVEL);
+  if (!dcmDataDict.isDictionaryLoaded()) {
+    return reportError("the DICOM data dictionary is not loaded (check DCMDICTPATH)", false);
+  }
+
+  // Signals are taken by this thread alone, with sigtimedwait, so block them before any
+  // thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  try {
+    store::Store store({config.dataDir, config.freeSpaceReserve, config.duplicates},
+                       store::Store::Access::Service);
+    const store::RecoveryReport recovered = store.recover();
+    if (recovered.temporaryFilesRemoved + recovered.filesReindexed + recovered.filesQuarantined >
+            0 ||
+        !recovered.missingFiles.empty()) {
+      log("recovery: removed " + std::to_string(recovered.temporaryFilesRemoved) +
+          " unfinished file(s), re-indexed " + std::to_string(recovered.filesReindexed) +
+          ", quarantined " + std::to_string(recovered.filesQuarantined) + ", " +
+          std::to_string(recovered.missingFiles.size()) + " indexed file(s) missing");
+      for (const auto& missing : recovered.missingFiles) log("missing: " + missing);
+    }
+    if (!config.source) {
+      log("no configuration file: accepting any called and calling AE title");
+    }
+    receiver::Receiver receiver(config.receiver, store);
+    const int port = receiver.start();
+    config.receiver.port = port;
+    std::printf("listening %s@0.0.0.0:%d\n", config.receiver.aeTitle.c_str(), port);
+    std::fflush(stdout);
+    store.logEvent("service-started", "listening on port " + std::to_string(port), {});
+
+    const StationConfig running = config;
+    auto seen = modificationTime(config.source);
+    for (;;) {
+      const timespec wait{1, 0};
+      const int sig = sigtimedwait(&signals, nullptr, &wait);
+      if (sig == SIGINT || sig == SIGTERM) break;
+      if (!config.source) continue;
+      const auto now = modificationTime(config.source);
+      if (sig == SIGHUP || now != seen) {
+        seen = now;
+        reload(running, config, receiver, store);
+      }
+    }
+    log("stopping");
+    receiver.stop();
+    store.logEvent("service-stopped", "", {});
+  } catch (const std::exception& e) {
+    return reportError(e.what(), false);
+  }
+  return 0;
+}
+
+}  // namespace burnstation::app

@@ -1,0 +1,254 @@
+// Reading and validating the TOML configuration (see station_config.h). Unknown keys are
+// errors: a typo in an AE allow-list must not silently open the station to everyone.
+#include "station_config.h"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+namespace burnstation::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path defaultDataDir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "burnstation";
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return fs::path(home) / ".local/share/burnstation";
+  }
+  return fs::path("/var/lib/burnstation");
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const toml::node& node, const std::string& reason) const {
+    throw ConfigError(file_, static_cast<int>(node.source().begin.line), reason);
+  }
+
+  void onlyKeys(const toml::table& table, const std::string& where,
+                const std::set<std::string>& allowed) const {
+    for (const auto& [key, node] : table) {
+      if (!allowed.count(std::string(key.str()))) {
+        fail(node, "unknown setting \"" + std::string(key.str()) + "\" in " + where);
+      }
+    }
+  }
+
+  std::string string(const toml::node& node, const std::string& name) const {
+    if (auto v = node.value<std::string>(); v && node.is_string()) return *v;
+    fail(node, name + " must be a string in quotes");
+  }
+
+  std::int64_t integer(const toml::node& node, const std::string& name, std::int64_t min,
+                       std::int64_t max) const {
+    if (!node.is_integer()) fail(node, name + " must be a whole number");
+    const std::int64_t v = *node.value<std::int64_t>();
+    if (v < min || v > max) {
+      fail(node, name + " must be between " + std::to_string(min) + " and " +
+                     std::to_string(max) + ", not " + std::to_string(v));
+    }
+    return v;
+  }
+
+  bool boolean(const toml::node& node, const std::string& name) const {
+    if (!node.is_boolean()) fail(node, name + " must be true or false");
+    return *node.value<bool>();
+  }
+
+  std::string aeTitle(const toml::node& node, const std::string& name) const {
+    const std::string ae = string(node, name);
+    if (ae.empty() || ae.size() > 16) fail(node, name + " must have 1 to 16 characters");
+    for (char c : ae) {
+      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) {
+        fail(node, name + " \"" + ae + "\" may hold only printable ASCII without backslash");
+      }
+    }
+    if (ae.find_first_not_of(' ') == std::string::npos) fail(node, name + " cannot be all spaces");
+    return ae;
+  }
+
+  std::uint64_t size(const toml::node& node, const std::string& name) const {
+    if (node.is_integer()) return static_cast<std::uint64_t>(integer(node, name, 0, INT64_MAX));
+    const auto parsed = parseSize(string(node, name));
+    if (!parsed) fail(node, name + " must be a size such as \"2G\", \"500M\" or a byte count");
+    return *parsed;
+  }
+
+ private:
+  std::string file_;
+};
+
+void readStation(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[station]",
+             {"ae_title", "port", "data_dir", "max_pdu", "max_associations",
+              "free_space_reserve", "duplicates"});
+  if (auto* n = t.get("ae_title")) c.receiver.aeTitle = r.aeTitle(*n, "ae_title");
+  if (auto* n = t.get("port")) c.receiver.port = static_cast<int>(r.integer(*n, "port", 0, 65535));
+  if (auto* n = t.get("data_dir")) c.dataDir = r.string(*n, "data_dir");
+  if (auto* n = t.get("max_pdu")) {
+    c.receiver.maxPduBytes = static_cast<int>(r.integer(*n, "max_pdu", 4096, 131072));
+  }
+  if (auto* n = t.get("max_associations")) {
+    c.receiver.maxAssociations = static_cast<int>(r.integer(*n, "max_associations", 1, 256));
+  }
+  if (auto* n = t.get("free_space_reserve")) c.freeSpaceReserve = r.size(*n, "free_space_reserve");
+  if (auto* n = t.get("duplicates")) {
+    const std::string v = r.string(*n, "duplicates");
+    if (v == "keep") {
+      c.duplicates = store::DuplicatePolicy::KeepStored;
+    } else if (v == "replace") {
+      c.duplicates = store::DuplicatePolicy::Replace;
+    } else {
+      r.fail(*n, "duplicates must be \"keep\" or \"replace\", not \"" + v + "\"");
+    }
+  }
+}
+
+void readTimeouts(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[timeouts]", {"artim", "dimse", "idle"});
+  if (auto* n = t.get("artim")) c.receiver.artimSeconds = static_cast<int>(r.integer(*n, "artim", 1, 600));
+  if (auto* n = t.get("dimse")) c.receiver.dimseSeconds = static_cast<int>(r.integer(*n, "dimse", 1, 3600));
+  if (auto* n = t.get("idle")) c.receiver.idleSeconds = static_cast<int>(r.integer(*n, "idle", 1, 86400));
+}
+
+void readAcceptance(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[acceptance]", {"called_ae_titles", "calling_allowlist", "any_called_ae"});
+  if (auto* n = t.get("called_ae_titles")) {
+    const toml::array* list = n->as_array();
+    if (!list) r.fail(*n, "called_ae_titles must be a list of AE titles, e.g. [\"BURN_CD\"]");
+    for (const toml::node& item : *list) {
+      c.receiver.extraCalledAeTitles.push_back(r.aeTitle(item, "called_ae_titles entry"));
+    }
+  }
+  if (auto* n = t.get("calling_allowlist")) {
+    c.receiver.callingAllowlist = r.boolean(*n, "calling_allowlist");
+  }
+  if (auto* n = t.get("any_called_ae")) c.receiver.acceptAnyCalledAe = r.boolean(*n, "any_called_ae");
+}
+
+void readRemotes(const Reader& r, const toml::node& node, StationConfig& c) {
+  const toml::array* list = node.as_array();
+  if (!list) r.fail(node, "remote entries must be written as [[remote]] tables");
+  for (const toml::node& item : *list) {
+    const toml::table* t = item.as_table();
+    if (!t) r.fail(item, "each [[remote]] must be a table");
+    r.onlyKeys(*t, "[[remote]]", {"ae_title", "host", "port", "assume_charset"});
+    receiver::RemoteAe remote;
+    const toml::node* ae = t->get("ae_title");
+    if (!ae) r.fail(item, "[[remote]] needs an ae_title");
+    remote.aeTitle = r.aeTitle(*ae, "ae_title");
+    if (auto* n = t->get("host")) remote.host = r.string(*n, "host");
+    if (auto* n = t->get("port")) r.integer(*n, "port", 1, 65535);
+    if (auto* n = t->get("assume_charset")) remote.assumeCharset = r.string(*n, "assume_charset");
+    c.receiver.remotes.push_back(std::move(remote));
+  }
+}
+
+}  // namespace
+
+ConfigError::ConfigError(const std::string& file, int line, const std::string& reason)
+    : std::runtime_error(file + ":" + std::to_string(line) + ": " + reason),
+      file_(file),
+      line_(line),
+      reason_(reason) {}
+
+std::optional<std::uint64_t> parseSize(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || value < 0 || !std::isfinite(value)) return std::nullopt;
+  const std::string unit(end);
+  double factor = 1;
+  if (unit.empty() || unit == "B") {
+    factor = 1;
+  } else if (unit == "K" || unit == "k" || unit == "KB" || unit == "kB") {
+    factor = 1e3;
+  } else if (unit == "M" || unit == "MB") {
+    factor = 1e6;
+  } else if (unit == "G" || unit == "GB") {
+    factor = 1e9;
+  } else if (unit == "T" || unit == "TB") {
+    factor = 1e12;
+  } else {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(std::floor(value * factor + 1e-6));
+}
+
+StationConfig builtInConfig() {
+  StationConfig c;
+  c.dataDir = defaultDataDir();
+  c.receiver.acceptAnyCalledAe = true;
+  c.receiver.callingAllowlist = false;
+  return c;
+}
+
+StationConfig loadConfig(const fs::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(file.string(), static_cast<int>(e.source().begin.line),
+                      std::string(e.description()));
+  } catch (const std::exception& e) {
+    throw ConfigError(file.string(), 0, e.what());
+  }
+  StationConfig c;
+  c.source = file;
+  c.dataDir = defaultDataDir();
+  const Reader r(file.string());
+  r.onlyKeys(root, "the file", {"station", "timeouts", "acceptance", "remote"});
+  auto section = [&](const char* name) -> const toml::table* {
+    const toml::node* n = root.get(name);
+    if (!n) return nullptr;
+    if (!n->is_table()) r.fail(*n, std::string("[") + name + "] must be a table");
+    return n->as_table();
+  };
+  if (const auto* t = section("station")) readStation(r, *t, c);
+  if (const auto* t = section("timeouts")) readTimeouts(r, *t, c);
+  if (const auto* t = section("acceptance")) readAcceptance(r, *t, c);
+  if (const toml::node* n = root.get("remote")) readRemotes(r, *n, c);
+  // An installed file names its callers; with none listed the allow-list cannot be on.
+  const bool allowlistSet = root["acceptance"]["calling_allowlist"].is_boolean();
+  if (!allowlistSet) c.receiver.callingAllowlist = !c.receiver.remotes.empty();
+  if (c.receiver.callingAllowlist && c.receiver.remotes.empty()) {
+    throw ConfigError(file.string(), static_cast<int>(root["acceptance"]["calling_allowlist"].node()->source().begin.line),
+                      "calling_allowlist is on but no [[remote]] is configured: nobody could send");
+  }
+  return c;
+}
+
+std::string defaultConfigText() {
+  return R"toml(# burnstation configuration. Every setting is optional; the values shown are the defaults.
+
+[station]
+ae_title = "BURNSTATION"        # our AE title (called AE title senders must use)
+port = 11112                    # DICOM port
+# data_dir = "/var/lib/burnstation"
+max_pdu = 65536                 # largest PDU we receive, 4096..131072
+max_associations = 5            # simultaneous associations; more are rejected (2/3/2)
+free_space_reserve = "2G"       # below this, C-STORE answers A700 (out of resources)
+duplicates = "keep"             # same instance resent: "keep" the stored copy or "replace" it
+
+[timeouts]                      # seconds
+artim = 10                      # association request
+dimse = 30                      # one message
+idle = 300                      # an open association with no message
+
+[acceptance]
+called_ae_titles = []           # further AE titles we answer to, besides ae_title
+# calling_allowlist = true      # on by default when [[remote]] entries exist
+
+# [[remote]]
+# ae_title = "CT01"
+# host = "192.0.2.10"           # optional: the caller must come from this address
+# assume_charset = "ISO_IR 100" # for senders that send Latin-1 without declaring it
+)toml";
+}
+
+}  // namespace burnstation::app

@@ -1,0 +1,48 @@
+// The station's configuration: one TOML file, or the built-in defaults when none is given.
+// A bad file is refused as a whole with file, line and reason.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "burnstation/receiver/receiver_settings.h"
+#include "burnstation/store/store.h"
+
+namespace burnstation::app {
+
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(const std::string& file, int line, const std::string& reason);
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string file_;
+  int line_;
+  std::string reason_;
+};
+
+struct StationConfig {
+  std::optional<std::filesystem::path> source;  // empty: built-in defaults
+  std::filesystem::path dataDir;
+  std::uint64_t freeSpaceReserve = 2'000'000'000;
+  store::DuplicatePolicy duplicates = store::DuplicatePolicy::KeepStored;
+  receiver::ReceiverSettings receiver;
+};
+
+// Built-in defaults: AE BURNSTATION on 11112, any called and calling AE accepted,
+// data in $XDG_DATA_HOME/burnstation.
+StationConfig builtInConfig();
+// Throws ConfigError.
+StationConfig loadConfig(const std::filesystem::path& file);
+// The defaults as a commented TOML file, for `burnstation config --defaults` and packaging.
+std::string defaultConfigText();
+
+// Decimal sizes: "700M" = 700,000,000 bytes, "4.7G", "1K", or a plain byte count.
+std::optional<std::uint64_t> parseSize(const std::string& text);
+
+}  // namespace burnstation::app

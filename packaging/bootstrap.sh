@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what burnstation needs from Debian 12, builds it, and then either runs the
+# service on its built-in defaults (`run`) or the whole test suite (`test`).
+# Usage: bash packaging/bootstrap.sh run|test     (as root, or with sudo available)
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in
+  run|test) ;;
+  *) echo "usage: bash packaging/bootstrap.sh run|test" >&2; exit 2 ;;
+esac
+cd "$(dirname "$0")/.."
+
+build_packages=(
+  cmake g++ make pkg-config
+  libdcmtk-dev             # DICOM networking, datasets, codecs
+  libtomlplusplus-dev      # configuration file
+  nlohmann-json3-dev       # --json output
+  libxxhash-dev            # content hash of received instances
+  libsqlite3-dev           # the index
+  libgtest-dev             # unit and integration tests (built with the project)
+)
+test_packages=(
+  dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers
+  dicom3tools              # dciodvfy
+  python3-pydicom          # an independent reader
+  sqlite3
+  time                     # peak RSS in benchmarks
+)
+
+packages=("${build_packages[@]}")
+[ "$mode" = test ] && packages+=("${test_packages[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+jobs=$(nproc)
+if [ "$mode" = run ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+  cmake --build build -j"$jobs"
+  exec build/app/burnstation serve
+fi
+
+# Tests: a normal build, then the same suite under AddressSanitizer and UBSan.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
+
+if [ "${BURNSTATION_SKIP_SANITIZERS:-0}" != 1 ]; then
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBURNSTATION_SANITIZE=ON -DBUILD_TESTING=ON >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 1800
+fi

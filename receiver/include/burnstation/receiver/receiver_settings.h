@@ -1,0 +1,29 @@
+// What the receiver is configured with; the application fills it from the configuration.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace burnstation::receiver {
+
+struct RemoteAe {
+  std::string aeTitle;
+  std::string host;           // empty: any address
+  std::string assumeCharset;  // for senders that send undeclared non-ASCII text
+};
+
+struct ReceiverSettings {
+  std::string aeTitle = "BURNSTATION";
+  std::vector<std::string> extraCalledAeTitles;  // further titles we answer to
+  bool acceptAnyCalledAe = false;                // built-in default only: no file, no AE list
+  bool callingAllowlist = false;                 // only remotes may call
+  std::vector<RemoteAe> remotes;
+  int port = 11112;
+  int maxPduBytes = 65536;
+  int maxAssociations = 5;
+  int artimSeconds = 10;
+  int dimseSeconds = 30;
+  int idleSeconds = 300;
+};
+
+}  // namespace burnstation::receiver

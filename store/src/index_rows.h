@@ -1,0 +1,30 @@
+// Writing one instance's rows (collection, study, series, instance) into the index.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "burnstation/store/collection_key.h"
+#include "burnstation/store/instance_header.h"
+#include "burnstation/store/store.h"
+
+namespace burnstation::store {
+
+class SqliteDb;
+
+struct IndexedInstance {
+  const InstanceHeader& header;
+  const CollectionKey& key;
+  const IngestSource& source;
+  std::string relativePath;
+  std::uint64_t size = 0;
+  std::string contentHash;
+};
+
+// Must run inside a transaction.
+void insertInstanceRows(SqliteDb& db, const IndexedInstance& instance);
+
+void insertEvent(SqliteDb& db, const std::string& kind, const std::string& detail,
+                 const IngestSource& source);
+
+}  // namespace burnstation::store

@@ -1,0 +1,92 @@
+// Index schema. Conflicts between collections are derived at query time, not stored,
+// so they can never disagree with the rows they are about.
+#include "schema.h"
+
+#include "sqlite_db.h"
+
+namespace burnstation::store {
+
+namespace {
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS collections(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  patient_id TEXT NOT NULL,
+  id_generated INTEGER NOT NULL,
+  issuer TEXT NOT NULL,
+  patient_name TEXT NOT NULL,
+  name_normalised TEXT NOT NULL,
+  patient_name_raw BLOB,
+  specific_charset TEXT,
+  birth_date TEXT,
+  sex TEXT,
+  created TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS collections_patient_id ON collections(patient_id);
+CREATE INDEX IF NOT EXISTS collections_name ON collections(name_normalised);
+
+CREATE TABLE IF NOT EXISTS studies(
+  id INTEGER PRIMARY KEY,
+  collection_id INTEGER NOT NULL REFERENCES collections(id),
+  study_uid TEXT NOT NULL,
+  study_date TEXT,
+  study_time TEXT,
+  study_id TEXT,
+  accession TEXT,
+  description TEXT,
+  UNIQUE(collection_id, study_uid));
+CREATE INDEX IF NOT EXISTS studies_uid ON studies(study_uid);
+
+CREATE TABLE IF NOT EXISTS series(
+  id INTEGER PRIMARY KEY,
+  study_id INTEGER NOT NULL REFERENCES studies(id),
+  series_uid TEXT NOT NULL,
+  modality TEXT,
+  series_number TEXT,
+  description TEXT,
+  UNIQUE(study_id, series_uid));
+
+CREATE TABLE IF NOT EXISTS instances(
+  id INTEGER PRIMARY KEY,
+  series_id INTEGER NOT NULL REFERENCES series(id),
+  sop_instance_uid TEXT NOT NULL UNIQUE,
+  sop_class_uid TEXT NOT NULL,
+  transfer_syntax TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  dataset_offset INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  instance_number TEXT,
+  specific_charset TEXT,
+  calling_ae TEXT,
+  called_ae TEXT,
+  peer TEXT,
+  received_at TEXT NOT NULL,
+  record_keys BLOB);
+CREATE INDEX IF NOT EXISTS instances_series ON instances(series_id);
+
+CREATE TABLE IF NOT EXISTS set_aside(
+  id INTEGER PRIMARY KEY,
+  sop_instance_uid TEXT NOT NULL,
+  sop_class_uid TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  collection_key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  calling_ae TEXT,
+  received_at TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS events(
+  id INTEGER PRIMARY KEY,
+  time TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  calling_ae TEXT,
+  called_ae TEXT,
+  peer TEXT,
+  detail TEXT NOT NULL);
+)sql";
+}  // namespace
+
+void createSchema(SqliteDb& db) { db.exec(kSchema); }
+
+}  // namespace burnstation::store

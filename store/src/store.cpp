@@ -1,0 +1,110 @@
+// Store construction, layout and the event log.
+#include "burnstation/store/store.h"
+
+#include <sys/statvfs.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "burnstation/store/store_error.h"
+#include "content_hash.h"
+#include "durable_file.h"
+#include "schema.h"
+#include "sqlite_db.h"
+#include "store_layout.h"
+
+namespace burnstation::store {
+
+namespace fs = std::filesystem;
+
+Store::Store(StoreOptions options, Access access) : options_(std::move(options)), access_(access) {
+  const fs::path index = options_.dataDir / layout::kIndexFile;
+  if (access_ == Access::ReadOnly) {
+    if (!fs::exists(index)) {
+      throw StoreError(StoreError::Code::NotFound,
+                       "no station data in " + options_.dataDir.string() +
+                           " (has the service ever run with this data directory?)");
+    }
+    db_ = std::make_unique<SqliteDb>(index, SqliteDb::Mode::ReadOnly);
+    return;
+  }
+  std::error_code ec;
+  for (const char* dir : {layout::kObjectsDir, layout::kTemporaryDir, layout::kSetAsideDir,
+                          layout::kQuarantineDir}) {
+    fs::create_directories(options_.dataDir / dir, ec);
+    if (ec) {
+      throw StoreError(StoreError::Code::Io, "cannot create " + (options_.dataDir / dir).string() +
+                                                 ": " + ec.message());
+    }
+  }
+  db_ = std::make_unique<SqliteDb>(index, SqliteDb::Mode::ReadWrite);
+  createSchema(*db_);
+}
+
+Store::~Store() = default;
+
+void Store::setFreeSpaceReserve(std::uint64_t bytes) {
+  std::lock_guard lock(writeMutex_);
+  options_.freeSpaceReserve = bytes;
+}
+
+void Store::setDuplicatePolicy(DuplicatePolicy policy) {
+  std::lock_guard lock(writeMutex_);
+  options_.duplicates = policy;
+}
+
+fs::path Store::temporaryPath() {
+  static std::atomic<std::uint64_t> counter{0};
+  char name[64];
+  std::snprintf(name, sizeof name, "%d-%llu%s", static_cast<int>(::getpid()),
+                static_cast<unsigned long long>(counter.fetch_add(1)), layout::kTemporarySuffix);
+  return options_.dataDir / layout::kTemporaryDir / name;
+}
+
+std::uint64_t Store::freeBytes() const {
+  struct statvfs info {};
+  if (::statvfs(options_.dataDir.c_str(), &info) != 0) {
+    throw StoreError(StoreError::Code::Io, "cannot read the free space of " +
+                                               options_.dataDir.string() + ": " +
+                                               std::strerror(errno));
+  }
+  return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+bool Store::wouldCrossReserve(std::uint64_t incomingBytes) const {
+  std::uint64_t reserve;
+  {
+    std::lock_guard lock(writeMutex_);
+    reserve = options_.freeSpaceReserve;
+  }
+  const std::uint64_t available = freeBytes();
+  return available < reserve || available - reserve < incomingBytes;
+}
+
+fs::path Store::objectPathFor(const std::string& sopInstanceUid) const {
+  // 256 buckets keep directories small enough for any filesystem and for `ls`.
+  char bucket[3];
+  std::snprintf(bucket, sizeof bucket, "%02x",
+                static_cast<unsigned>(hashText(sopInstanceUid) & 0xffu));
+  return options_.dataDir / layout::kObjectsDir / bucket / (sopInstanceUid + ".dcm");
+}
+
+void Store::logEvent(const std::string& kind, const std::string& detail,
+                     const IngestSource& source) {
+  if (access_ == Access::ReadOnly) return;
+  std::lock_guard lock(writeMutex_);
+  Statement insert(*db_,
+                   "INSERT INTO events(time, kind, calling_ae, called_ae, peer, detail) "
+                   "VALUES(?,?,?,?,?,?)");
+  insert.bind(1, isoNow())
+      .bind(2, kind)
+      .bind(3, source.callingAe)
+      .bind(4, source.calledAe)
+      .bind(5, source.peerAddress)
+      .bind(6, detail)
+      .run();
+}
+
+}  // namespace burnstation::store

@@ -1,0 +1,13 @@
+// Names of the files and folders inside a data directory, in one place.
+#pragma once
+
+namespace burnstation::store::layout {
+
+inline constexpr const char* kIndexFile = "index.sqlite";
+inline constexpr const char* kObjectsDir = "objects";        // indexed instances
+inline constexpr const char* kTemporaryDir = "incoming";     // files still being received
+inline constexpr const char* kSetAsideDir = "set-aside";     // UID reused with other content
+inline constexpr const char* kQuarantineDir = "quarantine";  // unreadable files found at start
+inline constexpr const char* kTemporarySuffix = ".part";
+
+}  // namespace burnstation::store::layout

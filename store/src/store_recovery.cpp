@@ -1,0 +1,126 @@
+// Start-up recovery and the consistency check: the index and the files must describe the
+// same set of instances after any crash.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "burnstation/store/collection_key.h"
+#include "burnstation/store/store.h"
+#include "burnstation/store/store_error.h"
+#include "content_hash.h"
+#include "durable_file.h"
+#include "index_rows.h"
+#include "sqlite_db.h"
+#include "store_layout.h"
+
+namespace burnstation::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct IndexedFile {
+  std::int64_t size;
+  std::string hash;
+};
+
+std::unordered_map<std::string, IndexedFile> indexedFiles(SqliteDb& db) {
+  std::unordered_map<std::string, IndexedFile> files;
+  Statement query(db, "SELECT path, size, content_hash FROM instances");
+  while (query.step()) files.emplace(query.text(0), IndexedFile{query.integer(1), query.text(2)});
+  return files;
+}
+
+}  // namespace
+
+RecoveryReport Store::recover() {
+  std::lock_guard lock(writeMutex_);
+  RecoveryReport report;
+  const IngestSource recovery{"", "", "", ""};
+
+  // Files still being received when the service stopped were never acknowledged.
+  for (const auto& entry : fs::directory_iterator(options_.dataDir / layout::kTemporaryDir)) {
+    std::error_code ec;
+    fs::remove(entry.path(), ec);
+    if (!ec) ++report.temporaryFilesRemoved;
+  }
+
+  auto indexed = indexedFiles(*db_);
+  std::unordered_set<std::string> seen;
+  for (const auto& entry : fs::recursive_directory_iterator(options_.dataDir / layout::kObjectsDir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string relative = fs::relative(entry.path(), options_.dataDir).generic_string();
+    if (indexed.count(relative)) {
+      seen.insert(relative);
+      continue;
+    }
+    // A file without a row was renamed into place but its commit did not happen: it was
+    // never acknowledged, but it is complete (fsync came before rename), so index it.
+    try {
+      const InstanceHeader header = readInstanceHeader(entry.path());
+      if (entry.path().filename() != header.sopInstanceUid + ".dcm") {
+        throw StoreError(StoreError::Code::Inconsistent, "file name does not match its UID");
+      }
+      const CollectionKey key = collectionKeyFor(header);
+      Transaction tx(*db_);
+      Statement existing(*db_, "SELECT 1 FROM instances WHERE sop_instance_uid = ?");
+      existing.bind(1, header.sopInstanceUid);
+      if (existing.step()) {
+        throw StoreError(StoreError::Code::Inconsistent, "UID already indexed under another path");
+      }
+      insertInstanceRows(*db_, IndexedInstance{header, key, recovery, relative,
+                                               static_cast<std::uint64_t>(entry.file_size()),
+                                               hashFileFrom(entry.path(), header.datasetOffset)});
+      insertEvent(*db_, "recovered", "re-indexed " + relative, recovery);
+      tx.commit();
+      ++report.filesReindexed;
+    } catch (const StoreError& e) {
+      const fs::path target =
+          options_.dataDir / layout::kQuarantineDir / entry.path().filename();
+      renameDurably(entry.path(), target);
+      insertEvent(*db_, "quarantined", relative + ": " + e.what(), recovery);
+      ++report.filesQuarantined;
+    }
+  }
+  for (const auto& [path, file] : indexed) {
+    if (seen.count(path) == 0) {
+      report.missingFiles.push_back(path);
+      insertEvent(*db_, "missing-file", "indexed file " + path + " is missing", recovery);
+    }
+  }
+  return report;
+}
+
+ConsistencyReport Store::checkConsistency() const {
+  ConsistencyReport report;
+  auto indexed = indexedFiles(*db_);
+  report.instancesChecked = static_cast<std::int64_t>(indexed.size());
+  for (const auto& [path, file] : indexed) {
+    const fs::path full = options_.dataDir / path;
+    std::error_code ec;
+    const auto size = fs::file_size(full, ec);
+    if (ec) {
+      report.problems.push_back("indexed file " + path + " is missing");
+    } else if (static_cast<std::int64_t>(size) != file.size) {
+      report.problems.push_back("indexed file " + path + " has " + std::to_string(size) +
+                                " bytes, the index says " + std::to_string(file.size));
+    }
+  }
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(options_.dataDir / layout::kObjectsDir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string relative = fs::relative(it->path(), options_.dataDir).generic_string();
+    if (!indexed.count(relative)) report.problems.push_back("file " + relative + " is not indexed");
+  }
+  Statement orphans(*db_,
+                    "SELECT (SELECT count(*) FROM series s WHERE NOT EXISTS "
+                    "(SELECT 1 FROM instances i WHERE i.series_id = s.id)), "
+                    "(SELECT count(*) FROM instances i WHERE NOT EXISTS "
+                    "(SELECT 1 FROM series s WHERE s.id = i.series_id))");
+  if (orphans.step() && (orphans.integer(0) != 0 || orphans.integer(1) != 0)) {
+    report.problems.push_back("index has series without instances or instances without series");
+  }
+  return report;
+}
+
+}  // namespace burnstation::store

@@ -1,0 +1,124 @@
+// bs_test_scu: a Storage SCU for what storescu cannot send — a data set whose SOP Class
+// differs from the request's, or bytes that are not a parseable data set. Data set bytes
+// go out as they are on disk (DIMSE streams the file after its meta header).
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dimse.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct NetworkDeleter {
+  void operator()(T_ASC_Network* n) const { ASC_dropNetwork(&n); }
+};
+struct AssociationDeleter {
+  void operator()(T_ASC_Association* a) const { ASC_destroyAssociation(&a); }
+};
+
+struct FileInfo {
+  std::string path, sopClass, sopInstance, transferSyntax;
+};
+
+FileInfo readMeta(const std::string& path) {
+  DcmFileFormat format;
+  FileInfo info{path, {}, {}, {}};
+  if (format.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly).bad()) {
+    return info;
+  }
+  OFString v;
+  format.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, v);
+  info.sopClass = v.c_str();
+  format.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPInstanceUID, v);
+  info.sopInstance = v.c_str();
+  format.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, v);
+  info.transferSyntax = v.c_str();
+  return info;
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: bs_test_scu --host H --port P [--aet AE] [--aec AE] "
+               "[--affected-sop-class UID] FILE...\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string host = "127.0.0.1", port, aet = "BS_TEST_SCU", aec = "BURNSTATION", affected;
+  std::vector<FileInfo> files;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--host") host = next();
+    else if (a == "--port") port = next();
+    else if (a == "--aet") aet = next();
+    else if (a == "--aec") aec = next();
+    else if (a == "--affected-sop-class") affected = next();
+    else if (a.rfind("--", 0) == 0) return usage();
+    else files.push_back(readMeta(a));
+  }
+  if (port.empty() || files.empty()) return usage();
+
+  T_ASC_Network* rawNet = nullptr;
+  if (ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &rawNet).bad()) return 3;
+  std::unique_ptr<T_ASC_Network, NetworkDeleter> net(rawNet);
+  T_ASC_Parameters* params = nullptr;
+  ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);
+  ASC_setAPTitles(params, aet.c_str(), aec.c_str(), nullptr);
+  const std::string peer = host + ":" + port;
+  ASC_setPresentationAddresses(params, "localhost", peer.c_str());
+  T_ASC_PresentationContextID id = 1;
+  for (const auto& f : files) {
+    if (f.sopClass.empty()) {
+      std::fprintf(stderr, "%s: no File Meta\n", f.path.c_str());
+      return 4;
+    }
+    const char* ts[] = {f.transferSyntax.c_str()};
+    const std::string abstract = affected.empty() ? f.sopClass : affected;
+    ASC_addPresentationContext(params, id, abstract.c_str(), ts, 1);
+    id = static_cast<T_ASC_PresentationContextID>(id + 2);
+  }
+  T_ASC_Association* rawAssoc = nullptr;
+  const OFCondition requested = ASC_requestAssociation(net.get(), params, &rawAssoc);
+  std::unique_ptr<T_ASC_Association, AssociationDeleter> assoc(rawAssoc);
+  if (requested.bad()) {
+    if (!rawAssoc) ASC_destroyAssociationParameters(&params);
+    std::fprintf(stderr, "association failed: %s\n", requested.text());
+    return 5;
+  }
+  DIC_US messageId = 1;
+  id = 1;
+  for (const auto& f : files) {
+    T_DIMSE_C_StoreRQ rq{};
+    rq.MessageID = messageId++;
+    OFStandard::strlcpy(rq.AffectedSOPClassUID, affected.empty() ? f.sopClass.c_str() : affected.c_str(),
+                        sizeof rq.AffectedSOPClassUID);
+    OFStandard::strlcpy(rq.AffectedSOPInstanceUID, f.sopInstance.c_str(), sizeof rq.AffectedSOPInstanceUID);
+    rq.DataSetType = DIMSE_DATASET_PRESENT;
+    rq.Priority = DIMSE_PRIORITY_MEDIUM;
+    T_DIMSE_C_StoreRSP rsp{};
+    DcmDataset* detail = nullptr;
+    const OFCondition sent = DIMSE_storeUser(assoc.get(), id, &rq, f.path.c_str(), nullptr, nullptr,
+                                             nullptr, DIMSE_BLOCKING, 0, &rsp, &detail);
+    delete detail;
+    id = static_cast<T_ASC_PresentationContextID>(id + 2);
+    if (sent.bad()) {
+      std::printf("%s status=FAIL (%s)\n", f.path.c_str(), sent.text());
+      ASC_abortAssociation(assoc.get());
+      return 6;
+    }
+    std::printf("%s status=%04X\n", f.path.c_str(), rsp.DimseStatus);
+  }
+  ASC_releaseAssociation(assoc.get());
+  return 0;
+}
