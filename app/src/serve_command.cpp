@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "burnstation/receiver/receiver.h"
 #include "burnstation/receiver/receiver_error.h"
@@ -25,12 +27,15 @@ namespace {
 
 void log(const std::string& line) { std::cerr << "burnstation: " << line << std::endl; }
 
-std::optional<fs::file_time_type> modificationTime(const std::optional<fs::path>& file) {
+// The file's content, not its mtime: an editor's truncate-then-write can land inside one
+// timestamp tick, and a half-written file must not count as the final one.
+std::optional<std::string> contentOf(const std::optional<fs::path>& file) {
   if (!file) return std::nullopt;
-  std::error_code ec;
-  const auto t = fs::last_write_time(*file, ec);
-  if (ec) return std::nullopt;
-  return t;
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 void reload(const StationConfig& running, StationConfig& current, receiver::Receiver& receiver,
@@ -77,6 +82,9 @@ int runServe(const std::vector<std::string>& args) {
     return reportError(e.what(), false);
   }
 
+  // Taken now, before anyone is told we listen, so an edit made right after is seen.
+  auto seen = contentOf(config.source);
+
   OFLog::configure(OFLogger::WARN_LOG_LEVEL);
   // The header-only parse stops at Pixel Data on purpose; DCMTK warns about it every time.
   OFLog::getLogger("dcmtk.dcmdata").setLogLevel(OFLogger::ERROR_LOG_LEVEL);
@@ -118,13 +126,12 @@ int runServe(const std::vector<std::string>& args) {
     store.logEvent("service-started", "listening on port " + std::to_string(port), {});
 
     const StationConfig running = config;
-    auto seen = modificationTime(config.source);
     for (;;) {
       const timespec wait{1, 0};
       const int sig = sigtimedwait(&signals, nullptr, &wait);
       if (sig == SIGINT || sig == SIGTERM) break;
       if (!config.source) continue;
-      const auto now = modificationTime(config.source);
+      const auto now = contentOf(config.source);
       if (sig == SIGHUP || now != seen) {
         seen = now;
         reload(running, config, receiver, store);

@@ -43,6 +43,7 @@ class HeldAssociation {
     const char* ts[] = {UID_LittleEndianImplicitTransferSyntax};
     ASC_addPresentationContext(params_, 1, UID_VerificationSOPClass, ts, 1);
     result_ = ASC_requestAssociation(net_, params_, &assoc_);
+    if (assoc_) params_ = nullptr;  // the association owns them now
   }
   ~HeldAssociation() {
     if (assoc_) {

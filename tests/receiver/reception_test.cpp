@@ -7,6 +7,8 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "burnstation/store/implementation_identity.h"
 #include "dicom_factory.h"
 #include "station_harness.h"
@@ -94,10 +96,40 @@ TEST(Reception, EverySopClassAndTransferSyntaxIsStoredByteForByte) {
   for (const auto& spec : specs) files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
   Station station(dir.path() / "data");
 
-  // -R proposes only each file's own syntax, so storescu sends every file as it is on disk.
-  for (const fs::path& file : files) {
-    const auto r = harness::storescu(station.port(), {file}, {"-R"});
-    EXPECT_EQ(r.exitCode, 0) << file << "\n" << r.err;
+  // storescu proposes a compressed syntax only when told to (-x?), and -R keeps it to the
+  // file's own classes, so every file goes out as it is on disk. storescu has no option for
+  // Explicit VR Big Endian alone, JPEG .57 or a private class, and it re-deflates deflated
+  // files: our DCMTK SCU sends those data sets as raw PDVs.
+  const std::map<std::string, std::string> storescuOption = {
+      {UID_LittleEndianExplicitTransferSyntax, "-xe"},
+      {UID_LittleEndianImplicitTransferSyntax, "-xi"},
+      {UID_JPEGProcess2_4TransferSyntax, "-xx"},
+      {UID_JPEGProcess14SV1TransferSyntax, "-xs"},
+      {UID_JPEGLSLosslessTransferSyntax, "-xt"},
+      {UID_JPEGLSLossyTransferSyntax, "-xu"},
+      {UID_RLELosslessTransferSyntax, "-xr"},
+      {UID_JPEG2000LosslessOnlyTransferSyntax, "-xv"},
+      {UID_JPEG2000TransferSyntax, "-xw"},
+      {UID_MPEG2MainProfileAtMainLevelTransferSyntax, "-xm"},
+      {UID_MPEG2MainProfileAtHighLevelTransferSyntax, "-xh"},
+      {UID_MPEG4HighProfileLevel4_1TransferSyntax, "-xn"},
+      {UID_MPEG4BDcompatibleHighProfileLevel4_1TransferSyntax, "-xl"},
+      {UID_MPEG4HighProfileLevel4_2_For2DVideoTransferSyntax, "-x2"},
+      {UID_MPEG4HighProfileLevel4_2_For3DVideoTransferSyntax, "-x3"},
+      {UID_MPEG4StereoHighProfileLevel4_2TransferSyntax, "-xo"},
+      {UID_HEVCMainProfileLevel5_1TransferSyntax, "-x4"},
+      {UID_HEVCMain10ProfileLevel5_1TransferSyntax, "-x5"},
+  };
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto option = storescuOption.find(specs[i].transferSyntax);
+    if (option != storescuOption.end() && specs[i].kind != Kind::PrivateClass) {
+      const auto r = harness::storescu(station.port(), {files[i]}, {"-R", option->second});
+      EXPECT_EQ(r.exitCode, 0) << files[i] << "\n" << r.err;
+    } else {
+      EXPECT_EQ(harness::testScuStatuses(station.port(), {files[i]}, {"--raw"}).at(files[i].string()),
+                "0000")
+          << specs[i].transferSyntax;
+    }
   }
   for (std::size_t i = 0; i < files.size(); ++i) {
     const fs::path& sent = files[i];
@@ -127,8 +159,8 @@ TEST(Reception, ExplicitLittleEndianIsPreferredWhenBothAreOffered) {
   Station station(dir.path() / "data");
   InstanceSpec spec = patientSpec(Kind::CT, UID_LittleEndianImplicitTransferSyntax, testdata::newUid());
   const fs::path file = testdata::writeInstance(spec, dir.path());
-  // storescu's default proposal offers every uncompressed syntax; we must pick Explicit LE.
-  ASSERT_EQ(harness::storescu(station.port(), {file}).exitCode, 0);
+  // +C offers every uncompressed syntax in one context; we must pick Explicit LE.
+  ASSERT_EQ(harness::storescu(station.port(), {file}, {"+C"}).exitCode, 0);
   const fs::path stored = harness::storedFileOf(station.dataDir(), file.stem().string());
   ASSERT_FALSE(stored.empty());
   EXPECT_EQ(metaOf(stored).transferSyntax, UID_LittleEndianExplicitTransferSyntax);
@@ -156,12 +188,12 @@ TEST(Reception, UnparseableDataSetAnswersC000AndTheAssociationGoesOn) {
   std::string bytes("\x08\x00\x16\x00UI\x1a\x00", 8);
   bytes += "1.2.840.10008.5.1.4.1.1.2";
   bytes.push_back('\0');
-  bytes += std::string("\x10\x00\x10\x00PN\xff\xff", 8) + "garbage";
+  bytes += std::string("\x10\x00\x10\x00PN\xff\xff", 8) + "garbage!";  // even, as PDVs must be
   testdata::writeRawDatasetFile(junk, UID_CTImageStorage, uid, UID_LittleEndianExplicitTransferSyntax,
                                 bytes);
   const fs::path good = testdata::writeInstance(
       patientSpec(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()), dir.path());
-  const auto statuses = harness::testScuStatuses(station.port(), {junk, good});
+  const auto statuses = harness::testScuStatuses(station.port(), {junk, good}, {"--raw"});
   EXPECT_EQ(statuses.at(junk.string()), "C000");
   EXPECT_EQ(statuses.at(good.string()), "0000");
   EXPECT_FALSE(harness::storedFileOf(station.dataDir(), good.stem().string()).empty());

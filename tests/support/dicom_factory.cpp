@@ -35,9 +35,10 @@ const char* kPrivateSopClass = "2.25.208255112697107640800492106849300800605.9.1
 void registerCodecs() {
   static std::once_flag once;
   std::call_once(once, [] {
-    DJEncoderRegistration::registerCodecs();
+    // Lossy encoders would give each file a new SOP Instance UID; tests name files by UID.
+    DJEncoderRegistration::registerCodecs(ECC_lossyYCbCr, EUC_never);
     DJDecoderRegistration::registerCodecs();
-    DJLSEncoderRegistration::registerCodecs();
+    DJLSEncoderRegistration::registerCodecs(0, 0, 0, 0, OFTrue, 0, OFTrue, EJLSUC_never);
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEEncoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();
@@ -212,7 +213,7 @@ void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
 
 std::string newUid() {
   char buffer[100];
-  dcmGenerateUniqueIdentifier(buffer, "2.25.208255112697107640800492106849300800605.8");
+  dcmGenerateUniqueIdentifier(buffer);  // the default root leaves room for the unique part
   return buffer;
 }
 

@@ -7,7 +7,12 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmdata/dcostrmb.h>
 #include <dcmtk/dcmnet/dimse.h>
+#include <dcmtk/dcmnet/dul.h>
+
+#include <fstream>
+#include <sstream>
 
 #include <cstdio>
 #include <cstring>
@@ -44,10 +49,64 @@ FileInfo readMeta(const std::string& path) {
   return info;
 }
 
+// Bytes after the File Meta, exactly as on disk.
+std::string datasetBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  const std::string all = s.str();
+  if (all.size() < 144) return {};
+  const auto* p = reinterpret_cast<const unsigned char*>(all.data() + 140);
+  const std::size_t groupLength = p[0] | (p[1] << 8) | (p[2] << 16) | (std::size_t{p[3]} << 24);
+  return all.size() < 144 + groupLength ? std::string() : all.substr(144 + groupLength);
+}
+
+// C-STORE with the data set sent as raw PDVs, never parsed on our side: the only way to
+// deliver bytes a receiver must refuse as unparseable, or a deflated stream bit for bit.
+OFCondition storeRaw(T_ASC_Association* assoc, T_ASC_PresentationContextID id,
+                     const T_DIMSE_C_StoreRQ& rq, const std::string& data, DIC_US& status) {
+  DcmDataset command;
+  command.putAndInsertString(DCM_AffectedSOPClassUID, rq.AffectedSOPClassUID);
+  command.putAndInsertUint16(DCM_CommandField, DIMSE_C_STORE_RQ);
+  command.putAndInsertUint16(DCM_MessageID, rq.MessageID);
+  command.putAndInsertUint16(DCM_Priority, 0);
+  command.putAndInsertUint16(DCM_CommandDataSetType, 0x0000);
+  command.putAndInsertString(DCM_AffectedSOPInstanceUID, rq.AffectedSOPInstanceUID);
+  command.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, EXS_LittleEndianImplicit);
+  std::vector<char> buffer(8192);
+  DcmOutputBufferStream out(buffer.data(), buffer.size());
+  command.transferInit();
+  OFCondition c = command.write(out, EXS_LittleEndianImplicit, EET_ExplicitLength, nullptr);
+  command.transferEnd();
+  if (c.bad()) return c;
+  void* encoded = nullptr;
+  offile_off_t encodedLength = 0;
+  out.flushBuffer(encoded, encodedLength);
+  std::vector<char> scratch(2 * assoc->sendPDVLength + 64);
+  auto send = [&](void* bytes, unsigned long length, DUL_DATAPDV type, bool last) {
+    DUL_PDV pdv{length, id, type, last ? OFTrue : OFFalse, bytes};
+    DUL_PDVLIST list{1, scratch.data(), scratch.size(), {}, &pdv};
+    return DUL_WritePDVs(&assoc->DULassociation, &list);
+  };
+  c = send(encoded, static_cast<unsigned long>(encodedLength), DUL_COMMANDPDV, true);
+  const std::size_t chunk = assoc->sendPDVLength;
+  for (std::size_t at = 0; c.good() && at < data.size(); at += chunk) {
+    const std::size_t n = std::min(chunk, data.size() - at);
+    c = send(const_cast<char*>(data.data() + at), static_cast<unsigned long>(n), DUL_DATASETPDV,
+             at + n == data.size());
+  }
+  if (c.bad()) return c;
+  T_ASC_PresentationContextID responseId = 0;
+  T_DIMSE_Message response{};
+  c = DIMSE_receiveCommand(assoc, DIMSE_BLOCKING, 0, &responseId, &response, nullptr);
+  if (c.good()) status = response.msg.CStoreRSP.DimseStatus;
+  return c;
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: bs_test_scu --host H --port P [--aet AE] [--aec AE] "
-               "[--affected-sop-class UID] FILE...\n");
+               "[--affected-sop-class UID] [--raw] FILE...\n");
   return 2;
 }
 
@@ -56,6 +115,7 @@ int usage() {
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1", port, aet = "BS_TEST_SCU", aec = "BURNSTATION", affected;
   std::vector<FileInfo> files;
+  bool raw = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -64,6 +124,7 @@ int main(int argc, char** argv) {
     else if (a == "--aet") aet = next();
     else if (a == "--aec") aec = next();
     else if (a == "--affected-sop-class") affected = next();
+    else if (a == "--raw") raw = true;
     else if (a.rfind("--", 0) == 0) return usage();
     else files.push_back(readMeta(a));
   }
@@ -107,10 +168,15 @@ int main(int argc, char** argv) {
     rq.DataSetType = DIMSE_DATASET_PRESENT;
     rq.Priority = DIMSE_PRIORITY_MEDIUM;
     T_DIMSE_C_StoreRSP rsp{};
-    DcmDataset* detail = nullptr;
-    const OFCondition sent = DIMSE_storeUser(assoc.get(), id, &rq, f.path.c_str(), nullptr, nullptr,
-                                             nullptr, DIMSE_BLOCKING, 0, &rsp, &detail);
-    delete detail;
+    OFCondition sent;
+    if (raw) {
+      sent = storeRaw(assoc.get(), id, rq, datasetBytes(f.path), rsp.DimseStatus);
+    } else {
+      DcmDataset* detail = nullptr;
+      sent = DIMSE_storeUser(assoc.get(), id, &rq, f.path.c_str(), nullptr, nullptr, nullptr,
+                             DIMSE_BLOCKING, 0, &rsp, &detail);
+      delete detail;
+    }
     id = static_cast<T_ASC_PresentationContextID>(id + 2);
     if (sent.bad()) {
       std::printf("%s status=FAIL (%s)\n", f.path.c_str(), sent.text());
