@@ -32,18 +32,22 @@ SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
 void SqliteDb::exec(std::string_view sql) {
   char* error = nullptr;
-  if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error);
+      rc != SQLITE_OK) {
     std::string message = error ? error : sqlite3_errmsg(db_);
     sqlite3_free(error);
-    throw StoreError(StoreError::Code::Database, "index statement failed: " + message);
+    throw StoreError(rc == SQLITE_FULL ? StoreError::Code::NoSpace : StoreError::Code::Database,
+                     "index statement failed: " + message);
   }
 }
 
 std::int64_t SqliteDb::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
 void SqliteDb::fail(std::string_view what) const {
-  throw StoreError(StoreError::Code::Database,
-                   std::string(what) + ": " + sqlite3_errmsg(db_));
+  // A full disk is a resource problem the sender can retry (A700), not a broken index.
+  const StoreError::Code code =
+      sqlite3_errcode(db_) == SQLITE_FULL ? StoreError::Code::NoSpace : StoreError::Code::Database;
+  throw StoreError(code, std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
 Statement::Statement(SqliteDb& db, std::string_view sql) : db_(db) {

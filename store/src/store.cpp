@@ -3,6 +3,7 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -74,10 +75,12 @@ std::uint64_t Store::freeBytes() const {
 }
 
 bool Store::wouldCrossReserve(std::uint64_t incomingBytes) const {
+  // Whatever the configured reserve, the index must always be able to commit what it has.
+  constexpr std::uint64_t kIndexHeadroom = 1'000'000;
   std::uint64_t reserve;
   {
     std::lock_guard lock(writeMutex_);
-    reserve = options_.freeSpaceReserve;
+    reserve = std::max(options_.freeSpaceReserve, kIndexHeadroom);
   }
   const std::uint64_t available = freeBytes();
   return available < reserve || available - reserve < incomingBytes;

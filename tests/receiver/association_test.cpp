@@ -5,6 +5,11 @@
 #include <dcmtk/dcmnet/assoc.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <thread>
 
@@ -55,6 +60,11 @@ class HeldAssociation {
     ASC_dropNetwork(&net_);
   }
   bool accepted() const { return result_.good(); }
+  void abort() {
+    ASC_abortAssociation(assoc_);
+    ASC_destroyAssociation(&assoc_);
+    assoc_ = nullptr;
+  }
   void release() {
     ASC_releaseAssociation(assoc_);
     ASC_destroyAssociation(&assoc_);
@@ -185,6 +195,112 @@ TEST(Association, BadReloadKeepsTheLastGoodConfiguration) {
       << log;
   const auto echo = harness::runCommand({"echoscu", "-aec", "BURNSTATION", "127.0.0.1", station.portText()});
   EXPECT_EQ(echo.exitCode, 0);
+}
+
+// Polls the event log until an event of this kind exists (the service logs asynchronously).
+bool eventually(const fs::path& dataDir, const std::string& kind) {
+  for (int i = 0; i < 150; ++i) {
+    if (harness::queryIndex(dataDir, "SELECT count(*) FROM events WHERE kind = '" + kind + "'") != "0") {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+TEST(Association, OurImplementationIdentityIsOnTheWire) {
+  TempDir dir;
+  Station station(dir.path() / "data");
+  const auto r = harness::runCommand({"echoscu", "-d", "127.0.0.1", station.portText()});
+  ASSERT_EQ(r.exitCode, 0);
+  const std::string log = r.out + r.err;
+  EXPECT_NE(log.find("Their Implementation Class UID:    2.25.208255112697107640800492106849300800605"),
+            std::string::npos)
+      << log.substr(0, 3000);
+  EXPECT_NE(log.find("Their Implementation Version Name: BURNSTATION_010"), std::string::npos);
+}
+
+TEST(Association, SilentClientIsDroppedAfterArtimAndTheServiceGoesOn) {
+  TempDir dir;
+  writeFile(dir.path() / "station.toml", "[timeouts]\nartim = 1\n[acceptance]\nany_called_ae = true\n");
+  Station station(dir.path() / "data", dir.path() / "station.toml");
+  const int silent = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(station.port()));
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  ASSERT_EQ(connect(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  EXPECT_TRUE(eventually(station.dataDir(), "association-failed")) << station.log();
+  close(silent);
+  EXPECT_EQ(harness::runCommand({"echoscu", "127.0.0.1", station.portText()}).exitCode, 0);
+}
+
+TEST(Association, IdleAndAbortedAssociationsAreDroppedAndTheServiceGoesOn) {
+  TempDir dir;
+  writeFile(dir.path() / "station.toml", "[timeouts]\nidle = 1\n[acceptance]\nany_called_ae = true\n");
+  Station station(dir.path() / "data", dir.path() / "station.toml");
+  HeldAssociation idle(station.port());
+  ASSERT_TRUE(idle.accepted());
+  EXPECT_TRUE(eventually(station.dataDir(), "association-timeout")) << station.log();
+  {
+    HeldAssociation aborted(station.port());
+    ASSERT_TRUE(aborted.accepted());
+    aborted.abort();
+  }
+  EXPECT_EQ(harness::runCommand({"echoscu", "127.0.0.1", station.portText()}).exitCode, 0);
+}
+
+TEST(Association, FullFilesystemAnswersA700AndLosesNothing) {
+  TempDir dir;
+  const fs::path small = dir.path() / "small";
+  fs::create_directories(small);
+  const auto mounted =
+      harness::runCommand({"mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.string()});
+  if (mounted.exitCode != 0) {
+    GTEST_SKIP() << "cannot mount a 4 MB tmpfs here (" << mounted.err
+                 << "); falling back to BelowTheFreeSpaceReserveStoreAnswersA700AndKeepsWhatItHas, "
+                    "which sets the reserve above the free space instead";
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { harness::runCommand({"umount", "-l", at.string()}); }
+  } unmount{small};
+  writeFile(dir.path() / "station.toml", "[station]\nfree_space_reserve = 0\n");
+  std::vector<fs::path> files;
+  for (int i = 0; i < 30; ++i) {
+    testdata::InstanceSpec spec;
+    spec.patientIdBytes = "FULL-1";
+    spec.rows = 256;
+    spec.columns = 256;
+    spec.seed = static_cast<unsigned>(i);
+    files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
+  }
+  Station station(small / "data", dir.path() / "station.toml");
+  const auto statuses = harness::testScuStatuses(station.port(), files);
+  int stored = 0, full = 0;
+  for (const fs::path& f : files) {
+    const std::string& status = statuses.at(f.string());
+    const fs::path kept = harness::storedFileOf(station.dataDir(), f.stem().string());
+    if (status == "0000") {
+      ++stored;
+      ASSERT_FALSE(kept.empty()) << f;
+      EXPECT_TRUE(testdata::datasetBytesOf(kept) == testdata::datasetBytesOf(f));
+    } else {
+      EXPECT_EQ(status, "A700") << f;
+      EXPECT_TRUE(kept.empty()) << f;
+      ++full;
+    }
+  }
+  EXPECT_GT(stored, 0);
+  EXPECT_GT(full, 0);
+  EXPECT_TRUE(harness::filesEndingWith(station.dataDir() / "incoming", ".part").empty());
+  const auto check = harness::runCommand(
+      {harness::burnstationExe(), "check", "--data-dir", station.dataDir().string()});
+  EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+  EXPECT_EQ(
+      harness::runCommand({"echoscu", "-aec", "BURNSTATION", "127.0.0.1", station.portText()}).exitCode,
+      0);
+  station.stop();
 }
 
 }  // namespace
