@@ -15,6 +15,7 @@
 #include "burnstation/receiver/dicom_status.h"
 #include "burnstation/store/implementation_identity.h"
 #include "burnstation/store/store_error.h"
+#include "streamed_file.h"
 
 namespace burnstation::receiver {
 
@@ -201,7 +202,7 @@ StoreScpSession::Outcome StoreScpSession::receiveAndStore(T_ASC_PresentationCont
   OFCondition metaWritten;
   OFCondition received;
   {
-    DcmOutputFileStream out(temp.c_str());
+    StreamedFile out(temp);
     if (!out.good()) {
       const std::string why = out.status().text();
       if (!drainDataSet()) broken_ = true;
