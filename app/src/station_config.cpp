@@ -242,6 +242,7 @@ idle = 300                      # an open association with no message
 
 [acceptance]
 called_ae_titles = []           # further AE titles we answer to, besides ae_title
+# any_called_ae = false         # true: answer to any called AE title (not recommended)
 # calling_allowlist = true      # on by default when [[remote]] entries exist
 
 # [[remote]]

@@ -170,14 +170,59 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
     throw StoreError(StoreError::Code::Io,
                      "received file " + temp.path().string() + " is gone: " + ec.message());
   }
-  // Hashing and fsync run outside the lock so parallel associations overlap their I/O.
+  // Hashing, fsync and the rename run outside the lock so parallel associations overlap
+  // their I/O; only the decision and the index commit are serialised.
   const std::string hash = hashFileFrom(temp.path(), header.datasetOffset);
   fsyncFile(temp.path());
+  const CollectionKey key = collectionKeyFor(header, source.assumeCharset);
+  const std::string& uid = header.sopInstanceUid;
 
-  std::lock_guard lock(writeMutex_);
-  IngestResult result = ingestLocked(temp.path(), header, source, hash, size);
-  if (result.outcome != IngestOutcome::DuplicateKept) temp.markMoved();
-  return result;
+  std::unique_lock lock(writeMutex_);
+  // The same UID arriving twice at once is decided one after the other.
+  inFlightChanged_.wait(lock, [&] { return inFlight_.count(uid) == 0; });
+  if (findStored(*db_, uid)) {
+    IngestResult result = ingestLocked(temp.path(), header, source, hash, size);
+    if (result.outcome != IngestOutcome::DuplicateKept) temp.markMoved();
+    return result;
+  }
+  inFlight_.insert(uid);
+  struct Release {
+    Store& store;
+    const std::string& uid;
+    std::unique_lock<std::mutex>& lock;
+    ~Release() {
+      if (!lock.owns_lock()) lock.lock();  // an exception may come while unlocked
+      store.inFlight_.erase(uid);
+      store.inFlightChanged_.notify_all();
+    }
+  } release{*this, uid, lock};
+  lock.unlock();
+
+  const fs::path target = objectPathFor(uid);
+  if (!fs::exists(target.parent_path())) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      throw StoreError(StoreError::Code::Io,
+                       "cannot create " + target.parent_path().string() + ": " + ec.message());
+    }
+    fsyncDirectory(target.parent_path().parent_path());
+  }
+  renameDurably(temp.path(), target);
+  temp.markMoved();
+
+  lock.lock();
+  try {
+    Transaction tx(*db_);
+    insertInstanceRows(*db_, IndexedInstance{header, key, source,
+                                             relativeTo(target, options_.dataDir), size, hash});
+    insertEvent(*db_, "received", uid + " for " + key.key, source);
+    tx.commit();
+  } catch (...) {
+    // Not indexed means not acknowledged: the file must not linger to be re-indexed later.
+    fs::remove(target, ec);
+    throw;
+  }
+  return {IngestOutcome::Stored, key.key, target};
 }
 
 IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& header,
@@ -187,6 +232,7 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
   IngestResult result;
   result.collectionKey = key.key;
 
+  // Called with the lock held, for a UID that is already stored.
   if (const auto stored = findStored(*db_, header.sopInstanceUid)) {
     const fs::path storedFile = options_.dataDir / stored->path;
     if (stored->hash == hash && stored->collectionKey == key.key) {
@@ -243,32 +289,9 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
     return result;
   }
 
-  const fs::path target = objectPathFor(header.sopInstanceUid);
-  if (!fs::exists(target.parent_path())) {
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) {
-      throw StoreError(StoreError::Code::Io,
-                       "cannot create " + target.parent_path().string() + ": " + ec.message());
-    }
-    fsyncDirectory(target.parent_path().parent_path());
-  }
-  renameDurably(temp, target);
-  try {
-    Transaction tx(*db_);
-    insertInstanceRows(*db_, IndexedInstance{header, key, source,
-                                             relativeTo(target, options_.dataDir), size, hash});
-    insertEvent(*db_, "received", header.sopInstanceUid + " for " + key.key, source);
-    tx.commit();
-  } catch (...) {
-    // Not indexed means not acknowledged: the file must not linger to be re-indexed later.
-    std::error_code ignored;
-    fs::remove(target, ignored);
-    throw;
-  }
-  result.outcome = IngestOutcome::Stored;
-  result.file = target;
-  return result;
+  throw StoreError(StoreError::Code::Inconsistent,
+                   "ingestLocked called for an instance that is not stored: " +
+                       header.sopInstanceUid);
 }
 
 }  // namespace burnstation::store

@@ -170,7 +170,10 @@ int main(int argc, char** argv) {
     T_DIMSE_C_StoreRSP rsp{};
     OFCondition sent;
     if (raw) {
-      sent = storeRaw(assoc.get(), id, rq, datasetBytes(f.path), rsp.DimseStatus);
+      std::string bytes = datasetBytes(f.path);
+      // A deflated stream may have any length; PS3.5 A.5 pads it to even with one NUL.
+      if (bytes.size() % 2) bytes.push_back('\0');
+      sent = storeRaw(assoc.get(), id, rq, bytes, rsp.DimseStatus);
     } else {
       DcmDataset* detail = nullptr;
       sent = DIMSE_storeUser(assoc.get(), id, &rq, f.path.c_str(), nullptr, nullptr, nullptr,

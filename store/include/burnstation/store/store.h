@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -130,6 +132,8 @@ class Store {
   Access access_;
   std::unique_ptr<SqliteDb> db_;
   mutable std::mutex writeMutex_;  // one writer connection, shared by receiver threads
+  std::set<std::string> inFlight_;  // new UIDs between decision and commit (writeMutex_)
+  std::condition_variable inFlightChanged_;
 };
 
 }  // namespace burnstation::store
