@@ -104,10 +104,15 @@ std::string burnstationExe() { return BURNSTATION_EXE; }
 std::string testScuExe() { return BS_TEST_SCU_EXE; }
 
 Station::Station(fs::path dataDir, std::optional<fs::path> config,
-                 std::vector<std::string> extraArgs)
+                 std::vector<std::string> extraArgs, Config mode)
     : dataDir_(std::move(dataDir)) {
   fs::create_directories(dataDir_);
   logFile_ = dataDir_.parent_path() / (dataDir_.filename().string() + ".service.log");
+  if (!config && mode == Config::Test) {
+    config = dataDir_.parent_path() / (dataDir_.filename().string() + ".test.toml");
+    std::ofstream(*config) << "[station]\nfree_space_reserve = \"50M\"\n"
+                              "[acceptance]\nany_called_ae = true\n";
+  }
   std::vector<std::string> argv = {burnstationExe(), "serve", "--port", "0", "--data-dir",
                                    dataDir_.string()};
   if (config) {

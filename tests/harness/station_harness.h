@@ -37,11 +37,15 @@ std::string burnstationExe();
 std::string testScuExe();
 
 // `burnstation serve --port 0` on a data directory, stopped (SIGTERM) when destroyed.
+// Without a config file the station gets a test one (any called AE, a 50 MB free-space
+// reserve, so tests do not depend on the machine having the default 2 GB free);
+// BuiltInDefaults runs it with no file at all.
 class Station {
  public:
+  enum class Config { Test, BuiltInDefaults };
   explicit Station(std::filesystem::path dataDir,
                    std::optional<std::filesystem::path> config = std::nullopt,
-                   std::vector<std::string> extraArgs = {});
+                   std::vector<std::string> extraArgs = {}, Config mode = Config::Test);
   ~Station();
   Station(const Station&) = delete;
   Station& operator=(const Station&) = delete;

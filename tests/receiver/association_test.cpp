@@ -96,11 +96,15 @@ ae_title = "FARAWAY"
 host = "192.0.2.44"
 )";
 
-TEST(Association, EchoscuIsAnswered) {
+TEST(Association, BuiltInDefaultsAnswerAnyTitleAndSaySo) {
   TempDir dir;
-  Station station(dir.path() / "data");
-  const auto r = harness::runCommand({"echoscu", "-aec", "BURNSTATION", "127.0.0.1", station.portText()});
+  Station station(dir.path() / "data", std::nullopt, {}, Station::Config::BuiltInDefaults);
+  const auto r = harness::runCommand(
+      {"echoscu", "-aet", "ANY_CALLER", "-aec", "ANY_TITLE", "127.0.0.1", station.portText()});
   EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(station.log().find("no configuration file: accepting any called and calling AE title"),
+            std::string::npos)
+      << station.log();
 }
 
 TEST(Association, EachRejectionReasonReachesTheSender) {
