@@ -13,9 +13,7 @@ int runCheck(const std::vector<std::string>& args) {
   try {
     const CommandLine line(args, {"--config", "--data-dir"}, {"--json"});
     json = line.flag("--json");
-    const StationConfig config = resolveConfig(line);
-    store::Store store({config.dataDir, 0, store::DuplicatePolicy::KeepStored},
-                       store::Store::Access::ReadOnly);
+    const store::Store store = openStoreForReading(line);
     const store::ConsistencyReport report = store.checkConsistency();
     if (json) {
       std::cout << nlohmann::json{{"ok", report.ok()},

@@ -52,4 +52,10 @@ StationConfig resolveConfig(const CommandLine& line) {
   return config;
 }
 
+store::Store openStoreForReading(const CommandLine& line) {
+  const StationConfig config = resolveConfig(line);
+  return store::Store({config.dataDir, 0, store::DuplicatePolicy::KeepStored},
+                      store::Store::Access::ReadOnly);
+}
+
 }  // namespace burnstation::app

@@ -38,4 +38,7 @@ class CommandLine {
 // --config FILE and --data-dir DIR, as every command takes them.
 StationConfig resolveConfig(const CommandLine& line);
 
+// The service's store, read-only, as the commands other than serve open it.
+store::Store openStoreForReading(const CommandLine& line);
+
 }  // namespace burnstation::app

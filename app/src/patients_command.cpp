@@ -67,9 +67,7 @@ int runPatients(const std::vector<std::string>& args) {
   try {
     const CommandLine line(args, {"--config", "--data-dir"}, {"--json"});
     json = line.flag("--json");
-    const StationConfig config = resolveConfig(line);
-    store::Store store({config.dataDir, 0, store::DuplicatePolicy::KeepStored},
-                       store::Store::Access::ReadOnly);
+    const store::Store store = openStoreForReading(line);
     const auto collections = store.collections();
     if (json) {
       std::cout << toJson(collections).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)

@@ -12,6 +12,7 @@
 #include "burnstation/store/store_error.h"
 #include "content_hash.h"
 #include "durable_file.h"
+#include "index_rows.h"
 #include "schema.h"
 #include "sqlite_db.h"
 #include "store_layout.h"
@@ -98,16 +99,7 @@ void Store::logEvent(const std::string& kind, const std::string& detail,
                      const IngestSource& source) {
   if (access_ == Access::ReadOnly) return;
   std::lock_guard lock(writeMutex_);
-  Statement insert(*db_,
-                   "INSERT INTO events(time, kind, calling_ae, called_ae, peer, detail) "
-                   "VALUES(?,?,?,?,?,?)");
-  insert.bind(1, isoNow())
-      .bind(2, kind)
-      .bind(3, source.callingAe)
-      .bind(4, source.calledAe)
-      .bind(5, source.peerAddress)
-      .bind(6, detail)
-      .run();
+  insertEvent(*db_, kind, detail, source);
 }
 
 }  // namespace burnstation::store

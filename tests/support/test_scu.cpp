@@ -11,14 +11,14 @@
 #include <dcmtk/dcmnet/dimse.h>
 #include <dcmtk/dcmnet/dul.h>
 
-#include <fstream>
-#include <sstream>
 
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "dicom_factory.h"
 
 namespace {
 
@@ -47,18 +47,6 @@ FileInfo readMeta(const std::string& path) {
   format.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, v);
   info.transferSyntax = v.c_str();
   return info;
-}
-
-// Bytes after the File Meta, exactly as on disk.
-std::string datasetBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  const std::string all = s.str();
-  if (all.size() < 144) return {};
-  const auto* p = reinterpret_cast<const unsigned char*>(all.data() + 140);
-  const std::size_t groupLength = p[0] | (p[1] << 8) | (p[2] << 16) | (std::size_t{p[3]} << 24);
-  return all.size() < 144 + groupLength ? std::string() : all.substr(144 + groupLength);
 }
 
 // C-STORE with the data set sent as raw PDVs, never parsed on our side: the only way to
@@ -170,7 +158,7 @@ int main(int argc, char** argv) {
     T_DIMSE_C_StoreRSP rsp{};
     OFCondition sent;
     if (raw) {
-      std::string bytes = datasetBytes(f.path);
+      std::string bytes = burnstation::testdata::datasetBytesOf(f.path);
       // A deflated stream may have any length; PS3.5 A.5 pads it to even with one NUL.
       if (bytes.size() % 2) bytes.push_back('\0');
       sent = storeRaw(assoc.get(), id, rq, bytes, rsp.DimseStatus);
