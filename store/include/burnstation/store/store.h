@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "burnstation/store/instance_header.h"
+#include "burnstation/store/selection.h"
 
 namespace burnstation::store {
 
@@ -120,6 +121,9 @@ class Store {
   void logEvent(const std::string& kind, const std::string& detail, const IngestSource& source);
 
   std::vector<CollectionSummary> collections() const;
+  // Resolves the patient (ID or key) and studies; throws StoreError(NotFound) for an
+  // unknown patient or study, (Ambiguous) for an ID shared by collections, listing their keys.
+  Selection select(const SelectionRequest& request) const;
   ConsistencyReport checkConsistency() const;
 
  private:

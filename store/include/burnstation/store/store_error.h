@@ -16,6 +16,7 @@ class StoreError : public std::runtime_error {
     NoSpace,       // the free-space reserve would be crossed
     Charset,       // text could not be decoded from its Specific Character Set
     NotFound,      // a requested patient, study or file does not exist
+    Ambiguous,     // a Patient ID that names more than one collection
     Inconsistent,  // the store contradicts itself
   };
 
