@@ -10,6 +10,8 @@ namespace burnstation::app {
 int runServe(const std::vector<std::string>& args);
 int runPatients(const std::vector<std::string>& args);
 int runCheck(const std::vector<std::string>& args);
+int runPlan(const std::vector<std::string>& args);
+int runExport(const std::vector<std::string>& args);
 
 // Prints a one-line reason (and {"error": ...} on stdout when json) and returns 2.
 int reportError(const std::string& message, bool json);

@@ -1,4 +1,7 @@
 // burnstation: the service and its command line in one binary.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/oflog/oflog.h>
+
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -16,6 +19,10 @@ commands:
                          run the service in the foreground
   patients [--json]      collections: patients, studies, sizes, conflicts
   check [--json]         check that the index and the stored files agree
+  plan --patient KEY [--study UID]... --profile NAME [--capacity SIZE] [--json]
+                         the volumes a selection needs, without writing
+  export --patient KEY [--study UID]... --profile NAME --to DIR [--capacity SIZE] [--json]
+                         write the file-set(s) into DIR now
   config --defaults      print the default configuration file
 
 every command takes --config FILE and --data-dir DIR to find the station's data.
@@ -29,11 +36,16 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return argc < 2 ? 2 : 0;
   }
+  // DCMTK warns on every header-only parse and meta kept on purpose; errors still show.
+  OFLog::configure(OFLogger::WARN_LOG_LEVEL);
+  OFLog::getLogger("dcmtk.dcmdata").setLogLevel(OFLogger::ERROR_LOG_LEVEL);
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "serve") return runServe(args);
   if (command == "patients") return runPatients(args);
   if (command == "check") return runCheck(args);
+  if (command == "plan") return runPlan(args);
+  if (command == "export") return runExport(args);
   if (command == "config" && args.size() == 1 && args[0] == "--defaults") {
     std::cout << defaultConfigText();
     return 0;

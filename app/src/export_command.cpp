@@ -1,0 +1,134 @@
+// `burnstation export`: writes the selection now as one file-set in DIR, or one per volume
+// in DIR/VOL001, DIR/VOL002, ... Re-encoded instances are made first in a scratch folder,
+// so the plan uses their real sizes; a failure removes everything this run wrote.
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "burnstation/dicomdir/file_set.h"
+#include "burnstation/store/store.h"
+#include "commands.h"
+#include "medium_selection.h"
+
+namespace burnstation::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RemoveOnExit {
+  std::vector<fs::path> paths;
+  bool keep = false;
+  ~RemoveOnExit() {
+    std::error_code ignored;
+    if (!keep) {
+      for (const auto& p : paths) fs::remove_all(p, ignored);
+    }
+  }
+};
+
+std::uint64_t freeSpaceAt(fs::path path) {
+  while (!path.empty() && !fs::exists(path)) path = path.parent_path();
+  struct statvfs info {};
+  if (path.empty() || ::statvfs(path.c_str(), &info) != 0) return 0;
+  return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+std::string volumeName(int index) {
+  char name[16];
+  std::snprintf(name, sizeof name, "VOL%03d", index);
+  return name;
+}
+
+}  // namespace
+
+int runExport(const std::vector<std::string>& args) {
+  bool json = false;
+  try {
+    const CommandLine line(args,
+                           {"--config", "--data-dir", "--patient", "--study", "--profile",
+                            "--capacity", "--to"},
+                           {"--json", "--update"});
+    json = line.flag("--json");
+    const auto to = line.value("--to");
+    if (!to) throw UsageError("--to DIR is required");
+    const fs::path target = fs::absolute(*to);
+    if (line.flag("--update")) {
+      throw UsageError("--update (adding studies to an existing file-set) is not supported yet");
+    }
+    std::error_code ec;
+    if (fs::exists(target) && !fs::is_empty(target, ec)) {
+      throw UsageError(target.string() + " is not empty; choose an empty or new folder");
+    }
+    const StationConfig config = resolveConfig(line);
+    const store::Store store = openStoreForReading(line);
+    MediumSelection medium = resolveMediumSelection(line, store);
+    const auto unwritable = unwritableItems(medium);
+    if (!unwritable.empty()) {
+      std::string list;
+      for (const auto& u : unwritable) list += "; " + u.sopInstanceUid + ": " + u.reason;
+      throw UsageError(std::to_string(unwritable.size()) + " instance(s) cannot be written to " +
+                       std::string(medium.profile->name) + list);
+    }
+
+    RemoveOnExit scratch{{config.dataDir / "scratch" / ("export-" + std::to_string(::getpid()))}};
+    fs::create_directories(scratch.paths[0]);
+    for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
+      if (medium.forms[i].conversion != dicomdir::Conversion::ToExplicitLittle) continue;
+      auto& in = medium.selection.instances[i];
+      const fs::path converted = scratch.paths[0] / (in.sopInstanceUid + ".dcm");
+      dicomdir::transcodeToExplicitLittle(in.file, converted, config.receiver.aeTitle);
+      in.file = converted;
+      in.size = fs::file_size(converted);
+      in.transferSyntaxUid = "1.2.840.10008.1.2.1";
+      medium.forms[i] = {dicomdir::Conversion::None, {}};
+    }
+
+    const std::uint64_t capacity = capacityFor(line, *medium.profile, freeSpaceAt(target));
+    const PlanInput input = planInputFor(medium);
+    const dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity);
+    if (!plan.unplaceable.empty()) {
+      throw UsageError(plan.unplaceable.front().sopInstanceUid + " cannot be placed: " +
+                       plan.unplaceable.front().reason);
+    }
+    const bool existed = fs::exists(target);
+    RemoveOnExit written;
+    if (!existed) written.paths.push_back(target);
+    nlohmann::json volumes = nlohmann::json::array();
+    for (const auto& v : plan.volumes) {
+      const fs::path root = plan.volumes.size() == 1 ? target : target / volumeName(v.index);
+      if (existed) written.paths.push_back(plan.volumes.size() == 1 ? target / "DICOMDIR" : root);
+      if (existed && plan.volumes.size() == 1) written.paths.push_back(target / "DICOM");
+      std::vector<std::size_t> indexes;
+      for (std::size_t item : v.items) indexes.push_back(input.selectionIndex[item]);
+      const auto set = dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
+                                              dicomdir::newFileSetId(v.index), config.receiver.aeTitle);
+      volumes.push_back({{"index", v.index},
+                         {"of", v.of},
+                         {"path", root.string()},
+                         {"file_set_id", set.fileSetId},
+                         {"instances", set.entries.size()},
+                         {"bytes", set.bytes}});
+      if (!json) {
+        std::cout << "disc " << v.index << " of " << v.of << ": " << set.entries.size()
+                  << " instance(s) in " << root.string() << " (file-set " << set.fileSetId << ")\n";
+      }
+    }
+    written.keep = true;
+    if (json) {
+      std::cout << nlohmann::json{{"patient_key", medium.selection.collectionKey},
+                                  {"profile", medium.profile->name},
+                                  {"volumes", volumes}}
+                       .dump(2)
+                << "\n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    return reportError(e.what(), json);
+  }
+}
+
+}  // namespace burnstation::app

@@ -1,0 +1,100 @@
+// Selections for media (see medium_selection.h).
+#include "medium_selection.h"
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
+#include "burnstation/store/store.h"
+
+namespace burnstation::app {
+
+namespace {
+
+// Upper bound of an instance re-encoded to Explicit VR Little Endian: the stored bytes plus
+// the decoded pixel data, plus room for re-encoded headers. Deflated data sets can grow by
+// much more than their pixels, so they get four times their stored size on top.
+std::uint64_t transcodedUpperBound(const store::SelectedInstance& in) {
+  DcmFileFormat file;
+  std::uint64_t pixels = 0;
+  if (file.loadFileUntilTag(in.file.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_fileOnly,
+                            DCM_PixelData)
+          .good()) {
+    DcmDataset& d = *file.getDataset();
+    Uint16 rows = 0, columns = 0, samples = 1, bits = 16;
+    long frames = 1;
+    d.findAndGetUint16(DCM_Rows, rows);
+    d.findAndGetUint16(DCM_Columns, columns);
+    d.findAndGetUint16(DCM_SamplesPerPixel, samples);
+    d.findAndGetUint16(DCM_BitsAllocated, bits);
+    d.findAndGetLongInt(DCM_NumberOfFrames, frames);
+    pixels = std::uint64_t{rows} * columns * samples * ((bits + 7u) / 8u) *
+             static_cast<std::uint64_t>(frames > 0 ? frames : 1);
+  }
+  const bool deflated = in.transferSyntaxUid == "1.2.840.10008.1.2.1.99";
+  return in.size + pixels + 65536 + (deflated ? 4 * in.size : 0);
+}
+
+}  // namespace
+
+MediumSelection resolveMediumSelection(const CommandLine& line, const store::Store& store) {
+  const auto patient = line.value("--patient");
+  if (!patient) throw UsageError("--patient is required (a Patient ID or a key from `patients`)");
+  const auto profileName = line.value("--profile");
+  if (!profileName) throw UsageError("--profile is required (cd, dvd, dvd-j2k, usb, usb-j2k)");
+  const auto profile = dicomdir::findMediaProfile(*profileName);
+  if (!profile) {
+    throw UsageError("unknown profile \"" + *profileName + "\" (cd, dvd, dvd-j2k, usb, usb-j2k)");
+  }
+  MediumSelection medium;
+  medium.selection = store.select({*patient, line.values("--study")});
+  if (medium.selection.instances.empty()) {
+    throw UsageError("nothing to write: the selection holds no instances");
+  }
+  medium.profile = &dicomdir::mediaProfile(*profile);
+  for (const auto& in : medium.selection.instances) {
+    medium.forms.push_back(dicomdir::mediaFormFor(*medium.profile, in.transferSyntaxUid));
+  }
+  return medium;
+}
+
+std::uint64_t capacityFor(const CommandLine& line, const dicomdir::MediaProfile& profile,
+                          std::optional<std::uint64_t> fallbackCapacity) {
+  if (const auto text = line.value("--capacity")) {
+    const auto bytes = parseSize(*text);
+    if (!bytes || *bytes == 0) {
+      throw UsageError("--capacity must be a size such as 700M, 4.7G or 1M, not \"" + *text + "\"");
+    }
+    return *bytes / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
+  }
+  if (profile.defaultCapacity > 0) return profile.defaultCapacity;
+  if (fallbackCapacity) return *fallbackCapacity;
+  throw UsageError(std::string(profile.name) +
+                   " has no fixed capacity: give --capacity (the stick's free space)");
+}
+
+PlanInput planInputFor(const MediumSelection& medium) {
+  PlanInput input;
+  for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
+    const auto& in = medium.selection.instances[i];
+    const auto& form = medium.forms[i];
+    if (form.conversion == dicomdir::Conversion::Unwritable) continue;
+    const bool transcoded = form.conversion == dicomdir::Conversion::ToExplicitLittle;
+    input.items.push_back({in.sopInstanceUid, in.studyUid, in.seriesUid,
+                           transcoded ? transcodedUpperBound(in) : in.size, transcoded});
+    input.selectionIndex.push_back(i);
+  }
+  return input;
+}
+
+std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& medium) {
+  std::vector<dicomdir::UnplaceableItem> out;
+  for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
+    if (medium.forms[i].conversion == dicomdir::Conversion::Unwritable) {
+      out.push_back({medium.selection.instances[i].sopInstanceUid, medium.forms[i].reason});
+    }
+  }
+  return out;
+}
+
+}  // namespace burnstation::app

@@ -1,0 +1,42 @@
+// What `plan` and `export` share: resolving --patient/--study/--profile/--capacity into a
+// selection, the media form of each instance and the volume plan.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "burnstation/dicomdir/media_form.h"
+#include "burnstation/dicomdir/media_profile.h"
+#include "burnstation/dicomdir/volume_plan.h"
+#include "burnstation/store/selection.h"
+#include "command_line.h"
+
+namespace burnstation::app {
+
+struct MediumSelection {
+  store::Selection selection;
+  const dicomdir::MediaProfile* profile = nullptr;
+  std::vector<dicomdir::MediaForm> forms;  // parallel to selection.instances
+};
+
+// Throws UsageError or StoreError with the reason for the person at the keyboard.
+MediumSelection resolveMediumSelection(const CommandLine& line, const store::Store& store);
+
+// --capacity, else the profile's medium; USB needs one (or fallbackCapacity, e.g. the
+// target's free space).
+std::uint64_t capacityFor(const CommandLine& line, const dicomdir::MediaProfile& profile,
+                          std::optional<std::uint64_t> fallbackCapacity = std::nullopt);
+
+// Plan items in selection order, writable instances only; transcoded sizes are upper
+// bounds read from the headers.
+struct PlanInput {
+  std::vector<dicomdir::PlanItem> items;
+  std::vector<std::size_t> selectionIndex;  // parallel to items
+};
+PlanInput planInputFor(const MediumSelection& medium);
+
+// Unwritable instances as plan entries (never silently dropped).
+std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& medium);
+
+}  // namespace burnstation::app

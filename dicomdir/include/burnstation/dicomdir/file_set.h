@@ -1,0 +1,66 @@
+// Writing one volume as a complete DICOM file-set (FSC) and reading one back (FSR).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "burnstation/dicomdir/file_id.h"
+#include "burnstation/dicomdir/media_form.h"
+#include "burnstation/dicomdir/media_profile.h"
+#include "burnstation/store/selection.h"
+
+namespace burnstation::dicomdir {
+
+class FileSetError : public std::runtime_error {
+ public:
+  enum class Code { Target, Source, Encoding };
+  FileSetError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Code code() const noexcept { return code_; }
+
+ private:
+  Code code_;
+};
+
+struct FileSetEntry {
+  FileId fileId;
+  std::string sopInstanceUid;
+  std::string sopClassUid;
+  std::string transferSyntaxUid;  // in the written file
+  std::string recordType;
+};
+
+struct WrittenFileSet {
+  std::filesystem::path root;
+  std::string fileSetId;
+  std::vector<FileSetEntry> entries;
+  std::uint64_t bytes = 0;
+};
+
+// A File-set ID (at most 16 characters of A-Z 0-9 _, no patient data), unique per volume.
+std::string newFileSetId(int volumeIndex);
+
+// Writes the given instances of the selection (indexes into selection.instances; forms,
+// parallel to selection.instances, say how each goes onto the profile's medium) into root, which must be empty or absent. Everything is
+// staged in a hidden folder and moved into place only when complete and synced; on failure
+// nothing is left behind. Throws FileSetError.
+WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+                            const std::vector<MediaForm>& forms,
+                            const std::filesystem::path& root, const std::string& fileSetId,
+                            const std::string& stationAe);
+
+struct FileSetCheck {
+  std::string fileSetId;
+  std::vector<FileSetEntry> entries;  // what the DICOMDIR references
+  std::vector<std::string> problems;
+  bool ok() const { return problems.empty(); }
+};
+
+// Reads root/DICOMDIR and checks that every referenced file exists and matches its record
+// (SOP Class, Instance, Transfer Syntax in the file's meta), and that every file under
+// root/DICOM is referenced.
+FileSetCheck checkFileSet(const std::filesystem::path& root);
+
+}  // namespace burnstation::dicomdir

@@ -1,0 +1,67 @@
+// DICOMDIR writing with our identity (see dicomdir_file.h).
+#include "dicomdir_file.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcostrmf.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcwcache.h>
+
+#include <cstdio>
+
+#include "burnstation/store/implementation_identity.h"
+
+namespace burnstation::dicomdir {
+
+DicomDirFile::DicomDirFile(const std::filesystem::path& path, const char* fileSetId)
+    : DcmDicomDir(path.c_str(), fileSetId), path_(path) {}
+
+OFCondition DicomDirFile::writeWithOurIdentity(const std::string& sourceAe) {
+  const E_TransferSyntax xfer = EXS_LittleEndianExplicit;
+  const std::filesystem::path temp = path_.string() + ".tmp";
+  DcmDataset& dataset = getDataset();
+  DcmMetaInfo& meta = *getDirFileFormat().getMetaInfo();
+  DcmSequenceOfItems& records = getDirRecSeq(dataset);
+  DcmSequenceOfItems unresolved{DcmTag(DCM_DirectoryRecordSequence)};
+
+  getDirFileFormat().validateMetaInfo(xfer);
+  // After validateMetaInfo, which would otherwise put DCMTK's generic class here.
+  OFCondition status = meta.putAndInsertString(DCM_MediaStorageSOPClassUID,
+                                               UID_MediaStorageDirectoryStorage);
+  if (status.good()) status = meta.putAndInsertString(DCM_ImplementationClassUID, kImplementationClassUid);
+  if (status.good()) {
+    status = meta.putAndInsertString(DCM_ImplementationVersionName, kImplementationVersionName);
+  }
+  if (status.good()) status = meta.putAndInsertString(DCM_SourceApplicationEntityTitle, sourceAe.c_str());
+  if (status.good()) {
+    status = meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange,
+                                               META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_UndefinedLength);
+  }
+  if (status.bad()) return status;
+  {
+    DcmOutputFileStream out(temp.c_str());
+    if (!out.good()) return out.status();
+    DcmWriteCache cache;
+    meta.transferInit();
+    status = meta.write(out, META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_UndefinedLength, &cache);
+    meta.transferEnd();
+    if (status.good()) {
+      const Uint32 begin = static_cast<Uint32>(out.tell());
+      status = convertTreeToLinear(begin, xfer, EET_UndefinedLength, EGL_withoutGL, unresolved);
+      dataset.transferInit();
+      const OFCondition written = dataset.write(out, xfer, EET_UndefinedLength, &cache, EGL_noChange);
+      dataset.transferEnd();
+      if (status.good()) status = written;
+    }
+  }
+  // Give the records back to the tree as DcmDicomDir::write does; its destructor relies on it.
+  while (records.card() > 0) records.remove(0UL);
+  while (unresolved.card() > 0) records.insert(unresolved.remove(0UL));
+  if (status.good() && std::rename(temp.c_str(), path_.c_str()) != 0) {
+    status = makeOFCondition(OFM_dcmdata, 19, OF_error, "cannot rename the new DICOMDIR into place");
+  }
+  if (status.bad()) std::remove(temp.c_str());
+  return status;
+}
+
+}  // namespace burnstation::dicomdir

@@ -1,0 +1,107 @@
+// Reading a file-set back (FSR) and checking it against itself: every record's file is
+// there and says what the record says, and no file under DICOM/ is left unreferenced.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcdicdir.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+
+#include <set>
+
+#include "burnstation/dicomdir/file_set.h"
+
+namespace burnstation::dicomdir {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
+  OFString value;
+  item.findAndGetOFStringArray(tag, value);
+  return value.c_str();
+}
+
+FileId splitFileId(const std::string& value) {
+  FileId id;
+  std::string part;
+  for (char c : value) {
+    if (c == '\\') {
+      id.push_back(part);
+      part.clear();
+    } else if (c != ' ') {
+      part.push_back(c);
+    }
+  }
+  id.push_back(part);
+  return id;
+}
+
+void visit(DcmDirectoryRecord& record, const fs::path& root, FileSetCheck& check) {
+  for (unsigned long i = 0; i < record.cardSub(); ++i) {
+    DcmDirectoryRecord* sub = record.getSub(i);
+    const std::string referenced = stringOf(*sub, DCM_ReferencedFileID);
+    if (!referenced.empty()) {
+      FileSetEntry entry{splitFileId(referenced), stringOf(*sub, DCM_ReferencedSOPInstanceUIDInFile),
+                         stringOf(*sub, DCM_ReferencedSOPClassUIDInFile),
+                         stringOf(*sub, DCM_ReferencedTransferSyntaxUIDInFile),
+                         stringOf(*sub, DCM_DirectoryRecordType)};
+      const fs::path file = root / toPath(entry.fileId);
+      if (!isValidFileId(entry.fileId)) check.problems.push_back("invalid file ID " + referenced);
+      DcmFileFormat format;
+      if (!fs::exists(file)) {
+        check.problems.push_back("referenced file " + toPath(entry.fileId) + " is missing");
+      } else if (format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                                 ERM_metaOnly)
+                     .bad()) {
+        check.problems.push_back("referenced file " + toPath(entry.fileId) + " is not DICOM");
+      } else {
+        DcmMetaInfo& meta = *format.getMetaInfo();
+        if (stringOf(meta, DCM_MediaStorageSOPInstanceUID) != entry.sopInstanceUid ||
+            stringOf(meta, DCM_MediaStorageSOPClassUID) != entry.sopClassUid ||
+            stringOf(meta, DCM_TransferSyntaxUID) != entry.transferSyntaxUid) {
+          check.problems.push_back("file " + toPath(entry.fileId) +
+                                   " does not match its DICOMDIR record");
+        }
+      }
+      check.entries.push_back(std::move(entry));
+    }
+    visit(*sub, root, check);
+  }
+}
+
+}  // namespace
+
+FileSetCheck checkFileSet(const fs::path& root) {
+  FileSetCheck check;
+  const fs::path path = root / "DICOMDIR";
+  if (!fs::exists(path)) {
+    check.problems.push_back("no DICOMDIR in " + root.string());
+    return check;
+  }
+  // DcmDicomDir would create a new DICOMDIR for a missing file; existence is checked above.
+  DcmDicomDir dir(path.c_str());
+  if (dir.error().bad()) {
+    check.problems.push_back(std::string("DICOMDIR unreadable: ") + dir.error().text());
+    return check;
+  }
+  check.fileSetId = stringOf(*dir.getDirFileFormat().getDataset(), DCM_FileSetID);
+  visit(dir.getRootRecord(), root, check);
+
+  std::set<std::string> referenced;
+  for (const FileSetEntry& e : check.entries) {
+    if (!referenced.insert(toPath(e.fileId)).second) {
+      check.problems.push_back("file " + toPath(e.fileId) + " is referenced twice");
+    }
+  }
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root / "DICOM", ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string relative = fs::relative(it->path(), root).generic_string();
+    if (!referenced.count(relative)) check.problems.push_back("file " + relative + " is not referenced");
+  }
+  return check;
+}
+
+}  // namespace burnstation::dicomdir
