@@ -111,7 +111,8 @@ int runExport(const std::vector<std::string>& args) {
                          {"path", root.string()},
                          {"file_set_id", set.fileSetId},
                          {"instances", set.entries.size()},
-                         {"bytes", set.bytes}});
+                         {"bytes", set.bytes},
+                         {"dicomdir_seconds", set.dicomdirSeconds}});
       if (!json) {
         std::cout << "disc " << v.index << " of " << v.of << ": " << set.entries.size()
                   << " instance(s) in " << root.string() << " (file-set " << set.fileSetId << ")\n";

@@ -140,6 +140,7 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
     }
     written.bytes += fs::file_size(target);
 
+    const auto recordsStart = std::chrono::steady_clock::now();
     DcmDirectoryRecord* parent = &rootRecord;
     if (!leaf.topLevel) {
       const bool newSeries = series.count(in.seriesUid) == 0;
@@ -177,9 +178,14 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
     parent->insertSub(record);
     written.entries.push_back({fileId, in.sopInstanceUid, in.sopClassUid, writtenSyntax,
                                std::string(leaf.type)});
+    written.dicomdirSeconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - recordsStart).count();
   }
+  const auto writeStart = std::chrono::steady_clock::now();
   const OFCondition status = dicomdir.writeWithOurIdentity(stationAe);
   if (status.bad()) fail(FileSetError::Code::Target, std::string("cannot write the DICOMDIR: ") + status.text());
+  written.dicomdirSeconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - writeStart).count();
   written.bytes += fs::file_size(staging.path / "DICOMDIR");
   syncFilesystemOf(staging.path);
 

@@ -37,6 +37,7 @@ struct WrittenFileSet {
   std::string fileSetId;
   std::vector<FileSetEntry> entries;
   std::uint64_t bytes = 0;
+  double dicomdirSeconds = 0;  // building and writing the DICOMDIR, for benchmarks
 };
 
 // A File-set ID (at most 16 characters of A-Z 0-9 _, no patient data), unique per volume.
