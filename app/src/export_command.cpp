@@ -65,7 +65,7 @@ int runExport(const std::vector<std::string>& args) {
     }
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
-    MediumSelection medium = resolveMediumSelection(line, store);
+    MediumSelection medium = resolveMediumSelection(line, config, store);
     const auto unwritable = unwritableItems(medium);
     if (!unwritable.empty()) {
       std::string list;
@@ -77,19 +77,20 @@ int runExport(const std::vector<std::string>& args) {
     RemoveOnExit scratch{{config.dataDir / "scratch" / ("export-" + std::to_string(::getpid()))}};
     fs::create_directories(scratch.paths[0]);
     for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
-      if (medium.forms[i].conversion != dicomdir::Conversion::ToExplicitLittle) continue;
+      const dicomdir::Conversion conversion = medium.forms[i].conversion;
+      if (conversion == dicomdir::Conversion::None) continue;
       auto& in = medium.selection.instances[i];
       const fs::path converted = scratch.paths[0] / (in.sopInstanceUid + ".dcm");
-      dicomdir::transcodeToExplicitLittle(in.file, converted, config.receiver.aeTitle);
+      dicomdir::transcode(in.file, converted, conversion, config.receiver.aeTitle);
       in.file = converted;
       in.size = fs::file_size(converted);
-      in.transferSyntaxUid = "1.2.840.10008.1.2.1";
+      in.transferSyntaxUid = dicomdir::transferSyntaxAfter(conversion, in.transferSyntaxUid);
       medium.forms[i] = {dicomdir::Conversion::None, {}};
     }
 
-    const std::uint64_t capacity = capacityFor(line, *medium.profile, freeSpaceAt(target));
+    const std::uint64_t capacity = capacityFor(line, medium, freeSpaceAt(target));
     const PlanInput input = planInputFor(medium);
-    const dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity);
+    const dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
     if (!plan.unplaceable.empty()) {
       throw UsageError(plan.unplaceable.front().sopInstanceUid + " cannot be placed: " +
                        plan.unplaceable.front().reason);

@@ -37,29 +37,35 @@ std::uint64_t transcodedUpperBound(const store::SelectedInstance& in) {
 
 }  // namespace
 
-MediumSelection resolveMediumSelection(const CommandLine& line, const store::Store& store) {
+MediumSelection resolveMediumSelection(const CommandLine& line, const StationConfig& config,
+                                       const store::Store& store) {
   const auto patient = line.value("--patient");
   if (!patient) throw UsageError("--patient is required (a Patient ID or a key from `patients`)");
   const auto profileName = line.value("--profile");
   if (!profileName) throw UsageError("--profile is required (cd, dvd, dvd-j2k, usb, usb-j2k)");
-  const auto profile = dicomdir::findMediaProfile(*profileName);
-  if (!profile) {
-    throw UsageError("unknown profile \"" + *profileName + "\" (cd, dvd, dvd-j2k, usb, usb-j2k)");
+  const ProfileSetting* setting = config.findProfile(*profileName);
+  if (!setting) {
+    std::string known;
+    for (const auto& p : config.profiles) known += (known.empty() ? "" : ", ") + p.name;
+    throw UsageError("unknown profile \"" + *profileName + "\" (" + known + ")");
   }
   MediumSelection medium;
+  medium.setting = *setting;
   medium.selection = store.select({*patient, line.values("--study")});
   if (medium.selection.instances.empty()) {
     throw UsageError("nothing to write: the selection holds no instances");
   }
-  medium.profile = &dicomdir::mediaProfile(*profile);
+  medium.profile = &dicomdir::mediaProfile(setting->medium);
   for (const auto& in : medium.selection.instances) {
-    medium.forms.push_back(dicomdir::mediaFormFor(*medium.profile, in.transferSyntaxUid));
+    medium.forms.push_back(dicomdir::mediaFormFor(*medium.profile, in.transferSyntaxUid,
+                                                  in.sopClassUid, setting->compression));
   }
   return medium;
 }
 
-std::uint64_t capacityFor(const CommandLine& line, const dicomdir::MediaProfile& profile,
+std::uint64_t capacityFor(const CommandLine& line, const MediumSelection& medium,
                           std::optional<std::uint64_t> fallbackCapacity) {
+  const dicomdir::MediaProfile& profile = *medium.profile;
   if (const auto text = line.value("--capacity")) {
     const auto bytes = parseSize(*text);
     if (!bytes || *bytes == 0) {
@@ -67,6 +73,7 @@ std::uint64_t capacityFor(const CommandLine& line, const dicomdir::MediaProfile&
     }
     return *bytes / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
   }
+  if (medium.setting.capacity) return *medium.setting.capacity;
   if (profile.defaultCapacity > 0) return profile.defaultCapacity;
   if (fallbackCapacity) return *fallbackCapacity;
   throw UsageError(std::string(profile.name) +
@@ -79,12 +86,18 @@ PlanInput planInputFor(const MediumSelection& medium) {
     const auto& in = medium.selection.instances[i];
     const auto& form = medium.forms[i];
     if (form.conversion == dicomdir::Conversion::Unwritable) continue;
-    const bool transcoded = form.conversion == dicomdir::Conversion::ToExplicitLittle;
+    const bool transcoded = form.conversion != dicomdir::Conversion::None;
     input.items.push_back({in.sopInstanceUid, in.studyUid, in.seriesUid,
                            transcoded ? transcodedUpperBound(in) : in.size, transcoded});
     input.selectionIndex.push_back(i);
   }
   return input;
+}
+
+dicomdir::VolumeSizeModel sizeModelFor(const MediumSelection& medium) {
+  dicomdir::VolumeSizeModel model;
+  model.reservedBytes = medium.setting.viewer ? medium.setting.viewerReserve : 0;
+  return model;
 }
 
 std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& medium) {

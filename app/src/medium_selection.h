@@ -16,17 +16,22 @@ namespace burnstation::app {
 
 struct MediumSelection {
   store::Selection selection;
+  ProfileSetting setting;
   const dicomdir::MediaProfile* profile = nullptr;
   std::vector<dicomdir::MediaForm> forms;  // parallel to selection.instances
 };
 
 // Throws UsageError or StoreError with the reason for the person at the keyboard.
-MediumSelection resolveMediumSelection(const CommandLine& line, const store::Store& store);
+MediumSelection resolveMediumSelection(const CommandLine& line, const StationConfig& config,
+                                       const store::Store& store);
 
 // --capacity, else the profile's medium; USB needs one (or fallbackCapacity, e.g. the
 // target's free space).
-std::uint64_t capacityFor(const CommandLine& line, const dicomdir::MediaProfile& profile,
+std::uint64_t capacityFor(const CommandLine& line, const MediumSelection& medium,
                           std::optional<std::uint64_t> fallbackCapacity = std::nullopt);
+
+// The volume cost model of the chosen profile (room kept for the viewer).
+dicomdir::VolumeSizeModel sizeModelFor(const MediumSelection& medium);
 
 // Plan items in selection order, writable instances only; transcoded sizes are upper
 // bounds read from the headers.

@@ -14,11 +14,12 @@ int runPlan(const std::vector<std::string>& args) {
     const CommandLine line(args, {"--config", "--data-dir", "--patient", "--study", "--profile", "--capacity"},
                            {"--json"});
     json = line.flag("--json");
+    const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
-    const MediumSelection medium = resolveMediumSelection(line, store);
-    const std::uint64_t capacity = capacityFor(line, *medium.profile);
+    const MediumSelection medium = resolveMediumSelection(line, config, store);
+    const std::uint64_t capacity = capacityFor(line, medium);
     const PlanInput input = planInputFor(medium);
-    dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity);
+    dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
     for (auto& u : unwritableItems(medium)) plan.unplaceable.push_back(std::move(u));
 
     if (json) {

@@ -131,6 +131,58 @@ void readAcceptance(const Reader& r, const toml::table& t, StationConfig& c) {
   if (auto* n = t.get("any_called_ae")) c.receiver.acceptAnyCalledAe = r.boolean(*n, "any_called_ae");
 }
 
+std::vector<ProfileSetting> builtInProfiles() {
+  std::vector<ProfileSetting> out;
+  for (const char* name : {"cd", "dvd", "dvd-j2k", "usb", "usb-j2k"}) {
+    ProfileSetting p;
+    p.name = name;
+    p.medium = *dicomdir::findMediaProfile(name);
+    out.push_back(p);
+  }
+  return out;
+}
+
+void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
+  const toml::array* list = node.as_array();
+  if (!list) r.fail(node, "profile entries must be written as [[profile]] tables");
+  for (const toml::node& item : *list) {
+    const toml::table* t = item.as_table();
+    if (!t) r.fail(item, "each [[profile]] must be a table");
+    r.onlyKeys(*t, "[[profile]]", {"name", "medium", "capacity", "viewer", "viewer_reserve", "compress"});
+    ProfileSetting p;
+    const toml::node* name = t->get("name");
+    if (!name) r.fail(item, "[[profile]] needs a name");
+    p.name = r.string(*name, "name");
+    if (p.name.empty()) r.fail(*name, "a profile name cannot be empty");
+    const toml::node* medium = t->get("medium");
+    if (!medium) r.fail(item, "[[profile]] \"" + p.name + "\" needs a medium, e.g. \"STD-GEN-CD\"");
+    const auto found = dicomdir::findMediaProfile(r.string(*medium, "medium"));
+    if (!found) {
+      r.fail(*medium, "medium must be one of STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, "
+                      "STD-GEN-USB-JPEG, STD-GEN-USB-J2K");
+    }
+    p.medium = *found;
+    if (auto* n = t->get("capacity")) p.capacity = r.size(*n, "capacity");
+    if (auto* n = t->get("viewer")) p.viewer = r.boolean(*n, "viewer");
+    if (auto* n = t->get("viewer_reserve")) p.viewerReserve = r.size(*n, "viewer_reserve");
+    if (auto* n = t->get("compress")) {
+      const std::string v = r.string(*n, "compress");
+      if (v == "none") {
+        p.compression = dicomdir::Compression::None;
+      } else if (v == "jpeg-lossless") {
+        if (!dicomdir::allowsTransferSyntax(dicomdir::mediaProfile(p.medium), "1.2.840.10008.1.2.4.70")) {
+          r.fail(*n, "compress = \"jpeg-lossless\" needs a JPEG medium (STD-GEN-DVD-JPEG or STD-GEN-USB-JPEG)");
+        }
+        p.compression = dicomdir::Compression::JpegLossless;
+      } else {
+        r.fail(*n, "compress must be \"none\" or \"jpeg-lossless\" (lossy compression is never used)");
+      }
+    }
+    std::erase_if(c.profiles, [&](const ProfileSetting& e) { return e.name == p.name; });
+    c.profiles.push_back(p);
+  }
+}
+
 void readRemotes(const Reader& r, const toml::node& node, StationConfig& c) {
   const toml::array* list = node.as_array();
   if (!list) r.fail(node, "remote entries must be written as [[remote]] tables");
@@ -180,9 +232,17 @@ std::optional<std::uint64_t> parseSize(const std::string& text) {
   return static_cast<std::uint64_t>(std::floor(value * factor + 1e-6));
 }
 
+const ProfileSetting* StationConfig::findProfile(const std::string& name) const {
+  for (const ProfileSetting& p : profiles) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
 StationConfig builtInConfig() {
   StationConfig c;
   c.dataDir = defaultDataDir();
+  c.profiles = builtInProfiles();
   c.receiver.acceptAnyCalledAe = true;
   c.receiver.callingAllowlist = false;
   return c;
@@ -201,8 +261,9 @@ StationConfig loadConfig(const fs::path& file) {
   StationConfig c;
   c.source = file;
   c.dataDir = defaultDataDir();
+  c.profiles = builtInProfiles();
   const Reader r(file.string());
-  r.onlyKeys(root, "the file", {"station", "timeouts", "acceptance", "remote"});
+  r.onlyKeys(root, "the file", {"station", "timeouts", "acceptance", "remote", "profile"});
   auto section = [&](const char* name) -> const toml::table* {
     const toml::node* n = root.get(name);
     if (!n) return nullptr;
@@ -213,6 +274,7 @@ StationConfig loadConfig(const fs::path& file) {
   if (const auto* t = section("timeouts")) readTimeouts(r, *t, c);
   if (const auto* t = section("acceptance")) readAcceptance(r, *t, c);
   if (const toml::node* n = root.get("remote")) readRemotes(r, *n, c);
+  if (const toml::node* n = root.get("profile")) readProfiles(r, *n, c);
   // An installed file names its callers; with none listed the allow-list cannot be on.
   const bool allowlistSet = root["acceptance"]["calling_allowlist"].is_boolean();
   if (!allowlistSet) c.receiver.callingAllowlist = !c.receiver.remotes.empty();
@@ -244,6 +306,16 @@ idle = 300                      # an open association with no message
 called_ae_titles = []           # further AE titles we answer to, besides ae_title
 # any_called_ae = false         # true: answer to any called AE title (not recommended)
 # calling_allowlist = true      # on by default when [[remote]] entries exist
+
+# Media profiles the clerk chooses from. Built in: cd, dvd, dvd-j2k, usb, usb-j2k (viewer on,
+# 16 MB kept for it). An entry with one of those names replaces it.
+# [[profile]]
+# name = "dvd-compact"
+# medium = "STD-GEN-DVD-JPEG"   # STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, STD-GEN-USB-JPEG, STD-GEN-USB-J2K
+# capacity = "4.7G"             # default: the medium's (USB: the stick's free space)
+# viewer = true                 # write the viewer on the medium
+# viewer_reserve = "16M"        # room kept for it
+# compress = "jpeg-lossless"    # or "none"; lossy compression is never used
 
 # [[remote]]
 # ae_title = "CT01"

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "burnstation/dicomdir/media_form.h"
+#include "burnstation/dicomdir/media_profile.h"
 #include "burnstation/receiver/receiver_settings.h"
 #include "burnstation/store/store.h"
 
@@ -26,12 +28,27 @@ class ConfigError : public std::runtime_error {
   std::string reason_;
 };
 
+// A named profile the clerk chooses: one of the five application profiles plus options.
+struct ProfileSetting {
+  std::string name;
+  dicomdir::ApplicationProfile medium = dicomdir::ApplicationProfile::StdGenCd;
+  std::optional<std::uint64_t> capacity;  // overrides the medium's
+  bool viewer = true;
+  std::uint64_t viewerReserve = 16'000'000;  // room kept for the viewer and web content
+  dicomdir::Compression compression = dicomdir::Compression::None;
+};
+
 struct StationConfig {
   std::optional<std::filesystem::path> source;  // empty: built-in defaults
   std::filesystem::path dataDir;
   std::uint64_t freeSpaceReserve = 2'000'000'000;
   store::DuplicatePolicy duplicates = store::DuplicatePolicy::KeepStored;
   receiver::ReceiverSettings receiver;
+  // The built-in cd, dvd, dvd-j2k, usb, usb-j2k, then the file's [[profile]] entries (a
+  // file's entry with a built-in name replaces it).
+  std::vector<ProfileSetting> profiles;
+
+  const ProfileSetting* findProfile(const std::string& name) const;
 };
 
 // Built-in defaults: AE BURNSTATION on 11112, any called and calling AE accepted,

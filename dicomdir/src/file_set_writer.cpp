@@ -127,9 +127,9 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
     if (ec) fail(FileSetError::Code::Target, "cannot create " + target.parent_path().string());
     std::string writtenSyntax = in.transferSyntaxUid;
     try {
-      if (form.conversion == Conversion::ToExplicitLittle) {
-        transcodeToExplicitLittle(in.file, target, stationAe);
-        writtenSyntax = "1.2.840.10008.1.2.1";
+      if (form.conversion != Conversion::None) {
+        transcode(in.file, target, form.conversion, stationAe);
+        writtenSyntax = transferSyntaxAfter(form.conversion, in.transferSyntaxUid);
       } else {
         fs::copy_file(in.file, target);
       }

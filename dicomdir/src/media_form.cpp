@@ -9,11 +9,14 @@
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpeg/djencode.h>
+#include <dcmtk/dcmjpeg/djrplol.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 
 #include <mutex>
 #include <stdexcept>
 
+#include "burnstation/dicomdir/record_type.h"
 #include "burnstation/store/implementation_identity.h"
 
 namespace burnstation::dicomdir {
@@ -25,15 +28,26 @@ void registerDecoders() {
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();
+    // Lossless only is ever asked of the encoder, so the SOP Instance UID never changes.
+    DJEncoderRegistration::registerCodecs(ECC_lossyYCbCr, EUC_never);
   });
 }
 
+constexpr const char* kExplicitLittle = "1.2.840.10008.1.2.1";
+constexpr const char* kJpegLossless = "1.2.840.10008.1.2.4.70";
+
 }  // namespace
 
-MediaForm mediaFormFor(const MediaProfile& profile, const std::string& ts) {
-  if (allowsTransferSyntax(profile, ts)) return {Conversion::None, {}};
+MediaForm mediaFormFor(const MediaProfile& profile, const std::string& ts,
+                       const std::string& sopClassUid, Compression compression) {
   registerDecoders();
   const DcmXfer xfer(ts.c_str());
+  const bool compress = compression == Compression::JpegLossless &&
+                        allowsTransferSyntax(profile, kJpegLossless) &&
+                        leafRecordFor(sopClassUid).type == "IMAGE" &&
+                        xfer.getXfer() != EXS_Unknown && !xfer.isEncapsulated();
+  if (compress) return {Conversion::ToJpegLossless, {}};
+  if (allowsTransferSyntax(profile, ts)) return {Conversion::None, {}};
   if (xfer.getXfer() == EXS_Unknown) {
     return {Conversion::Unwritable, "transfer syntax " + ts + " is unknown to this station"};
   }
@@ -49,27 +63,43 @@ MediaForm mediaFormFor(const MediaProfile& profile, const std::string& ts) {
                    : " (video or compressed data this profile does not allow)")};
 }
 
-void transcodeToExplicitLittle(const std::filesystem::path& source,
-                               const std::filesystem::path& target, const std::string& sourceAe) {
+const char* transferSyntaxAfter(Conversion conversion, const std::string& original) {
+  switch (conversion) {
+    case Conversion::ToExplicitLittle:
+      return kExplicitLittle;
+    case Conversion::ToJpegLossless:
+      return kJpegLossless;
+    default:
+      return original.c_str();
+  }
+}
+
+void transcode(const std::filesystem::path& source, const std::filesystem::path& target,
+               Conversion conversion, const std::string& sourceAe) {
   registerDecoders();
+  const E_TransferSyntax xfer = conversion == Conversion::ToJpegLossless
+                                    ? EXS_JPEGProcess14SV1
+                                    : EXS_LittleEndianExplicit;
+  const DJ_RPLossless lossless(1, 0);
   DcmFileFormat file;
   OFCondition status = file.loadFile(source.c_str());
   if (status.bad()) throw std::runtime_error("cannot read " + source.string() + ": " + status.text());
   DcmDataset& data = *file.getDataset();
-  status = data.chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
-  if (status.bad() || !data.canWriteXfer(EXS_LittleEndianExplicit)) {
-    throw std::runtime_error("cannot decode " + source.string() + " to Explicit VR Little Endian: " +
-                             status.text());
+  status = data.chooseRepresentation(
+      xfer, conversion == Conversion::ToJpegLossless ? &lossless : nullptr);
+  if (status.bad() || !data.canWriteXfer(xfer)) {
+    throw std::runtime_error("cannot re-encode " + source.string() + " as " +
+                             DcmXfer(xfer).getXferName() + ": " + status.text());
   }
   DcmMetaInfo& meta = *file.getMetaInfo();
   // Keep the sender's AE titles; the rest of the meta describes the new encoding and us.
-  file.validateMetaInfo(EXS_LittleEndianExplicit, EWM_updateMeta);
+  file.validateMetaInfo(xfer, EWM_updateMeta);
   meta.putAndInsertString(DCM_ImplementationClassUID, kImplementationClassUid);
   meta.putAndInsertString(DCM_ImplementationVersionName, kImplementationVersionName);
   meta.putAndInsertString(DCM_SourceApplicationEntityTitle, sourceAe.c_str());
   meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, META_HEADER_DEFAULT_TRANSFERSYNTAX,
                                     EET_UndefinedLength);
-  status = file.saveFile(target.c_str(), EXS_LittleEndianExplicit, EET_ExplicitLength,
+  status = file.saveFile(target.c_str(), xfer, EET_ExplicitLength,
                          EGL_recalcGL, EPD_noChange, 0, 0, EWM_dontUpdateMeta);
   if (status.bad()) throw std::runtime_error("cannot write " + target.string() + ": " + status.text());
 }

@@ -257,8 +257,13 @@ TEST_F(ExportTest, SpanningKeepsEveryInstanceExactlyOnce) {
     specs.push_back(s);
   }
   receive(specs);
+  // An admin profile without the viewer, so a 1 MB medium holds a few hundred tiny files.
+  const fs::path config = dir.path() / "profiles.toml";
+  std::ofstream(config) << "[[profile]]\nname = \"tiny-cd\"\nmedium = \"STD-GEN-CD\"\n"
+                           "capacity = \"1M\"\nviewer = false\n";
   const fs::path out = dir.path() / "span";
-  const auto r = exportTo(out, {"--patient", "EXP-1", "--profile", "cd", "--capacity", "1M", "--json"});
+  const auto r = exportTo(out, {"--config", config.string(), "--patient", "EXP-1", "--profile",
+                                "tiny-cd", "--json"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   ASSERT_GT(doc["volumes"].size(), 1u);
@@ -318,6 +323,33 @@ TEST_F(ExportTest, BadInputIsAClearErrorAndLeavesNothingBehind) {
   EXPECT_NE(missing.exitCode, 0);
   EXPECT_NE(missing.err.find("is missing"), std::string::npos) << missing.err;
   EXPECT_TRUE(fs::is_empty(empty));
+}
+
+TEST_F(ExportTest, AnAdminProfileCanAskForLosslessJpeg) {
+  const std::string study = testdata::newUid();
+  receive({patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, study),
+           patient(Kind::CT, UID_LittleEndianImplicitTransferSyntax, study),
+           patient(Kind::SR, UID_LittleEndianExplicitTransferSyntax, study)});
+  const fs::path config = dir.path() / "profiles.toml";
+  std::ofstream(config) << "[[profile]]\nname = \"dvd-compact\"\nmedium = \"STD-GEN-DVD-JPEG\"\n"
+                           "compress = \"jpeg-lossless\"\n";
+  const fs::path out = dir.path() / "dvd";
+  const auto r = exportTo(out, {"--config", config.string(), "--patient", "EXP-1", "--profile",
+                                "dvd-compact"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  expectReadersAccept(out, 3);
+  for (const auto& e : dicomdir::checkFileSet(out).entries) {
+    const fs::path stored = harness::storedFileOf(station->dataDir(), e.sopInstanceUid);
+    if (e.recordType == "IMAGE") {
+      EXPECT_EQ(e.transferSyntaxUid, UID_JPEGProcess14SV1TransferSyntax);
+      EXPECT_TRUE(pixelsAsExplicitLittle(out / dicomdir::toPath(e.fileId)) ==
+                  pixelsAsExplicitLittle(stored));
+    } else {
+      EXPECT_EQ(e.transferSyntaxUid, UID_LittleEndianExplicitTransferSyntax);  // the SR as is
+      EXPECT_TRUE(testdata::datasetBytesOf(out / dicomdir::toPath(e.fileId)) ==
+                  testdata::datasetBytesOf(stored));
+    }
+  }
 }
 
 }  // namespace

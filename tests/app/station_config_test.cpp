@@ -80,6 +80,32 @@ assume_charset = "ISO_IR 100"
   EXPECT_TRUE(c.receiver.callingAllowlist);  // on because remotes are listed
 }
 
+TEST(StationConfig, ProfilesAreBuiltInAndCanBeAddedOrReplaced) {
+  harness::TempDir dir;
+  const StationConfig c = loadConfig(write(dir, R"(
+[[profile]]
+name = "cd"
+medium = "STD-GEN-CD"
+viewer = false
+[[profile]]
+name = "dvd-compact"
+medium = "STD-GEN-DVD-JPEG"
+capacity = "8.5G"
+viewer_reserve = "40M"
+compress = "jpeg-lossless"
+)"));
+  for (const char* name : {"cd", "dvd", "dvd-j2k", "usb", "usb-j2k", "dvd-compact"}) {
+    EXPECT_NE(c.findProfile(name), nullptr) << name;
+  }
+  EXPECT_FALSE(c.findProfile("cd")->viewer);  // replaced
+  const ProfileSetting* compact = c.findProfile("dvd-compact");
+  EXPECT_EQ(compact->medium, dicomdir::ApplicationProfile::StdGenDvdJpeg);
+  EXPECT_EQ(compact->capacity, 8'500'000'000u);
+  EXPECT_EQ(compact->viewerReserve, 40'000'000u);
+  EXPECT_EQ(compact->compression, dicomdir::Compression::JpegLossless);
+  EXPECT_TRUE(builtInConfig().findProfile("usb-j2k")->viewer);
+}
+
 TEST(StationConfig, BadFilesAreRefusedWithLineAndReason) {
   struct Case {
     std::string text;
@@ -95,6 +121,11 @@ TEST(StationConfig, BadFilesAreRefusedWithLineAndReason) {
       {"\n\n[station]\naetitle = \"X\"\n", 4, "unknown setting \"aetitle\""},
       {"[acceptance]\ncalling_allowlist = true\n", 2, "no [[remote]] is configured"},
       {"[[remote]]\nhost = \"10.0.0.1\"\n", 1, "needs an ae_title"},
+      {"[[profile]]\nname = \"x\"\nmedium = \"STD-GEN-BLURAY\"\n", 3, "medium must be one of"},
+      {"[[profile]]\nname = \"x\"\nmedium = \"STD-GEN-CD\"\ncompress = \"jpeg-lossless\"\n", 4,
+       "needs a JPEG medium"},
+      {"[[profile]]\nname = \"x\"\nmedium = \"STD-GEN-DVD-JPEG\"\ncompress = \"jpeg-lossy\"\n", 4,
+       "lossy compression is never used"},
       {"[station\nport = 1\n", 1, ""},  // TOML syntax error: the parser's own reason
   };
   harness::TempDir dir;
