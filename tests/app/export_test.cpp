@@ -239,6 +239,26 @@ TEST_F(ExportTest, JapaneseAndUtf8NamesSurviveIntoTheRecords) {
   }
 }
 
+TEST_F(ExportTest, InstancesThatDisagreeOnTheirCharacterSetGetUtf8Records) {
+  const std::string study = testdata::newUid();
+  InstanceSpec latin1 = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, study);
+  latin1.patientIdBytes = "DE-1";
+  latin1.specificCharacterSet = "ISO_IR 100";
+  latin1.patientNameBytes = "M\xfcller^Hans";
+  InstanceSpec utf8 = latin1;
+  utf8.specificCharacterSet = "ISO_IR 192";
+  utf8.patientNameBytes = "Müller^Hans";
+  receive({latin1, utf8});
+  const fs::path out = dir.path() / "de";
+  ASSERT_EQ(exportTo(out, {"--patient", "DE-1", "--profile", "cd"}).exitCode, 0);
+  const auto dump = harness::runCommand({"dcmdump", "+P", "0010,0010", "+P", "0008,0005",
+                                         (out / "DICOMDIR").string()});
+  EXPECT_NE(dump.out.find("ISO_IR 192"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("Müller^Hans"), std::string::npos) << dump.out;
+  EXPECT_EQ(dump.out.find("M\xfcller"), std::string::npos) << "Latin-1 bytes under UTF-8";
+  expectReadersAccept(out, 2);
+}
+
 TEST_F(ExportTest, SpanningKeepsEveryInstanceExactlyOnce) {
   std::vector<InstanceSpec> specs;
   const std::string bigStudy = testdata::newUid(), bigSeries = testdata::newUid();
