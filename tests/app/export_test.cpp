@@ -239,6 +239,31 @@ TEST_F(ExportTest, JapaneseAndUtf8NamesSurviveIntoTheRecords) {
   }
 }
 
+TEST_F(ExportTest, LossySourcesKeepTheirLossyFlagsWhenDecoded) {
+  InstanceSpec lossy = patient(Kind::SecondaryCapture, UID_JPEGProcess1TransferSyntax, testdata::newUid());
+  lossy.bitsAllocated = 8;
+  receive({lossy});
+  const fs::path out = dir.path() / "cd";
+  ASSERT_EQ(exportTo(out, {"--patient", "EXP-1", "--profile", "cd"}).exitCode, 0);
+  const auto entries = dicomdir::checkFileSet(out).entries;
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].transferSyntaxUid, UID_LittleEndianExplicitTransferSyntax);
+  DcmFileFormat stored, exported;
+  ASSERT_TRUE(stored.loadFile(sent[0].c_str()).good());
+  ASSERT_TRUE(exported.loadFile((out / dicomdir::toPath(entries[0].fileId)).c_str()).good());
+  for (const DcmTagKey& tag : {DCM_LossyImageCompression, DCM_LossyImageCompressionMethod,
+                               DCM_LossyImageCompressionRatio}) {
+    OFString before, after;
+    stored.getDataset()->findAndGetOFStringArray(tag, before);
+    exported.getDataset()->findAndGetOFStringArray(tag, after);
+    EXPECT_FALSE(before.empty()) << tag.toString() << " missing in the lossy source";
+    EXPECT_EQ(before, after) << tag.toString();
+  }
+  OFString uid;
+  exported.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid);
+  EXPECT_EQ(std::string(uid.c_str()), sent[0].stem().string());  // never a new UID
+}
+
 TEST_F(ExportTest, InstancesThatDisagreeOnTheirCharacterSetGetUtf8Records) {
   const std::string study = testdata::newUid();
   InstanceSpec latin1 = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, study);
