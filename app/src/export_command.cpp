@@ -56,12 +56,14 @@ int runExport(const std::vector<std::string>& args) {
     const auto to = line.value("--to");
     if (!to) throw UsageError("--to DIR is required");
     const fs::path target = fs::absolute(*to);
-    if (line.flag("--update")) {
-      throw UsageError("--update (adding studies to an existing file-set) is not supported yet");
-    }
+    const bool update = line.flag("--update");
     std::error_code ec;
-    if (fs::exists(target) && !fs::is_empty(target, ec)) {
-      throw UsageError(target.string() + " is not empty; choose an empty or new folder");
+    if (update && !fs::exists(target / "DICOMDIR")) {
+      throw UsageError("--update needs a file-set in " + target.string() + " (no DICOMDIR there)");
+    }
+    if (!update && fs::exists(target) && !fs::is_empty(target, ec)) {
+      throw UsageError(target.string() +
+                       " is not empty; choose an empty or new folder, or --update the file-set there");
     }
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
@@ -88,8 +90,33 @@ int runExport(const std::vector<std::string>& args) {
       medium.forms[i] = {dicomdir::Conversion::None, {}};
     }
 
-    const std::uint64_t capacity = capacityFor(line, medium, freeSpaceAt(target));
     const PlanInput input = planInputFor(medium);
+    if (update) {
+      // FSU: one medium that already holds part of the set; what is new must fit its free space.
+      std::uint64_t needed = 0;
+      for (const auto& item : input.items) needed += item.bytes;
+      if (needed > freeSpaceAt(target)) {
+        throw UsageError("the new studies need " + std::to_string(needed) + " bytes, " +
+                         target.string() + " has " + std::to_string(freeSpaceAt(target)) + " free");
+      }
+      const auto set = dicomdir::updateFileSet(medium.selection, input.selectionIndex, medium.forms,
+                                               target, config.receiver.aeTitle);
+      if (json) {
+        std::cout << nlohmann::json{{"patient_key", medium.selection.collectionKey},
+                                    {"profile", medium.profile->name},
+                                    {"volumes", {{{"index", 1}, {"of", 1}, {"path", target.string()},
+                                                  {"file_set_id", set.fileSetId},
+                                                  {"instances_added", set.entries.size()},
+                                                  {"bytes", set.bytes}}}}}
+                         .dump(2)
+                  << "\n";
+      } else {
+        std::cout << set.entries.size() << " instance(s) added to the file-set in " << target.string()
+                  << " (file-set " << set.fileSetId << ")\n";
+      }
+      return 0;
+    }
+    const std::uint64_t capacity = capacityFor(line, medium, freeSpaceAt(target));
     const dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
     if (!plan.unplaceable.empty()) {
       throw UsageError(plan.unplaceable.front().sopInstanceUid + " cannot be placed: " +

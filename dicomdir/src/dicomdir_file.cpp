@@ -16,6 +16,19 @@ namespace burnstation::dicomdir {
 DicomDirFile::DicomDirFile(const std::filesystem::path& path, const char* fileSetId)
     : DcmDicomDir(path.c_str(), fileSetId), path_(path) {}
 
+DicomDirFile::DicomDirFile(const std::filesystem::path& path)
+    : DcmDicomDir(path.c_str()), path_(path) {}
+
+OFCondition DicomDirFile::setConsistencyFlag(Uint16 flag) {
+  return getDataset().putAndInsertUint16(DCM_FileSetConsistencyFlag, flag);
+}
+
+std::string DicomDirFile::fileSetId() {
+  OFString id;
+  getDataset().findAndGetOFString(DCM_FileSetID, id);
+  return id.c_str();
+}
+
 OFCondition DicomDirFile::writeWithOurIdentity(const std::string& sourceAe) {
   const E_TransferSyntax xfer = EXS_LittleEndianExplicit;
   const std::filesystem::path temp = path_.string() + ".tmp";

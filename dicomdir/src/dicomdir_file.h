@@ -13,8 +13,13 @@ namespace burnstation::dicomdir {
 
 class DicomDirFile : public DcmDicomDir {
  public:
-  // path must not exist: DcmDicomDir would otherwise load and append to it.
+  // A new DICOMDIR: path must not exist (DcmDicomDir would load and append to it).
   DicomDirFile(const std::filesystem::path& path, const char* fileSetId);
+  // An existing DICOMDIR, loaded for an update.
+  explicit DicomDirFile(const std::filesystem::path& path);
+  // FFFFH while an update is under way, 0000H when the set is consistent again (PS3.3 F.3).
+  OFCondition setConsistencyFlag(Uint16 flag);
+  std::string fileSetId();
   // Writes the whole DICOMDIR to path (via path.tmp and a rename).
   OFCondition writeWithOurIdentity(const std::string& sourceAe);
 

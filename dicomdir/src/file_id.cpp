@@ -7,6 +7,13 @@
 namespace burnstation::dicomdir {
 
 namespace {
+// The number at the end of a name such as "ST000012", or 0.
+int trailingNumber(const std::string& name) {
+  std::size_t start = name.size();
+  while (start > 0 && name[start - 1] >= '0' && name[start - 1] <= '9') --start;
+  return start == name.size() || name.size() - start > 6 ? 0 : std::stoi(name.substr(start));
+}
+
 std::string sixDigits(int n) {
   std::string digits = std::to_string(n);
   return std::string(6 - std::min<std::size_t>(6, digits.size()), '0') + digits;
@@ -40,6 +47,25 @@ FileIdAllocator::Level& FileIdAllocator::child(Level& parent, std::string_view k
   parent.children.push_back(
       Level{std::string(key), std::string(prefix.substr(0, 2)) + sixDigits(parent.nextChild++), {}, 1});
   return parent.children.back();
+}
+
+FileIdAllocator::Level& FileIdAllocator::adopt(Level& parent, std::string_view key,
+                                               const std::string& name) {
+  parent.nextChild = std::max(parent.nextChild, trailingNumber(name) + 1);
+  for (Level& c : parent.children) {
+    if (c.key == key) return c;
+  }
+  parent.children.push_back(Level{std::string(key), name, {}, 1});
+  return parent.children.back();
+}
+
+void FileIdAllocator::reserve(const FileId& existing, std::string_view patientKey,
+                              std::string_view studyUid, std::string_view seriesUid) {
+  if (existing.size() != 5) return;  // not our DICOM/PA/ST/SE/IM shape: nothing to continue
+  Level& patient = adopt(root_, patientKey, existing[1]);
+  Level& study = adopt(patient, studyUid, existing[2]);
+  Level& series = adopt(study, seriesUid, existing[3]);
+  series.nextChild = std::max(series.nextChild, trailingNumber(existing[4]) + 1);
 }
 
 FileId FileIdAllocator::next(std::string_view patientKey, std::string_view studyUid,

@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <set>
 
 #include "burnstation/dicomdir/file_set.h"
@@ -325,6 +326,59 @@ TEST_F(ExportTest, SpanningKeepsEveryInstanceExactlyOnce) {
   for (const auto& uid : seen) EXPECT_EQ(seen.count(uid), 1u) << uid;
   expectReadersAccept(doc["volumes"][0]["path"].get<std::string>(),
                       dicomdir::checkFileSet(doc["volumes"][0]["path"].get<std::string>()).entries.size());
+}
+
+std::string fileBytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_F(ExportTest, UpdateAddsNewStudiesToTheFileSetThere) {
+  receive({patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid())});
+  const fs::path out = dir.path() / "usb";
+  ASSERT_EQ(exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--capacity", "100M"}).exitCode, 0);
+  const auto first = dicomdir::checkFileSet(out);
+  ASSERT_EQ(first.entries.size(), 1u);
+  const fs::path firstFile = out / dicomdir::toPath(first.entries[0].fileId);
+  const std::string firstBytes = fileBytes(firstFile);
+
+  // A new study arrives; --update adds it (and only it) to the stick's file-set.
+  sent.clear();
+  receive({patient(Kind::MR, UID_LittleEndianImplicitTransferSyntax, testdata::newUid()),
+           patient(Kind::MR, UID_LittleEndianExplicitTransferSyntax, testdata::newUid())});
+  const auto r = exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--update", "--json"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["volumes"][0]["instances_added"], 2);
+  const auto after = dicomdir::checkFileSet(out);
+  EXPECT_TRUE(after.ok()) << (after.problems.empty() ? "" : after.problems.front());
+  EXPECT_EQ(after.entries.size(), 3u);
+  EXPECT_EQ(after.fileSetId, first.fileSetId);
+  EXPECT_EQ(fileBytes(firstFile), firstBytes);  // what was there is untouched
+  const auto flag = harness::runCommand({"dcmdump", "+P", "0004,1212", (out / "DICOMDIR").string()});
+  EXPECT_NE(flag.out.find("US 0 "), std::string::npos) << flag.out;
+  expectReadersAccept(out, 3);
+
+  // Nothing new: nothing added, the set stays valid.
+  const auto again = exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--update", "--json"});
+  ASSERT_EQ(again.exitCode, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["volumes"][0]["instances_added"], 0);
+  EXPECT_EQ(dicomdir::checkFileSet(out).entries.size(), 3u);
+}
+
+TEST_F(ExportTest, UpdateRefusesAStickOfAnotherPatient) {
+  InstanceSpec other = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid());
+  other.patientIdBytes = "OTHER-2";
+  receive({patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()), other});
+  const fs::path out = dir.path() / "usb";
+  ASSERT_EQ(exportTo(out, {"--patient", "OTHER-2", "--profile", "usb", "--capacity", "100M"}).exitCode, 0);
+  const std::string before = fileBytes(out / "DICOMDIR");
+  const auto r = exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--update"});
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_NE(r.err.find("holds another patient"), std::string::npos) << r.err;
+  EXPECT_EQ(fileBytes(out / "DICOMDIR"), before);
+  EXPECT_EQ(dicomdir::checkFileSet(out).entries.size(), 1u);
 }
 
 TEST_F(ExportTest, BadInputIsAClearErrorAndLeavesNothingBehind) {

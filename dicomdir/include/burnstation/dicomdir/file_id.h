@@ -20,6 +20,10 @@ class FileIdAllocator {
  public:
   // Opaque keys (e.g. collection key, study UID, series UID) identify each level.
   FileId next(std::string_view patientKey, std::string_view studyUid, std::string_view seriesUid);
+  // Registers an ID already on the medium (file-set update), so the same keys reuse its
+  // folders and new names are numbered after the existing ones.
+  void reserve(const FileId& existing, std::string_view patientKey, std::string_view studyUid,
+               std::string_view seriesUid);
 
  private:
   struct Level {
@@ -29,6 +33,7 @@ class FileIdAllocator {
     int nextChild = 1;
   };
   static Level& child(Level& parent, std::string_view key, std::string_view prefix);
+  static Level& adopt(Level& parent, std::string_view key, const std::string& name);
   Level root_;
 };
 

@@ -52,6 +52,13 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
                             const std::filesystem::path& root, const std::string& fileSetId,
                             const std::string& stationAe);
 
+// Adds the instances not yet in the file-set at root to it (FSU): the set must be consistent
+// and hold this patient only; its DICOMDIR carries FFFFH while files are added and 0000H
+// after. On failure the added files are removed and the old DICOMDIR restored.
+WrittenFileSet updateFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+                             const std::vector<MediaForm>& forms, const std::filesystem::path& root,
+                             const std::string& stationAe);
+
 struct FileSetCheck {
   std::string fileSetId;
   std::vector<FileSetEntry> entries;  // what the DICOMDIR references
