@@ -18,6 +18,7 @@ build_packages=(
   nlohmann-json3-dev       # --json output
   libxxhash-dev            # content hash of received instances
   libsqlite3-dev           # the index
+  libisofs-dev libburn-dev # ISO 9660 images and (issue 4) optical drives
   libgtest-dev             # unit and integration tests (built with the project)
 )
 test_packages=(
@@ -25,6 +26,8 @@ test_packages=(
   dicom3tools              # dciodvfy
   python3-pydicom          # an independent reader
   sqlite3
+  xorriso                  # reads our ISO images back (names, MD5)
+  genisoimage              # isoinfo: the raw ISO 9660 names
   time                     # peak RSS in benchmarks
 )
 

@@ -1,12 +1,49 @@
 // `burnstation plan`: the volumes a selection needs on a medium, without writing anything.
+#include <unistd.h>
+
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
+#include "burnstation/dicomdir/file_set.h"
+#include "burnstation/mediawriter/iso_volume.h"
 #include "burnstation/store/store.h"
 #include "commands.h"
 #include "medium_selection.h"
 
 namespace burnstation::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The exact bytes of a volume whose files go on unchanged: the image libisofs would write
+// for its DICOMDIR and files, plus the room kept for the viewer.
+std::uint64_t exactVolumeBytes(const MediumSelection& medium, const PlanInput& input,
+                               const dicomdir::PlannedVolume& volume, const std::string& ae) {
+  const fs::path work = fs::temp_directory_path() /
+                        ("burnstation-plan-" + std::to_string(::getpid()) + "-" +
+                         std::to_string(volume.index));
+  struct Remove {
+    fs::path path;
+    ~Remove() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  } remove{work};
+  std::vector<std::size_t> indexes;
+  for (std::size_t item : volume.items) indexes.push_back(input.selectionIndex[item]);
+  const std::string fileSetId = dicomdir::newFileSetId(volume.index);
+  const auto preview =
+      dicomdir::previewFileSet(medium.selection, indexes, medium.forms, work, fileSetId, ae);
+  mediawriter::IsoVolumeContent content{fileSetId, {{"DICOMDIR", preview.dicomdir}}};
+  for (const auto& [id, file] : preview.files) content.files.push_back({dicomdir::toPath(id), file});
+  const std::uint64_t reserve = sizeModelFor(medium).reservedBytes;
+  return mediawriter::isoImageBytes(content) +
+         (reserve + dicomdir::kSectorBytes - 1) / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
+}
+
+}  // namespace
 
 int runPlan(const std::vector<std::string>& args) {
   bool json = false;
@@ -19,16 +56,37 @@ int runPlan(const std::vector<std::string>& args) {
     const MediumSelection medium = resolveMediumSelection(line, config, store);
     const std::uint64_t capacity = capacityFor(line, medium);
     const PlanInput input = planInputFor(medium);
-    dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
+    // Plan with the upper-bound model, then size every volume without re-encoding exactly;
+    // should one exceed the medium after all, plan again on a medium smaller by the excess.
+    std::uint64_t planned = capacity;
+    dicomdir::VolumePlan plan;
+    std::map<int, std::uint64_t> exact;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      plan = dicomdir::planVolumes(input.items, planned, sizeModelFor(medium));
+      exact.clear();
+      std::uint64_t excess = 0;
+      for (const auto& v : plan.volumes) {
+        if (v.transcoded > 0) continue;
+        exact[v.index] = exactVolumeBytes(medium, input, v, config.receiver.aeTitle);
+        if (exact[v.index] > capacity) excess = std::max(excess, exact[v.index] - capacity);
+      }
+      if (excess == 0) break;
+      planned -= (excess + dicomdir::kSectorBytes - 1) / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
+    }
+    plan.capacityBytes = capacity;
     for (auto& u : unwritableItems(medium)) plan.unplaceable.push_back(std::move(u));
 
     if (json) {
       nlohmann::json volumes = nlohmann::json::array(), unplaceable = nlohmann::json::array();
       for (const auto& v : plan.volumes) {
+        const bool isExact = exact.count(v.index) > 0;
+        const std::uint64_t bytes = isExact ? exact.at(v.index) : v.bytes;
         volumes.push_back({{"index", v.index},
                            {"of", v.of},
-                           {"bytes", v.bytes},
-                           {"sectors", v.bytes / dicomdir::kSectorBytes},
+                           {"bytes", bytes},
+                           {"sectors", bytes / dicomdir::kSectorBytes},
+                           {"exact", isExact},
+                           {"upper_bound_bytes", v.bytes},
                            {"studies", v.studies},
                            {"instances", v.items.size()},
                            {"transcoded", v.transcoded}});
@@ -50,7 +108,9 @@ int runPlan(const std::vector<std::string>& args) {
                 << plan.volumes.size() << " volume(s), minimum " << plan.minimumVolumes << "\n";
       for (const auto& v : plan.volumes) {
         std::cout << "  disc " << v.index << " of " << v.of << ": " << v.items.size()
-                  << " instance(s) from " << v.studies << " study(ies), " << v.bytes << " bytes"
+                  << " instance(s) from " << v.studies << " study(ies), "
+                  << (exact.count(v.index) ? exact.at(v.index) : v.bytes)
+                  << (exact.count(v.index) ? " bytes" : " bytes at most")
                   << (v.transcoded ? ", " + std::to_string(v.transcoded) + " re-encoded" : "") << "\n";
       }
       for (const auto& u : plan.unplaceable) {

@@ -121,6 +121,9 @@ FileSetEntry FileSetBuilder::add(const store::SelectedInstance& in, const MediaF
   if (form.conversion == Conversion::Unwritable) {
     failFileSet(FileSetError::Code::Encoding, in.sopInstanceUid + ": " + form.reason);
   }
+  if (!writeFiles_ && form.conversion != Conversion::None) {
+    failFileSet(FileSetError::Code::Encoding, "a preview cannot size re-encoded files exactly");
+  }
   if (!fs::exists(in.file)) {
     failFileSet(FileSetError::Code::Source, "stored file of " + in.sopInstanceUid + " is missing: " +
                                                 in.file.string() + " (run `burnstation check`)");
@@ -128,10 +131,14 @@ FileSetEntry FileSetBuilder::add(const store::SelectedInstance& in, const MediaF
   const LeafRecord leaf = leafRecordFor(in.sopClassUid);
   FileId fileId = ids_.next(selection_.collectionKey, in.studyUid, in.seriesUid);
   // A foreign file-set may already use the name: never overwrite, take the next one.
-  while (fs::exists(filesRoot_ / toPath(fileId))) {
+  while (writeFiles_ && fs::exists(filesRoot_ / toPath(fileId))) {
     fileId = ids_.next(selection_.collectionKey, in.studyUid, in.seriesUid);
   }
   const fs::path target = filesRoot_ / toPath(fileId);
+  if (!writeFiles_) {
+    bytes_ += in.size;
+    return addRecord(in, fileId, in.transferSyntaxUid, leaf);
+  }
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) failFileSet(FileSetError::Code::Target, "cannot create " + target.parent_path().string());
@@ -150,7 +157,11 @@ FileSetEntry FileSetBuilder::add(const store::SelectedInstance& in, const MediaF
     failFileSet(FileSetError::Code::Encoding, e.what());
   }
   bytes_ += fs::file_size(target);
+  return addRecord(in, fileId, writtenSyntax, leaf);
+}
 
+FileSetEntry FileSetBuilder::addRecord(const store::SelectedInstance& in, const FileId& fileId,
+                                       const std::string& writtenSyntax, const LeafRecord& leaf) {
   const auto start = std::chrono::steady_clock::now();
   DcmDirectoryRecord& parent = leaf.topLevel ? dicomdir_.getRootRecord() : seriesRecordFor(in);
   auto* record = new DcmDirectoryRecord(dcmtkRecordType(leaf.type), nullptr, OFFilename());

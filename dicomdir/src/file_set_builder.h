@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "burnstation/dicomdir/file_set.h"
+#include "burnstation/dicomdir/record_type.h"
 #include "dicomdir_file.h"
 #include "record_keys.h"
 
@@ -20,6 +21,9 @@ class FileSetBuilder {
   // Files are written below filesRoot; records go into dicomdir.
   FileSetBuilder(DicomDirFile& dicomdir, std::filesystem::path filesRoot,
                  const store::Selection& selection, TextPolicy text, std::string stationAe);
+
+  // Records only, no file written: for the exact size of a volume before writing it.
+  void recordsOnly() { writeFiles_ = false; }
 
   // Takes over the records and File IDs of a loaded DICOMDIR. Throws FileSetError when it
   // holds another patient. Returns the SOP Instance UIDs already in it.
@@ -33,6 +37,8 @@ class FileSetBuilder {
 
  private:
   DcmDirectoryRecord& seriesRecordFor(const store::SelectedInstance& instance);
+  FileSetEntry addRecord(const store::SelectedInstance& instance, const FileId& fileId,
+                         const std::string& writtenSyntax, const LeafRecord& leaf);
 
   DicomDirFile& dicomdir_;
   std::filesystem::path filesRoot_;
@@ -46,6 +52,7 @@ class FileSetBuilder {
   std::vector<std::filesystem::path> written_;
   std::uint64_t bytes_ = 0;
   double recordSeconds_ = 0;
+  bool writeFiles_ = true;
 };
 
 [[noreturn]] void failFileSet(FileSetError::Code code, const std::string& message);

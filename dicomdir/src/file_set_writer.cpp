@@ -118,6 +118,25 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
   return written;
 }
 
+FileSetPreview previewFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+                              const std::vector<MediaForm>& forms, const fs::path& workDir,
+                              const std::string& fileSetId, const std::string& stationAe) {
+  std::error_code ec;
+  fs::create_directories(workDir, ec);
+  FileSetPreview preview{workDir / "DICOMDIR", {}};
+  fs::remove(preview.dicomdir, ec);
+  DicomDirFile dicomdir(preview.dicomdir, fileSetId.c_str());
+  FileSetBuilder builder(dicomdir, workDir, selection, textPolicyFor(selection, instances), stationAe);
+  builder.recordsOnly();
+  for (std::size_t index : instances) {
+    const auto entry = builder.add(selection.instances[index], forms[index]);
+    preview.files.emplace_back(entry.fileId, selection.instances[index].file);
+  }
+  const OFCondition status = dicomdir.writeWithOurIdentity(stationAe);
+  if (status.bad()) failFileSet(FileSetError::Code::Target, std::string("cannot write the DICOMDIR: ") + status.text());
+  return preview;
+}
+
 WrittenFileSet updateFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
                              const std::vector<MediaForm>& forms, const fs::path& root,
                              const std::string& stationAe) {

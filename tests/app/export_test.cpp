@@ -17,6 +17,7 @@
 #include <set>
 
 #include "burnstation/dicomdir/file_set.h"
+#include "burnstation/mediawriter/iso_volume.h"
 #include "dicom_factory.h"
 #include "station_harness.h"
 
@@ -422,6 +423,39 @@ TEST_F(ExportTest, BadInputIsAClearErrorAndLeavesNothingBehind) {
   EXPECT_NE(missing.exitCode, 0);
   EXPECT_NE(missing.err.find("is missing"), std::string::npos) << missing.err;
   EXPECT_TRUE(fs::is_empty(empty));
+}
+
+TEST_F(ExportTest, PlannedSizeIsTheExactImageSizeWhenNothingIsReencoded) {
+  std::vector<InstanceSpec> specs;
+  const std::string study = testdata::newUid();
+  for (int i = 0; i < 12; ++i) {
+    InstanceSpec s = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, study);
+    s.seed = static_cast<unsigned>(i);
+    s.instanceNumber = std::to_string(i + 1);
+    specs.push_back(s);
+  }
+  specs.push_back(patient(Kind::SR, UID_LittleEndianExplicitTransferSyntax, study));
+  receive(specs);
+  const fs::path config = dir.path() / "profiles.toml";
+  std::ofstream(config) << "[[profile]]\nname = \"plain-cd\"\nmedium = \"STD-GEN-CD\"\nviewer = false\n";
+  const auto plan = bs({"plan", "--config", config.string(), "--data-dir",
+                        station->dataDir().string(), "--patient", "EXP-1", "--profile", "plain-cd",
+                        "--json"});
+  ASSERT_EQ(plan.exitCode, 0) << plan.err;
+  const auto volume = nlohmann::json::parse(plan.out)["volumes"][0];
+  ASSERT_TRUE(volume["exact"].get<bool>());
+  const auto predicted = volume["bytes"].get<std::uint64_t>();
+  EXPECT_LE(predicted, volume["upper_bound_bytes"].get<std::uint64_t>());
+  EXPECT_EQ(volume["sectors"].get<std::uint64_t>() * 2048, predicted);
+
+  const fs::path out = dir.path() / "out";
+  const auto r = exportTo(out, {"--config", config.string(), "--patient", "EXP-1", "--profile",
+                                "plain-cd", "--json"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const std::string fileSetId = nlohmann::json::parse(r.out)["volumes"][0]["file_set_id"];
+  const fs::path image = dir.path() / "volume.iso";
+  mediawriter::writeIsoImage(mediawriter::contentOfDirectory(out, fileSetId), image);
+  EXPECT_EQ(fs::file_size(image), predicted);
 }
 
 TEST_F(ExportTest, AnAdminProfileCanAskForLosslessJpeg) {

@@ -59,6 +59,16 @@ WrittenFileSet updateFileSet(const store::Selection& selection, const std::vecto
                              const std::vector<MediaForm>& forms, const std::filesystem::path& root,
                              const std::string& stationAe);
 
+// What a volume would hold, without writing it: its DICOMDIR (written to workDir) and the
+// stored file behind every File ID. Only for volumes whose files go on unchanged.
+struct FileSetPreview {
+  std::filesystem::path dicomdir;
+  std::vector<std::pair<FileId, std::filesystem::path>> files;
+};
+FileSetPreview previewFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+                              const std::vector<MediaForm>& forms, const std::filesystem::path& workDir,
+                              const std::string& fileSetId, const std::string& stationAe);
+
 struct FileSetCheck {
   std::string fileSetId;
   std::vector<FileSetEntry> entries;  // what the DICOMDIR references

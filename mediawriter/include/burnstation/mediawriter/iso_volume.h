@@ -1,0 +1,32 @@
+// One volume as an ISO 9660 image (libisofs): ECMA-119 level 1 names as PS3.12 F.1.2.1 asks,
+// Rock Ridge and Joliet with the same upper-case names, AAIP and MD5 records so the medium
+// can be checked later. Files are read from where they are (the store), never staged.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace burnstation::mediawriter {
+
+struct IsoFile {
+  std::string mediumPath;          // e.g. "DICOM/PA000001/ST000001/SE000001/IM000001"
+  std::filesystem::path source;    // absolute path of the bytes to put there
+};
+
+struct IsoVolumeContent {
+  std::string volumeId;  // the File-set ID: [A-Z0-9_]{1,16}
+  std::vector<IsoFile> files;
+};
+
+// Every regular file below a file-set directory, by its path relative to it.
+IsoVolumeContent contentOfDirectory(const std::filesystem::path& root, const std::string& volumeId);
+
+// The exact size of the image libisofs writes for this content, in bytes (whole sectors).
+std::uint64_t isoImageBytes(const IsoVolumeContent& content);
+
+// Writes the image to a file (via file.part and a rename). Throws MediaError.
+void writeIsoImage(const IsoVolumeContent& content, const std::filesystem::path& imageFile);
+
+}  // namespace burnstation::mediawriter

@@ -1,0 +1,174 @@
+// libisofs image building (see iso_volume.h). Every libisofs handle lives in an RAII type
+// here; the library itself is initialised once per process (iso_init) and finished at exit.
+#include "burnstation/mediawriter/iso_volume.h"
+
+#include <stdint.h>
+// libburn before libisofs: it declares struct burn_source, which the image is read through.
+#include <libburn/libburn.h>
+#include <libisofs/libisofs.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "burnstation/mediawriter/media_error.h"
+
+namespace burnstation::mediawriter {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class IsoLibrary {
+ public:
+  static void ensure() {
+    static IsoLibrary library;
+    (void)library;
+  }
+
+ private:
+  IsoLibrary() {
+    if (iso_init() < 0) throw MediaError(MediaError::Code::Image, "libisofs cannot start");
+    iso_set_msgs_severities(const_cast<char*>("NEVER"), const_cast<char*>("NEVER"),
+                            const_cast<char*>("burnstation: "));
+  }
+  ~IsoLibrary() { iso_finish(); }
+};
+
+struct ImageDeleter {
+  void operator()(IsoImage* image) const { iso_image_unref(image); }
+};
+struct OptionsDeleter {
+  void operator()(IsoWriteOpts* options) const { iso_write_opts_free(options); }
+};
+// In C++ libburn declares its API in namespace burn, while libisofs names the same C struct
+// at global scope; both describe one object, so the pointer is converted once, here.
+using BurnSource = burn::burn_source;
+struct SourceDeleter {
+  void operator()(BurnSource* source) const { burn::burn_source_free(source); }
+};
+using Image = std::unique_ptr<IsoImage, ImageDeleter>;
+using Options = std::unique_ptr<IsoWriteOpts, OptionsDeleter>;
+using Source = std::unique_ptr<BurnSource, SourceDeleter>;
+
+void check(int result, const std::string& what) {
+  if (result < 0) {
+    throw MediaError(MediaError::Code::Image,
+                     what + ": " + iso_error_to_msg(result));
+  }
+}
+
+Image buildImage(const IsoVolumeContent& content) {
+  IsoLibrary::ensure();
+  IsoImage* raw = nullptr;
+  check(iso_image_new(content.volumeId.c_str(), &raw), "cannot create an ISO image");
+  Image image(raw);
+  iso_image_set_volume_id(image.get(), content.volumeId.c_str());
+  iso_image_set_application_id(image.get(), const_cast<char*>("BURNSTATION"));
+  IsoDir* root = iso_image_get_root(image.get());
+  // Sorted, so the same content always gives the same image.
+  std::vector<IsoFile> files = content.files;
+  std::sort(files.begin(), files.end(),
+            [](const IsoFile& a, const IsoFile& b) { return a.mediumPath < b.mediumPath; });
+  for (const IsoFile& f : files) {
+    IsoDir* dir = root;
+    std::string rest = f.mediumPath;
+    for (std::size_t slash; (slash = rest.find('/')) != std::string::npos; rest = rest.substr(slash + 1)) {
+      const std::string name = rest.substr(0, slash);
+      IsoNode* node = nullptr;
+      if (iso_dir_get_node(dir, name.c_str(), &node) == 1 && iso_node_get_type(node) == LIBISO_DIR) {
+        dir = reinterpret_cast<IsoDir*>(node);
+      } else {
+        IsoDir* made = nullptr;
+        check(iso_image_add_new_dir(image.get(), dir, name.c_str(), &made),
+              "cannot add folder " + name);
+        dir = made;
+      }
+    }
+    // libisofs stats the file now and reads it when the image is streamed.
+    IsoNode* node = nullptr;
+    check(iso_tree_add_new_node(image.get(), dir, rest.c_str(), fs::absolute(f.source).c_str(), &node),
+          "cannot add " + f.mediumPath + " from " + f.source.string());
+  }
+  return image;
+}
+
+Options writeOptions(bool sizeOnly) {
+  IsoWriteOpts* raw = nullptr;
+  check(iso_write_opts_new(&raw, 0), "cannot create image options");
+  Options options(raw);
+  iso_write_opts_set_iso_level(raw, 1);
+  iso_write_opts_set_rockridge(raw, 1);
+  iso_write_opts_set_joliet(raw, 1);
+  iso_write_opts_set_aaip(raw, 1);  // MD5 records need AAIP and Rock Ridge
+  iso_write_opts_set_record_md5(raw, 1, 1);
+  // The store's owners and permissions are nobody's business on a patient's disc.
+  iso_write_opts_set_replace_mode(raw, 2, 2, 2, 2);
+  iso_write_opts_set_default_dir_mode(raw, 0555);
+  iso_write_opts_set_default_file_mode(raw, 0444);
+  iso_write_opts_set_default_uid(raw, 0);
+  iso_write_opts_set_default_gid(raw, 0);
+  iso_write_opts_set_always_gmt(raw, 1);
+  if (sizeOnly) iso_write_opts_set_will_cancel(raw, 1);
+  return options;
+}
+
+Source imageSource(IsoImage* image, IsoWriteOpts* options) {
+  ::burn_source* raw = nullptr;
+  check(iso_image_create_burn_source(image, options, &raw), "cannot lay out the ISO image");
+  return Source(reinterpret_cast<BurnSource*>(raw));
+}
+
+}  // namespace
+
+IsoVolumeContent contentOfDirectory(const fs::path& root, const std::string& volumeId) {
+  IsoVolumeContent content{volumeId, {}};
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) {
+      content.files.push_back({fs::relative(entry.path(), root).generic_string(), fs::absolute(entry.path())});
+    }
+  }
+  return content;
+}
+
+std::uint64_t isoImageBytes(const IsoVolumeContent& content) {
+  Image image = buildImage(content);
+  Options options = writeOptions(true);
+  Source source = imageSource(image.get(), options.get());
+  const off_t size = source->get_size(source.get());
+  source->cancel(source.get());
+  return static_cast<std::uint64_t>(size);
+}
+
+void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile) {
+  Image image = buildImage(content);
+  Options options = writeOptions(false);
+  Source source = imageSource(image.get(), options.get());
+  const fs::path part = imageFile.string() + ".part";
+  {
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    if (!out) throw MediaError(MediaError::Code::Io, "cannot create " + part.string());
+    std::vector<unsigned char> block(2048);
+    for (;;) {
+      const int n = source->read_xt(source.get(), block.data(), static_cast<int>(block.size()));
+      if (n < 0) {
+        out.close();
+        fs::remove(part);
+        throw MediaError(MediaError::Code::Image, "libisofs failed while writing " + imageFile.string());
+      }
+      if (n == 0) break;
+      out.write(reinterpret_cast<const char*>(block.data()), n);
+    }
+    out.flush();
+    if (!out) {
+      fs::remove(part);
+      throw MediaError(MediaError::Code::Io, "cannot write " + imageFile.string() + " (disk full?)");
+    }
+  }
+  fs::rename(part, imageFile);
+}
+
+}  // namespace burnstation::mediawriter
