@@ -37,6 +37,27 @@ std::string toPath(const FileId& id) {
   return path;
 }
 
+FileId fromReferencedFileId(std::string_view value) {
+  FileId id;
+  std::string part;
+  for (char c : value) {
+    if (c == '\\') {
+      id.push_back(part);
+      part.clear();
+    } else if (c != ' ') {  // trailing padding of the CS value
+      part.push_back(c);
+    }
+  }
+  if (!part.empty() || !id.empty()) id.push_back(part);
+  return id;
+}
+
+std::string toReferencedFileId(const FileId& id) {
+  std::string value;
+  for (const std::string& part : id) value += (value.empty() ? "" : "\\") + part;
+  return value;
+}
+
 FileIdAllocator::Level& FileIdAllocator::child(Level& parent, std::string_view key,
                                                std::string_view prefix) {
   for (Level& c : parent.children) {

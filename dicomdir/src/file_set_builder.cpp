@@ -20,21 +20,6 @@ std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
   return s;
 }
 
-FileId fileIdOf(DcmDirectoryRecord& record) {
-  FileId id;
-  std::string part;
-  for (char c : stringOf(record, DCM_ReferencedFileID)) {
-    if (c == '\\') {
-      id.push_back(part);
-      part.clear();
-    } else {
-      part.push_back(c);
-    }
-  }
-  if (!part.empty()) id.push_back(part);
-  return id;
-}
-
 store::InstanceHeader headerOf(const store::SelectedInstance& instance) {
   try {
     return store::readInstanceHeader(instance.file);
@@ -81,7 +66,7 @@ std::vector<std::string> FileSetBuilder::adoptExisting() {
         series_[seriesUid] = series;
         for (unsigned long i = 0; i < series->cardSub(); ++i) {
           DcmDirectoryRecord* leaf = series->getSub(i);
-          ids_.reserve(fileIdOf(*leaf), selection_.collectionKey, studyUid, seriesUid);
+          ids_.reserve(fromReferencedFileId(stringOf(*leaf, DCM_ReferencedFileID)), selection_.collectionKey, studyUid, seriesUid);
           present.push_back(stringOf(*leaf, DCM_ReferencedSOPInstanceUIDInFile));
           ++positionInSeries_[seriesUid];
         }
@@ -165,9 +150,7 @@ FileSetEntry FileSetBuilder::addRecord(const store::SelectedInstance& in, const 
   const auto start = std::chrono::steady_clock::now();
   DcmDirectoryRecord& parent = leaf.topLevel ? dicomdir_.getRootRecord() : seriesRecordFor(in);
   auto* record = new DcmDirectoryRecord(dcmtkRecordType(leaf.type), nullptr, OFFilename());
-  std::string referenced;
-  for (const std::string& part : fileId) referenced += (referenced.empty() ? "" : "\\") + part;
-  record->putAndInsertString(DCM_ReferencedFileID, referenced.c_str());
+  record->putAndInsertString(DCM_ReferencedFileID, toReferencedFileId(fileId).c_str());
   record->putAndInsertString(DCM_ReferencedSOPClassUIDInFile, in.sopClassUid.c_str());
   record->putAndInsertString(DCM_ReferencedSOPInstanceUIDInFile, in.sopInstanceUid.c_str());
   record->putAndInsertString(DCM_ReferencedTransferSyntaxUIDInFile, writtenSyntax.c_str());

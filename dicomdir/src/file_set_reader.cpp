@@ -22,27 +22,12 @@ std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
   return value.c_str();
 }
 
-FileId splitFileId(const std::string& value) {
-  FileId id;
-  std::string part;
-  for (char c : value) {
-    if (c == '\\') {
-      id.push_back(part);
-      part.clear();
-    } else if (c != ' ') {
-      part.push_back(c);
-    }
-  }
-  id.push_back(part);
-  return id;
-}
-
 void visit(DcmDirectoryRecord& record, const fs::path& root, FileSetCheck& check) {
   for (unsigned long i = 0; i < record.cardSub(); ++i) {
     DcmDirectoryRecord* sub = record.getSub(i);
     const std::string referenced = stringOf(*sub, DCM_ReferencedFileID);
     if (!referenced.empty()) {
-      FileSetEntry entry{splitFileId(referenced), stringOf(*sub, DCM_ReferencedSOPInstanceUIDInFile),
+      FileSetEntry entry{fromReferencedFileId(referenced), stringOf(*sub, DCM_ReferencedSOPInstanceUIDInFile),
                          stringOf(*sub, DCM_ReferencedSOPClassUIDInFile),
                          stringOf(*sub, DCM_ReferencedTransferSyntaxUIDInFile),
                          stringOf(*sub, DCM_DirectoryRecordType)};

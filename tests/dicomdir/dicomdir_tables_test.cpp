@@ -99,6 +99,14 @@ TEST(FileId, AllocationFollowsPs310) {
   EXPECT_TRUE(isValidFileId(first));
 }
 
+TEST(FileId, ReferencedFileIdRoundTrips) {
+  const FileId id = {"DICOM", "PA000001", "ST000001", "SE000001", "IM000001"};
+  EXPECT_EQ(toReferencedFileId(id), "DICOM\\PA000001\\ST000001\\SE000001\\IM000001");
+  EXPECT_EQ(fromReferencedFileId(toReferencedFileId(id)), id);
+  EXPECT_EQ(fromReferencedFileId("DICOM\\IM1 "), (FileId{"DICOM", "IM1"}));  // CS padding
+  EXPECT_TRUE(fromReferencedFileId("").empty());
+}
+
 TEST(FileId, InvalidIdsAreRecognised) {
   EXPECT_FALSE(isValidFileId({}));
   EXPECT_FALSE(isValidFileId({"dicom"}));            // lower case

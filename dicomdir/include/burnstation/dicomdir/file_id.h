@@ -13,6 +13,9 @@ using FileId = std::vector<std::string>;  // components, root first
 bool isValidFileId(const FileId& id);
 // "DICOM/PA000001/IM000001" for display and for paths (forward slashes).
 std::string toPath(const FileId& id);
+// The value of Referenced File ID (0004,1500): components separated by backslashes.
+FileId fromReferencedFileId(std::string_view value);
+std::string toReferencedFileId(const FileId& id);
 
 // Hands out PAnnnnnn/STnnnnnn/SEnnnnnn/IMnnnnnn under DICOM/, numbered in order of first
 // use within each parent, so the same plan always gives the same IDs.
