@@ -12,6 +12,7 @@ int runPatients(const std::vector<std::string>& args);
 int runCheck(const std::vector<std::string>& args);
 int runPlan(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
+int runVerify(const std::vector<std::string>& args);
 
 // Prints a one-line reason (and {"error": ...} on stdout when json) and returns 2.
 int reportError(const std::string& message, bool json);

@@ -22,7 +22,8 @@ commands:
   plan --patient KEY [--study UID]... --profile NAME [--capacity SIZE] [--json]
                          the volumes a selection needs, without writing
   export --patient KEY [--study UID]... --profile NAME --to DIR [--capacity SIZE] [--json]
-                         write the file-set(s) into DIR now
+                         write the file-set(s) into DIR now (--update adds to the set there)
+  verify PATH [--json]   read an ISO image or a file-set folder back and check it
   config --defaults      print the default configuration file
 
 every command takes --config FILE and --data-dir DIR to find the station's data.
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "check") return runCheck(args);
   if (command == "plan") return runPlan(args);
   if (command == "export") return runExport(args);
+  if (command == "verify") return runVerify(args);
   if (command == "config" && args.size() == 1 && args[0] == "--defaults") {
     std::cout << defaultConfigText();
     return 0;

@@ -57,6 +57,22 @@ void visit(DcmDirectoryRecord& record, const fs::path& root, FileSetCheck& check
 
 }  // namespace
 
+std::vector<FileId> referencedFileIds(const fs::path& dicomdirFile) {
+  if (!fs::exists(dicomdirFile)) {
+    throw FileSetError(FileSetError::Code::Source, "no DICOMDIR at " + dicomdirFile.string());
+  }
+  DcmDicomDir dir(dicomdirFile.c_str());
+  if (dir.error().bad()) {
+    throw FileSetError(FileSetError::Code::Source,
+                       std::string("DICOMDIR unreadable: ") + dir.error().text());
+  }
+  FileSetCheck check;
+  visit(dir.getRootRecord(), dicomdirFile.parent_path(), check);
+  std::vector<FileId> ids;
+  for (const auto& e : check.entries) ids.push_back(e.fileId);
+  return ids;
+}
+
 FileSetCheck checkFileSet(const fs::path& root) {
   FileSetCheck check;
   const fs::path path = root / "DICOMDIR";

@@ -2,10 +2,7 @@
 // here; the library itself is initialised once per process (iso_init) and finished at exit.
 #include "burnstation/mediawriter/iso_volume.h"
 
-#include <stdint.h>
-// libburn before libisofs: it declares struct burn_source, which the image is read through.
-#include <libburn/libburn.h>
-#include <libisofs/libisofs.h>
+#include "iso_handles.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -21,45 +18,6 @@ namespace burnstation::mediawriter {
 namespace fs = std::filesystem;
 
 namespace {
-
-class IsoLibrary {
- public:
-  static void ensure() {
-    static IsoLibrary library;
-    (void)library;
-  }
-
- private:
-  IsoLibrary() {
-    if (iso_init() < 0) throw MediaError(MediaError::Code::Image, "libisofs cannot start");
-    iso_set_msgs_severities(const_cast<char*>("NEVER"), const_cast<char*>("NEVER"),
-                            const_cast<char*>("burnstation: "));
-  }
-  ~IsoLibrary() { iso_finish(); }
-};
-
-struct ImageDeleter {
-  void operator()(IsoImage* image) const { iso_image_unref(image); }
-};
-struct OptionsDeleter {
-  void operator()(IsoWriteOpts* options) const { iso_write_opts_free(options); }
-};
-// In C++ libburn declares its API in namespace burn, while libisofs names the same C struct
-// at global scope; both describe one object, so the pointer is converted once, here.
-using BurnSource = burn::burn_source;
-struct SourceDeleter {
-  void operator()(BurnSource* source) const { burn::burn_source_free(source); }
-};
-using Image = std::unique_ptr<IsoImage, ImageDeleter>;
-using Options = std::unique_ptr<IsoWriteOpts, OptionsDeleter>;
-using Source = std::unique_ptr<BurnSource, SourceDeleter>;
-
-void check(int result, const std::string& what) {
-  if (result < 0) {
-    throw MediaError(MediaError::Code::Image,
-                     what + ": " + iso_error_to_msg(result));
-  }
-}
 
 Image buildImage(const IsoVolumeContent& content) {
   IsoLibrary::ensure();

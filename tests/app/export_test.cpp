@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <set>
 
@@ -456,6 +457,66 @@ TEST_F(ExportTest, PlannedSizeIsTheExactImageSizeWhenNothingIsReencoded) {
   const fs::path image = dir.path() / "volume.iso";
   mediawriter::writeIsoImage(mediawriter::contentOfDirectory(out, fileSetId), image);
   EXPECT_EQ(fs::file_size(image), predicted);
+}
+
+std::map<std::string, bool> verifyChecks(const fs::path& target, int& exitCode) {
+  const auto r = bs({"verify", target.string(), "--json"});
+  exitCode = r.exitCode;
+  std::map<std::string, bool> checks;
+  const auto doc = nlohmann::json::parse(r.out);  // must outlive the loop over its checks
+  for (const auto& c : doc["checks"]) {
+    checks[c["name"].get<std::string>()] = c["ok"].get<bool>();
+  }
+  return checks;
+}
+
+TEST_F(ExportTest, VerifyReadsImagesAndFoldersBackAndNoticesDamage) {
+  receive({patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()),
+           patient(Kind::MR, UID_LittleEndianExplicitTransferSyntax, testdata::newUid())});
+  const fs::path out = dir.path() / "out";
+  const auto r = exportTo(out, {"--patient", "EXP-1", "--profile", "cd", "--json"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const std::string id = nlohmann::json::parse(r.out)["volumes"][0]["file_set_id"];
+  const fs::path image = dir.path() / "good.iso";
+  mediawriter::writeIsoImage(mediawriter::contentOfDirectory(out, id), image);
+
+  int exitCode = -1;
+  auto checks = verifyChecks(image, exitCode);
+  EXPECT_EQ(exitCode, 0);
+  for (const char* name : {"image", "session_md5", "file_md5", "file_set"}) {
+    EXPECT_TRUE(checks[name]) << name;
+  }
+  checks = verifyChecks(out, exitCode);
+  EXPECT_EQ(exitCode, 0);
+  EXPECT_TRUE(checks["file_set"]);
+
+  // One flipped byte near the end, where file data lives: both MD5 checks must notice.
+  const fs::path damaged = dir.path() / "damaged.iso";
+  fs::copy_file(image, damaged);
+  {
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    const auto size = static_cast<std::streamoff>(fs::file_size(damaged));
+    f.seekg(size - 3 * 2048);
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(size - 3 * 2048);
+    c = static_cast<char>(c ^ 0x5a);
+    f.write(&c, 1);
+  }
+  checks = verifyChecks(damaged, exitCode);
+  EXPECT_EQ(exitCode, 1);
+  EXPECT_FALSE(checks["session_md5"]);
+
+  // A file missing from a folder.
+  const auto entries = dicomdir::checkFileSet(out).entries;
+  fs::remove(out / dicomdir::toPath(entries[0].fileId));
+  checks = verifyChecks(out, exitCode);
+  EXPECT_EQ(exitCode, 1);
+  EXPECT_FALSE(checks["file_set"]);
+
+  const auto nothing = bs({"verify", (dir.path() / "nowhere").string()});
+  EXPECT_EQ(nothing.exitCode, 2);
+  EXPECT_NE(nothing.err.find("neither an image file nor a file-set folder"), std::string::npos);
 }
 
 TEST_F(ExportTest, AnAdminProfileCanAskForLosslessJpeg) {

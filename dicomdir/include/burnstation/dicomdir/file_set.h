@@ -76,6 +76,9 @@ struct FileSetCheck {
   bool ok() const { return problems.empty(); }
 };
 
+// The File IDs a DICOMDIR file references; throws FileSetError when it cannot be read.
+std::vector<FileId> referencedFileIds(const std::filesystem::path& dicomdirFile);
+
 // Reads root/DICOMDIR and checks that every referenced file exists and matches its record
 // (SOP Class, Instance, Transfer Syntax in the file's meta), and that every file under
 // root/DICOM is referenced.
