@@ -47,7 +47,8 @@ std::vector<std::string> CommandLine::values(const std::string& option) const {
 }
 
 StationConfig resolveConfig(const CommandLine& line) {
-  StationConfig config = line.value("--config") ? loadConfig(*line.value("--config")) : builtInConfig();
+  StationConfig config =
+      line.value("--config") ? loadConfig(*line.value("--config")) : builtInConfig();
   if (const auto dir = line.value("--data-dir")) config.dataDir = *dir;
   return config;
 }

@@ -48,10 +48,9 @@ std::string volumeName(int index) {
 int runExport(const std::vector<std::string>& args) {
   bool json = false;
   try {
-    const CommandLine line(args,
-                           {"--config", "--data-dir", "--patient", "--study", "--profile",
-                            "--capacity", "--to"},
-                           {"--json", "--update"});
+    const CommandLine line(
+        args, {"--config", "--data-dir", "--patient", "--study", "--profile", "--capacity", "--to"},
+        {"--json", "--update"});
     json = line.flag("--json");
     const auto to = line.value("--to");
     if (!to) throw UsageError("--to DIR is required");
@@ -62,8 +61,9 @@ int runExport(const std::vector<std::string>& args) {
       throw UsageError("--update needs a file-set in " + target.string() + " (no DICOMDIR there)");
     }
     if (!update && fs::exists(target) && !fs::is_empty(target, ec)) {
-      throw UsageError(target.string() +
-                       " is not empty; choose an empty or new folder, or --update the file-set there");
+      throw UsageError(
+          target.string() +
+          " is not empty; choose an empty or new folder, or --update the file-set there");
     }
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
@@ -104,23 +104,27 @@ int runExport(const std::vector<std::string>& args) {
       if (json) {
         std::cout << nlohmann::json{{"patient_key", medium.selection.collectionKey},
                                     {"profile", medium.profile->name},
-                                    {"volumes", {{{"index", 1}, {"of", 1}, {"path", target.string()},
-                                                  {"file_set_id", set.fileSetId},
-                                                  {"instances_added", set.entries.size()},
-                                                  {"bytes", set.bytes}}}}}
+                                    {"volumes",
+                                     {{{"index", 1},
+                                       {"of", 1},
+                                       {"path", target.string()},
+                                       {"file_set_id", set.fileSetId},
+                                       {"instances_added", set.entries.size()},
+                                       {"bytes", set.bytes}}}}}
                          .dump(2)
                   << "\n";
       } else {
-        std::cout << set.entries.size() << " instance(s) added to the file-set in " << target.string()
-                  << " (file-set " << set.fileSetId << ")\n";
+        std::cout << set.entries.size() << " instance(s) added to the file-set in "
+                  << target.string() << " (file-set " << set.fileSetId << ")\n";
       }
       return 0;
     }
     const std::uint64_t capacity = capacityFor(line, medium, freeSpaceAt(target));
-    const dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
+    const dicomdir::VolumePlan plan =
+        dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
     if (!plan.unplaceable.empty()) {
-      throw UsageError(plan.unplaceable.front().sopInstanceUid + " cannot be placed: " +
-                       plan.unplaceable.front().reason);
+      throw UsageError(plan.unplaceable.front().sopInstanceUid +
+                       " cannot be placed: " + plan.unplaceable.front().reason);
     }
     const bool existed = fs::exists(target);
     RemoveOnExit written;
@@ -132,8 +136,9 @@ int runExport(const std::vector<std::string>& args) {
       if (existed && plan.volumes.size() == 1) written.paths.push_back(target / "DICOM");
       std::vector<std::size_t> indexes;
       for (std::size_t item : v.items) indexes.push_back(input.selectionIndex[item]);
-      const auto set = dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
-                                              dicomdir::newFileSetId(v.index), config.receiver.aeTitle);
+      const auto set =
+          dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
+                                 dicomdir::newFileSetId(v.index), config.receiver.aeTitle);
       volumes.push_back({{"index", v.index},
                          {"of", v.of},
                          {"path", root.string()},

@@ -56,7 +56,8 @@ void printTable(const std::vector<store::CollectionSummary>& collections) {
                 << s.description << "  " << s.series << " series, " << s.instances
                 << " instance(s)  " << s.studyUid << "\n";
     }
-    for (const auto& conflict : c.conflicts) std::cout << "    ! possible conflict: " << conflict << "\n";
+    for (const auto& conflict : c.conflicts)
+      std::cout << "    ! possible conflict: " << conflict << "\n";
   }
 }
 
@@ -85,7 +86,7 @@ int reportError(const std::string& message, bool json) {
   std::cerr << "burnstation: " << message << std::endl;
   if (json) {
     std::cout << nlohmann::json{{"error", message}}.dump(-1, ' ', false,
-                                                        nlohmann::json::error_handler_t::replace)
+                                                         nlohmann::json::error_handler_t::replace)
               << std::endl;
   }
   return 2;

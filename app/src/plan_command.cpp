@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 // for its DICOMDIR and files, plus the room kept for the viewer.
 std::uint64_t exactVolumeBytes(const MediumSelection& medium, const PlanInput& input,
                                const dicomdir::PlannedVolume& volume, const std::string& ae) {
-  const fs::path work = fs::temp_directory_path() /
-                        ("burnstation-plan-" + std::to_string(::getpid()) + "-" +
-                         std::to_string(volume.index));
+  const fs::path work =
+      fs::temp_directory_path() /
+      ("burnstation-plan-" + std::to_string(::getpid()) + "-" + std::to_string(volume.index));
   struct Remove {
     fs::path path;
     ~Remove() {
@@ -37,7 +37,8 @@ std::uint64_t exactVolumeBytes(const MediumSelection& medium, const PlanInput& i
   const auto preview =
       dicomdir::previewFileSet(medium.selection, indexes, medium.forms, work, fileSetId, ae);
   mediawriter::IsoVolumeContent content{fileSetId, {{"DICOMDIR", preview.dicomdir}}};
-  for (const auto& [id, file] : preview.files) content.files.push_back({dicomdir::toPath(id), file});
+  for (const auto& [id, file] : preview.files)
+    content.files.push_back({dicomdir::toPath(id), file});
   const std::uint64_t reserve = sizeModelFor(medium).reservedBytes;
   return mediawriter::isoImageBytes(content) +
          (reserve + dicomdir::kSectorBytes - 1) / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
@@ -48,8 +49,9 @@ std::uint64_t exactVolumeBytes(const MediumSelection& medium, const PlanInput& i
 int runPlan(const std::vector<std::string>& args) {
   bool json = false;
   try {
-    const CommandLine line(args, {"--config", "--data-dir", "--patient", "--study", "--profile", "--capacity"},
-                           {"--json"});
+    const CommandLine line(
+        args, {"--config", "--data-dir", "--patient", "--study", "--profile", "--capacity"},
+        {"--json"});
     json = line.flag("--json");
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
@@ -71,7 +73,8 @@ int runPlan(const std::vector<std::string>& args) {
         if (exact[v.index] > capacity) excess = std::max(excess, exact[v.index] - capacity);
       }
       if (excess == 0) break;
-      planned -= (excess + dicomdir::kSectorBytes - 1) / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
+      planned -=
+          (excess + dicomdir::kSectorBytes - 1) / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
     }
     plan.capacityBytes = capacity;
     for (auto& u : unwritableItems(medium)) plan.unplaceable.push_back(std::move(u));
@@ -104,14 +107,16 @@ int runPlan(const std::vector<std::string>& args) {
                 << "\n";
     } else {
       std::cout << medium.selection.patientName << " (" << medium.selection.collectionKey << ") on "
-                << medium.profile->name << " of " << plan.capacityBytes << " bytes: "
-                << plan.volumes.size() << " volume(s), minimum " << plan.minimumVolumes << "\n";
+                << medium.profile->name << " of " << plan.capacityBytes
+                << " bytes: " << plan.volumes.size() << " volume(s), minimum "
+                << plan.minimumVolumes << "\n";
       for (const auto& v : plan.volumes) {
         std::cout << "  disc " << v.index << " of " << v.of << ": " << v.items.size()
                   << " instance(s) from " << v.studies << " study(ies), "
                   << (exact.count(v.index) ? exact.at(v.index) : v.bytes)
                   << (exact.count(v.index) ? " bytes" : " bytes at most")
-                  << (v.transcoded ? ", " + std::to_string(v.transcoded) + " re-encoded" : "") << "\n";
+                  << (v.transcoded ? ", " + std::to_string(v.transcoded) + " re-encoded" : "")
+                  << "\n";
       }
       for (const auto& u : plan.unplaceable) {
         std::cout << "  cannot be written: " << u.sopInstanceUid << ": " << u.reason << "\n";

@@ -25,7 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void log(const std::string& line) { std::cerr << "burnstation: " << line << std::endl; }
+void log(const std::string& line) {
+  std::cerr << "burnstation: " << line << std::endl;
+}
 
 // The file's content, not its mtime: an editor's truncate-then-write can land inside one
 // timestamp tick, and a half-written file must not count as the final one.
@@ -75,7 +77,8 @@ int runServe(const std::vector<std::string>& args) {
       config.receiver.port = static_cast<int>(p);
     }
     if (const auto ae = line.value("--ae-title")) {
-      if (ae->empty() || ae->size() > 16) throw UsageError("--ae-title must have 1 to 16 characters");
+      if (ae->empty() || ae->size() > 16)
+        throw UsageError("--ae-title must have 1 to 16 characters");
       config.receiver.aeTitle = *ae;
     }
   } catch (const std::exception& e) {

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path defaultDataDir() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "burnstation";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return fs::path(xdg) / "burnstation";
   if (const char* home = std::getenv("HOME"); home && *home) {
     return fs::path(home) / ".local/share/burnstation";
   }
@@ -49,8 +50,8 @@ class Reader {
     if (!node.is_integer()) fail(node, name + " must be a whole number");
     const std::int64_t v = *node.value<std::int64_t>();
     if (v < min || v > max) {
-      fail(node, name + " must be between " + std::to_string(min) + " and " +
-                     std::to_string(max) + ", not " + std::to_string(v));
+      fail(node, name + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                     ", not " + std::to_string(v));
     }
     return v;
   }
@@ -64,7 +65,8 @@ class Reader {
     const std::string ae = string(node, name);
     if (ae.empty() || ae.size() > 16) fail(node, name + " must have 1 to 16 characters");
     for (char c : ae) {
-      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) {
+      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
+          static_cast<unsigned char>(c) > 0x7e) {
         fail(node, name + " \"" + ae + "\" may hold only printable ASCII without backslash");
       }
     }
@@ -85,8 +87,8 @@ class Reader {
 
 void readStation(const Reader& r, const toml::table& t, StationConfig& c) {
   r.onlyKeys(t, "[station]",
-             {"ae_title", "port", "data_dir", "max_pdu", "max_associations",
-              "free_space_reserve", "duplicates"});
+             {"ae_title", "port", "data_dir", "max_pdu", "max_associations", "free_space_reserve",
+              "duplicates"});
   if (auto* n = t.get("ae_title")) c.receiver.aeTitle = r.aeTitle(*n, "ae_title");
   if (auto* n = t.get("port")) c.receiver.port = static_cast<int>(r.integer(*n, "port", 0, 65535));
   if (auto* n = t.get("data_dir")) c.dataDir = r.string(*n, "data_dir");
@@ -111,9 +113,12 @@ void readStation(const Reader& r, const toml::table& t, StationConfig& c) {
 
 void readTimeouts(const Reader& r, const toml::table& t, StationConfig& c) {
   r.onlyKeys(t, "[timeouts]", {"artim", "dimse", "idle"});
-  if (auto* n = t.get("artim")) c.receiver.artimSeconds = static_cast<int>(r.integer(*n, "artim", 1, 600));
-  if (auto* n = t.get("dimse")) c.receiver.dimseSeconds = static_cast<int>(r.integer(*n, "dimse", 1, 3600));
-  if (auto* n = t.get("idle")) c.receiver.idleSeconds = static_cast<int>(r.integer(*n, "idle", 1, 86400));
+  if (auto* n = t.get("artim"))
+    c.receiver.artimSeconds = static_cast<int>(r.integer(*n, "artim", 1, 600));
+  if (auto* n = t.get("dimse"))
+    c.receiver.dimseSeconds = static_cast<int>(r.integer(*n, "dimse", 1, 3600));
+  if (auto* n = t.get("idle"))
+    c.receiver.idleSeconds = static_cast<int>(r.integer(*n, "idle", 1, 86400));
 }
 
 void readAcceptance(const Reader& r, const toml::table& t, StationConfig& c) {
@@ -128,7 +133,8 @@ void readAcceptance(const Reader& r, const toml::table& t, StationConfig& c) {
   if (auto* n = t.get("calling_allowlist")) {
     c.receiver.callingAllowlist = r.boolean(*n, "calling_allowlist");
   }
-  if (auto* n = t.get("any_called_ae")) c.receiver.acceptAnyCalledAe = r.boolean(*n, "any_called_ae");
+  if (auto* n = t.get("any_called_ae"))
+    c.receiver.acceptAnyCalledAe = r.boolean(*n, "any_called_ae");
 }
 
 std::vector<ProfileSetting> builtInProfiles() {
@@ -148,7 +154,8 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
   for (const toml::node& item : *list) {
     const toml::table* t = item.as_table();
     if (!t) r.fail(item, "each [[profile]] must be a table");
-    r.onlyKeys(*t, "[[profile]]", {"name", "medium", "capacity", "viewer", "viewer_reserve", "compress"});
+    r.onlyKeys(*t, "[[profile]]",
+               {"name", "medium", "capacity", "viewer", "viewer_reserve", "compress"});
     ProfileSetting p;
     const toml::node* name = t->get("name");
     if (!name) r.fail(item, "[[profile]] needs a name");
@@ -158,8 +165,9 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
     if (!medium) r.fail(item, "[[profile]] \"" + p.name + "\" needs a medium, e.g. \"STD-GEN-CD\"");
     const auto found = dicomdir::findMediaProfile(r.string(*medium, "medium"));
     if (!found) {
-      r.fail(*medium, "medium must be one of STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, "
-                      "STD-GEN-USB-JPEG, STD-GEN-USB-J2K");
+      r.fail(*medium,
+             "medium must be one of STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, "
+             "STD-GEN-USB-JPEG, STD-GEN-USB-J2K");
     }
     p.medium = *found;
     if (auto* n = t->get("capacity")) p.capacity = r.size(*n, "capacity");
@@ -170,12 +178,16 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
       if (v == "none") {
         p.compression = dicomdir::Compression::None;
       } else if (v == "jpeg-lossless") {
-        if (!dicomdir::allowsTransferSyntax(dicomdir::mediaProfile(p.medium), "1.2.840.10008.1.2.4.70")) {
-          r.fail(*n, "compress = \"jpeg-lossless\" needs a JPEG medium (STD-GEN-DVD-JPEG or STD-GEN-USB-JPEG)");
+        if (!dicomdir::allowsTransferSyntax(dicomdir::mediaProfile(p.medium),
+                                            "1.2.840.10008.1.2.4.70")) {
+          r.fail(*n,
+                 "compress = \"jpeg-lossless\" needs a JPEG medium (STD-GEN-DVD-JPEG or "
+                 "STD-GEN-USB-JPEG)");
         }
         p.compression = dicomdir::Compression::JpegLossless;
       } else {
-        r.fail(*n, "compress must be \"none\" or \"jpeg-lossless\" (lossy compression is never used)");
+        r.fail(*n,
+               "compress must be \"none\" or \"jpeg-lossless\" (lossy compression is never used)");
       }
     }
     std::erase_if(c.profiles, [&](const ProfileSetting& e) { return e.name == p.name; });
@@ -279,8 +291,10 @@ StationConfig loadConfig(const fs::path& file) {
   const bool allowlistSet = root["acceptance"]["calling_allowlist"].is_boolean();
   if (!allowlistSet) c.receiver.callingAllowlist = !c.receiver.remotes.empty();
   if (c.receiver.callingAllowlist && c.receiver.remotes.empty()) {
-    throw ConfigError(file.string(), static_cast<int>(root["acceptance"]["calling_allowlist"].node()->source().begin.line),
-                      "calling_allowlist is on but no [[remote]] is configured: nobody could send");
+    throw ConfigError(
+        file.string(),
+        static_cast<int>(root["acceptance"]["calling_allowlist"].node()->source().begin.line),
+        "calling_allowlist is on but no [[remote]] is configured: nobody could send");
   }
   return c;
 }

@@ -22,12 +22,14 @@ int runVerify(const std::vector<std::string>& args) {
     } else if (std::filesystem::is_regular_file(target)) {
       report = mediawriter::verifyIsoImage(target);
     } else {
-      throw UsageError(target.string() + " is neither an image file nor a file-set folder "
-                                         "(drive addresses come with the burning issue)");
+      throw UsageError(target.string() +
+                       " is neither an image file nor a file-set folder "
+                       "(drive addresses come with the burning issue)");
     }
     if (json) {
       nlohmann::json checks = nlohmann::json::array();
-      for (const auto& c : report.checks) checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+      for (const auto& c : report.checks)
+        checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
       std::cout << nlohmann::json{{"ok", report.ok()}, {"checks", checks}}.dump(2) << "\n";
     } else {
       for (const auto& c : report.checks) {

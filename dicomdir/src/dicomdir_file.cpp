@@ -39,16 +39,18 @@ OFCondition DicomDirFile::writeWithOurIdentity(const std::string& sourceAe) {
 
   getDirFileFormat().validateMetaInfo(xfer);
   // After validateMetaInfo, which would otherwise put DCMTK's generic class here.
-  OFCondition status = meta.putAndInsertString(DCM_MediaStorageSOPClassUID,
-                                               UID_MediaStorageDirectoryStorage);
-  if (status.good()) status = meta.putAndInsertString(DCM_ImplementationClassUID, kImplementationClassUid);
+  OFCondition status =
+      meta.putAndInsertString(DCM_MediaStorageSOPClassUID, UID_MediaStorageDirectoryStorage);
+  if (status.good())
+    status = meta.putAndInsertString(DCM_ImplementationClassUID, kImplementationClassUid);
   if (status.good()) {
     status = meta.putAndInsertString(DCM_ImplementationVersionName, kImplementationVersionName);
   }
-  if (status.good()) status = meta.putAndInsertString(DCM_SourceApplicationEntityTitle, sourceAe.c_str());
+  if (status.good())
+    status = meta.putAndInsertString(DCM_SourceApplicationEntityTitle, sourceAe.c_str());
   if (status.good()) {
-    status = meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange,
-                                               META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_UndefinedLength);
+    status = meta.computeGroupLengthAndPadding(
+        EGL_withGL, EPD_noChange, META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_UndefinedLength);
   }
   if (status.bad()) return status;
   {
@@ -62,7 +64,8 @@ OFCondition DicomDirFile::writeWithOurIdentity(const std::string& sourceAe) {
       const Uint32 begin = static_cast<Uint32>(out.tell());
       status = convertTreeToLinear(begin, xfer, EET_UndefinedLength, EGL_withoutGL, unresolved);
       dataset.transferInit();
-      const OFCondition written = dataset.write(out, xfer, EET_UndefinedLength, &cache, EGL_noChange);
+      const OFCondition written =
+          dataset.write(out, xfer, EET_UndefinedLength, &cache, EGL_noChange);
       dataset.transferEnd();
       if (status.good()) status = written;
     }
@@ -71,7 +74,8 @@ OFCondition DicomDirFile::writeWithOurIdentity(const std::string& sourceAe) {
   while (records.card() > 0) records.remove(0UL);
   while (unresolved.card() > 0) records.insert(unresolved.remove(0UL));
   if (status.good() && std::rename(temp.c_str(), path_.c_str()) != 0) {
-    status = makeOFCondition(OFM_dcmdata, 19, OF_error, "cannot rename the new DICOMDIR into place");
+    status =
+        makeOFCondition(OFM_dcmdata, 19, OF_error, "cannot rename the new DICOMDIR into place");
   }
   if (status.bad()) std::remove(temp.c_str());
   return status;

@@ -65,8 +65,8 @@ FileIdAllocator::Level& FileIdAllocator::child(Level& parent, std::string_view k
   }
   // Six digits: a million entries per level is beyond any medium.
   if (parent.nextChild > 999999) throw std::length_error("more than 999999 file IDs in one folder");
-  parent.children.push_back(
-      Level{std::string(key), std::string(prefix.substr(0, 2)) + sixDigits(parent.nextChild++), {}, 1});
+  parent.children.push_back(Level{
+      std::string(key), std::string(prefix.substr(0, 2)) + sixDigits(parent.nextChild++), {}, 1});
   return parent.children.back();
 }
 

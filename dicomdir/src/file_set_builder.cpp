@@ -66,7 +66,8 @@ std::vector<std::string> FileSetBuilder::adoptExisting() {
         series_[seriesUid] = series;
         for (unsigned long i = 0; i < series->cardSub(); ++i) {
           DcmDirectoryRecord* leaf = series->getSub(i);
-          ids_.reserve(fromReferencedFileId(stringOf(*leaf, DCM_ReferencedFileID)), selection_.collectionKey, studyUid, seriesUid);
+          ids_.reserve(fromReferencedFileId(stringOf(*leaf, DCM_ReferencedFileID)),
+                       selection_.collectionKey, studyUid, seriesUid);
           present.push_back(stringOf(*leaf, DCM_ReferencedSOPInstanceUIDInFile));
           ++positionInSeries_[seriesUid];
         }
@@ -110,8 +111,9 @@ FileSetEntry FileSetBuilder::add(const store::SelectedInstance& in, const MediaF
     failFileSet(FileSetError::Code::Encoding, "a preview cannot size re-encoded files exactly");
   }
   if (!fs::exists(in.file)) {
-    failFileSet(FileSetError::Code::Source, "stored file of " + in.sopInstanceUid + " is missing: " +
-                                                in.file.string() + " (run `burnstation check`)");
+    failFileSet(FileSetError::Code::Source, "stored file of " + in.sopInstanceUid +
+                                                " is missing: " + in.file.string() +
+                                                " (run `burnstation check`)");
   }
   const LeafRecord leaf = leafRecordFor(in.sopClassUid);
   FileId fileId = ids_.next(selection_.collectionKey, in.studyUid, in.seriesUid);

@@ -27,7 +27,8 @@ void visit(DcmDirectoryRecord& record, const fs::path& root, FileSetCheck& check
     DcmDirectoryRecord* sub = record.getSub(i);
     const std::string referenced = stringOf(*sub, DCM_ReferencedFileID);
     if (!referenced.empty()) {
-      FileSetEntry entry{fromReferencedFileId(referenced), stringOf(*sub, DCM_ReferencedSOPInstanceUIDInFile),
+      FileSetEntry entry{fromReferencedFileId(referenced),
+                         stringOf(*sub, DCM_ReferencedSOPInstanceUIDInFile),
                          stringOf(*sub, DCM_ReferencedSOPClassUIDInFile),
                          stringOf(*sub, DCM_ReferencedTransferSyntaxUIDInFile),
                          stringOf(*sub, DCM_DirectoryRecordType)};
@@ -36,8 +37,9 @@ void visit(DcmDirectoryRecord& record, const fs::path& root, FileSetCheck& check
       DcmFileFormat format;
       if (!fs::exists(file)) {
         check.problems.push_back("referenced file " + toPath(entry.fileId) + " is missing");
-      } else if (format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
-                                 ERM_metaOnly)
+      } else if (format
+                     .loadFile(file.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                               ERM_metaOnly)
                      .bad()) {
         check.problems.push_back("referenced file " + toPath(entry.fileId) + " is not DICOM");
       } else {
@@ -100,7 +102,8 @@ FileSetCheck checkFileSet(const fs::path& root) {
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     const std::string relative = fs::relative(it->path(), root).generic_string();
-    if (!referenced.count(relative)) check.problems.push_back("file " + relative + " is not referenced");
+    if (!referenced.count(relative))
+      check.problems.push_back("file " + relative + " is not referenced");
   }
   return check;
 }

@@ -23,13 +23,14 @@ namespace {
 
 constexpr const char* kStaging = ".burnstation-partial";
 
-
 void syncFilesystemOf(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) failFileSet(FileSetError::Code::Target, "cannot open " + path.string() + " to sync it");
+  if (fd < 0)
+    failFileSet(FileSetError::Code::Target, "cannot open " + path.string() + " to sync it");
   const int rc = ::syncfs(fd);
   ::close(fd);
-  if (rc != 0) failFileSet(FileSetError::Code::Target, "cannot flush " + path.string() + " to disk");
+  if (rc != 0)
+    failFileSet(FileSetError::Code::Target, "cannot flush " + path.string() + " to disk");
 }
 
 // Removes the staging folder unless the volume was completed.
@@ -42,7 +43,8 @@ struct Staging {
   }
 };
 
-TextPolicy textPolicyFor(const store::Selection& selection, const std::vector<std::size_t>& instances) {
+TextPolicy textPolicyFor(const store::Selection& selection,
+                         const std::vector<std::size_t>& instances) {
   TextPolicy text;
   bool first = true;
   for (std::size_t i : instances) {
@@ -62,8 +64,8 @@ TextPolicy textPolicyFor(const store::Selection& selection, const std::vector<st
 std::string newFileSetId(int volumeIndex) {
   // Time-based and random, never patient data: "BS" + 10 base-36 characters + volume.
   static const char* digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  std::uint64_t seed = static_cast<std::uint64_t>(
-      std::chrono::system_clock::now().time_since_epoch().count());
+  std::uint64_t seed =
+      static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
   seed ^= std::random_device{}();
   std::string id = "BS";
   for (int i = 0; i < 10; ++i, seed /= 36) id += digits[seed % 36];
@@ -72,12 +74,14 @@ std::string newFileSetId(int volumeIndex) {
   return id + volume;  // 16 characters
 }
 
-WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+WrittenFileSet writeFileSet(const store::Selection& selection,
+                            const std::vector<std::size_t>& instances,
                             const std::vector<MediaForm>& forms, const fs::path& root,
                             const std::string& fileSetId, const std::string& stationAe) {
   std::error_code ec;
   fs::create_directories(root, ec);
-  if (ec) failFileSet(FileSetError::Code::Target, "cannot create " + root.string() + ": " + ec.message());
+  if (ec)
+    failFileSet(FileSetError::Code::Target, "cannot create " + root.string() + ": " + ec.message());
   if (::access(root.c_str(), W_OK) != 0) {
     failFileSet(FileSetError::Code::Target, root.string() + " is not writable");
   }
@@ -87,7 +91,9 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
   Staging staging{root / kStaging};
   fs::remove_all(staging.path, ec);
   fs::create_directories(staging.path, ec);
-  if (ec) failFileSet(FileSetError::Code::Target, "cannot write in " + root.string() + ": " + ec.message());
+  if (ec)
+    failFileSet(FileSetError::Code::Target,
+                "cannot write in " + root.string() + ": " + ec.message());
 
   WrittenFileSet written{root, fileSetId, {}, 0, 0};
   DicomDirFile dicomdir(staging.path / "DICOMDIR", fileSetId.c_str());
@@ -98,7 +104,9 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
   }
   const auto writeStart = std::chrono::steady_clock::now();
   const OFCondition status = dicomdir.writeWithOurIdentity(stationAe);
-  if (status.bad()) failFileSet(FileSetError::Code::Target, std::string("cannot write the DICOMDIR: ") + status.text());
+  if (status.bad())
+    failFileSet(FileSetError::Code::Target,
+                std::string("cannot write the DICOMDIR: ") + status.text());
   written.dicomdirSeconds =
       builder.recordSeconds() +
       std::chrono::duration<double>(std::chrono::steady_clock::now() - writeStart).count();
@@ -110,7 +118,8 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
   if (ec) {
     std::error_code ignored;
     fs::remove_all(root / "DICOM", ignored);
-    failFileSet(FileSetError::Code::Target, "cannot move the file-set into " + root.string() + ": " + ec.message());
+    failFileSet(FileSetError::Code::Target,
+                "cannot move the file-set into " + root.string() + ": " + ec.message());
   }
   syncFilesystemOf(root);
   staging.done = true;
@@ -118,7 +127,8 @@ WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector
   return written;
 }
 
-FileSetPreview previewFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+FileSetPreview previewFileSet(const store::Selection& selection,
+                              const std::vector<std::size_t>& instances,
                               const std::vector<MediaForm>& forms, const fs::path& workDir,
                               const std::string& fileSetId, const std::string& stationAe) {
   std::error_code ec;
@@ -126,25 +136,29 @@ FileSetPreview previewFileSet(const store::Selection& selection, const std::vect
   FileSetPreview preview{workDir / "DICOMDIR", {}};
   fs::remove(preview.dicomdir, ec);
   DicomDirFile dicomdir(preview.dicomdir, fileSetId.c_str());
-  FileSetBuilder builder(dicomdir, workDir, selection, textPolicyFor(selection, instances), stationAe);
+  FileSetBuilder builder(dicomdir, workDir, selection, textPolicyFor(selection, instances),
+                         stationAe);
   builder.recordsOnly();
   for (std::size_t index : instances) {
     const auto entry = builder.add(selection.instances[index], forms[index]);
     preview.files.emplace_back(entry.fileId, selection.instances[index].file);
   }
   const OFCondition status = dicomdir.writeWithOurIdentity(stationAe);
-  if (status.bad()) failFileSet(FileSetError::Code::Target, std::string("cannot write the DICOMDIR: ") + status.text());
+  if (status.bad())
+    failFileSet(FileSetError::Code::Target,
+                std::string("cannot write the DICOMDIR: ") + status.text());
   return preview;
 }
 
-WrittenFileSet updateFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+WrittenFileSet updateFileSet(const store::Selection& selection,
+                             const std::vector<std::size_t>& instances,
                              const std::vector<MediaForm>& forms, const fs::path& root,
                              const std::string& stationAe) {
   const FileSetCheck before = checkFileSet(root);
   if (!before.ok()) {
-    failFileSet(FileSetError::Code::Target, "the file-set in " + root.string() +
-                                         " is not consistent, so it is not changed: " +
-                                         before.problems.front());
+    failFileSet(FileSetError::Code::Target,
+                "the file-set in " + root.string() +
+                    " is not consistent, so it is not changed: " + before.problems.front());
   }
   const fs::path path = root / "DICOMDIR";
   std::string original;
@@ -162,7 +176,9 @@ WrittenFileSet updateFileSet(const store::Selection& selection, const std::vecto
     // Readers that look while files are added must know the set is being changed.
     dicomdir.setConsistencyFlag(0xFFFF);
     OFCondition status = dicomdir.writeWithOurIdentity(stationAe);
-    if (status.bad()) failFileSet(FileSetError::Code::Target, std::string("cannot mark the DICOMDIR: ") + status.text());
+    if (status.bad())
+      failFileSet(FileSetError::Code::Target,
+                  std::string("cannot mark the DICOMDIR: ") + status.text());
     for (std::size_t index : instances) {
       const auto& in = selection.instances[index];
       if (std::find(present.begin(), present.end(), in.sopInstanceUid) != present.end()) continue;
@@ -171,7 +187,9 @@ WrittenFileSet updateFileSet(const store::Selection& selection, const std::vecto
     syncFilesystemOf(root);
     dicomdir.setConsistencyFlag(0x0000);
     status = dicomdir.writeWithOurIdentity(stationAe);
-    if (status.bad()) failFileSet(FileSetError::Code::Target, std::string("cannot write the DICOMDIR: ") + status.text());
+    if (status.bad())
+      failFileSet(FileSetError::Code::Target,
+                  std::string("cannot write the DICOMDIR: ") + status.text());
     syncFilesystemOf(root);
   } catch (...) {
     // Back to the set as it was: the new files go, the old DICOMDIR returns.

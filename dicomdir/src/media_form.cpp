@@ -77,13 +77,13 @@ const char* transferSyntaxAfter(Conversion conversion, const std::string& origin
 void transcode(const std::filesystem::path& source, const std::filesystem::path& target,
                Conversion conversion, const std::string& sourceAe) {
   registerDecoders();
-  const E_TransferSyntax xfer = conversion == Conversion::ToJpegLossless
-                                    ? EXS_JPEGProcess14SV1
-                                    : EXS_LittleEndianExplicit;
+  const E_TransferSyntax xfer =
+      conversion == Conversion::ToJpegLossless ? EXS_JPEGProcess14SV1 : EXS_LittleEndianExplicit;
   const DJ_RPLossless lossless(1, 0);
   DcmFileFormat file;
   OFCondition status = file.loadFile(source.c_str());
-  if (status.bad()) throw std::runtime_error("cannot read " + source.string() + ": " + status.text());
+  if (status.bad())
+    throw std::runtime_error("cannot read " + source.string() + ": " + status.text());
   DcmDataset& data = *file.getDataset();
   status = data.chooseRepresentation(
       xfer, conversion == Conversion::ToJpegLossless ? &lossless : nullptr);
@@ -99,9 +99,10 @@ void transcode(const std::filesystem::path& source, const std::filesystem::path&
   meta.putAndInsertString(DCM_SourceApplicationEntityTitle, sourceAe.c_str());
   meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, META_HEADER_DEFAULT_TRANSFERSYNTAX,
                                     EET_UndefinedLength);
-  status = file.saveFile(target.c_str(), xfer, EET_ExplicitLength,
-                         EGL_recalcGL, EPD_noChange, 0, 0, EWM_dontUpdateMeta);
-  if (status.bad()) throw std::runtime_error("cannot write " + target.string() + ": " + status.text());
+  status = file.saveFile(target.c_str(), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0,
+                         EWM_dontUpdateMeta);
+  if (status.bad())
+    throw std::runtime_error("cannot write " + target.string() + ": " + status.text());
 }
 
 }  // namespace burnstation::dicomdir

@@ -11,9 +11,8 @@ namespace {
 
 constexpr const char* kExplicitLittle = "1.2.840.10008.1.2.1";
 constexpr std::array<const char* const, 1> kCd = {kExplicitLittle};
-constexpr std::array<const char* const, 4> kJpeg = {kExplicitLittle, "1.2.840.10008.1.2.4.50",
-                                                    "1.2.840.10008.1.2.4.51",
-                                                    "1.2.840.10008.1.2.4.70"};
+constexpr std::array<const char* const, 4> kJpeg = {
+    kExplicitLittle, "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.70"};
 constexpr std::array<const char* const, 3> kJ2k = {kExplicitLittle, "1.2.840.10008.1.2.4.90",
                                                    "1.2.840.10008.1.2.4.91"};
 

@@ -42,8 +42,8 @@ constexpr std::array kRules = {
     Rule{"1.2.840.10008.5.1.4.1.1.77.1.5.3", false, {"STEREOMETRIC", false}},
     Rule{"1.2.840.10008.5.1.4.34.", true, {"RADIOTHERAPY", false}},  // 2nd generation RT
     Rule{"1.2.840.10008.5.1.1.27", false, {"STORED PRINT", false}},  // retired
-    Rule{"1.2.840.10008.5.1.1.29", false, {"IMAGE", false}},  // retired Hardcopy Grayscale
-    Rule{"1.2.840.10008.5.1.1.30", false, {"IMAGE", false}},  // retired Hardcopy Color
+    Rule{"1.2.840.10008.5.1.1.29", false, {"IMAGE", false}},         // retired Hardcopy Grayscale
+    Rule{"1.2.840.10008.5.1.1.30", false, {"IMAGE", false}},         // retired Hardcopy Color
     Rule{"1.2.840.10008.5.1.4.38.1", false, {"HANGING PROTOCOL", true}},
     Rule{"1.2.840.10008.5.1.4.39.1", false, {"PALETTE", true}},
     Rule{"1.2.840.10008.5.1.4.43.1", false, {"IMPLANT", true}},
@@ -55,7 +55,8 @@ constexpr std::array kRules = {
 
 LeafRecord leafRecordFor(std::string_view uid) {
   for (const Rule& rule : kRules) {
-    if (rule.prefix ? uid.substr(0, rule.uid.size()) == rule.uid : uid == rule.uid) return rule.record;
+    if (rule.prefix ? uid.substr(0, rule.uid.size()) == rule.uid : uid == rule.uid)
+      return rule.record;
   }
   // Standard image and other patient-level storage classes live under 1.2.840.10008.5.1.4.1.1.
   if (uid.substr(0, kStorage.size()) == kStorage) return {"IMAGE", false};

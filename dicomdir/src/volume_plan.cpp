@@ -11,16 +11,20 @@
 namespace burnstation::dicomdir {
 namespace {
 
-constexpr std::uint64_t kMaxFileBytes = (std::uint64_t{1} << 32) - 1;  // ISO 9660 without multi-extent
+constexpr std::uint64_t kMaxFileBytes =
+    (std::uint64_t{1} << 32) - 1;  // ISO 9660 without multi-extent
 
-std::uint64_t sectors(std::uint64_t bytes) { return (bytes + kSectorBytes - 1) / kSectorBytes; }
+std::uint64_t sectors(std::uint64_t bytes) {
+  return (bytes + kSectorBytes - 1) / kSectorBytes;
+}
 
 // Running size of one volume under the model.
 class VolumeFill {
  public:
   explicit VolumeFill(const VolumeSizeModel& m) : model_(m) {}
 
-  std::uint64_t bytesWith(const std::vector<PlanItem>& items, std::size_t from, std::size_t to) const {
+  std::uint64_t bytesWith(const std::vector<PlanItem>& items, std::size_t from,
+                          std::size_t to) const {
     std::uint64_t files = fileSectors_, loose = looseBytes_;
     std::set<std::string> series = series_, studies = studies_;
     for (std::size_t i = from; i < to; ++i) {
@@ -30,8 +34,8 @@ class VolumeFill {
       if (studies.insert(items[i].studyUid).second) loose += model_.perFolderBytes;
     }
     // Patient and DICOM folders: two more.
-    return (files + sectors(model_.fixedBytes + model_.reservedBytes + 2 * model_.perFolderBytes +
-                            loose)) *
+    return (files +
+            sectors(model_.fixedBytes + model_.reservedBytes + 2 * model_.perFolderBytes + loose)) *
            kSectorBytes;
   }
 
@@ -78,7 +82,10 @@ class Planner {
  public:
   Planner(const std::vector<PlanItem>& all, std::vector<std::size_t> order, std::uint64_t capacity,
           const VolumeSizeModel& model, bool keepSeriesWhole)
-      : all_(all), order_(std::move(order)), capacity_(capacity), model_(model),
+      : all_(all),
+        order_(std::move(order)),
+        capacity_(capacity),
+        model_(model),
         keepSeriesWhole_(keepSeriesWhole) {
     for (std::size_t i : order_) items_.push_back(all_[i]);
   }
@@ -157,7 +164,8 @@ VolumePlan planVolumes(const std::vector<PlanItem>& items, std::uint64_t capacit
   for (std::size_t i = 0; i < items.size(); ++i) {
     const PlanItem& item = items[i];
     if (item.bytes > kMaxFileBytes) {
-      plan.unplaceable.push_back({item.sopInstanceUid, "file of 4 GiB or more (ISO 9660 and FAT32 limit)"});
+      plan.unplaceable.push_back(
+          {item.sopInstanceUid, "file of 4 GiB or more (ISO 9660 and FAT32 limit)"});
     } else if (VolumeFill(model).bytesWith(items, i, i + 1) > plan.capacityBytes) {
       plan.unplaceable.push_back({item.sopInstanceUid, "larger than the medium (" +
                                                            std::to_string(item.bytes) + " bytes)"});

@@ -48,8 +48,7 @@ using Source = std::unique_ptr<BurnSource, SourceDeleter>;
 
 inline void check(int result, const std::string& what) {
   if (result < 0) {
-    throw MediaError(MediaError::Code::Image,
-                     what + ": " + iso_error_to_msg(result));
+    throw MediaError(MediaError::Code::Image, what + ": " + iso_error_to_msg(result));
   }
 }
 
@@ -60,7 +59,9 @@ struct DataSourceDeleter {
   void operator()(IsoDataSource* source) const { iso_data_source_unref(source); }
 };
 struct FeaturesDeleter {
-  void operator()(IsoReadImageFeatures* features) const { iso_read_image_features_destroy(features); }
+  void operator()(IsoReadImageFeatures* features) const {
+    iso_read_image_features_destroy(features);
+  }
 };
 struct DirIterDeleter {
   void operator()(IsoDirIter* iter) const { iso_dir_iter_free(iter); }

@@ -34,10 +34,12 @@ Image buildImage(const IsoVolumeContent& content) {
   for (const IsoFile& f : files) {
     IsoDir* dir = root;
     std::string rest = f.mediumPath;
-    for (std::size_t slash; (slash = rest.find('/')) != std::string::npos; rest = rest.substr(slash + 1)) {
+    for (std::size_t slash; (slash = rest.find('/')) != std::string::npos;
+         rest = rest.substr(slash + 1)) {
       const std::string name = rest.substr(0, slash);
       IsoNode* node = nullptr;
-      if (iso_dir_get_node(dir, name.c_str(), &node) == 1 && iso_node_get_type(node) == LIBISO_DIR) {
+      if (iso_dir_get_node(dir, name.c_str(), &node) == 1 &&
+          iso_node_get_type(node) == LIBISO_DIR) {
         dir = reinterpret_cast<IsoDir*>(node);
       } else {
         IsoDir* made = nullptr;
@@ -48,7 +50,8 @@ Image buildImage(const IsoVolumeContent& content) {
     }
     // libisofs stats the file now and reads it when the image is streamed.
     IsoNode* node = nullptr;
-    check(iso_tree_add_new_node(image.get(), dir, rest.c_str(), fs::absolute(f.source).c_str(), &node),
+    check(iso_tree_add_new_node(image.get(), dir, rest.c_str(), fs::absolute(f.source).c_str(),
+                                &node),
           "cannot add " + f.mediumPath + " from " + f.source.string());
   }
   return image;
@@ -86,7 +89,8 @@ IsoVolumeContent contentOfDirectory(const fs::path& root, const std::string& vol
   IsoVolumeContent content{volumeId, {}};
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (entry.is_regular_file()) {
-      content.files.push_back({fs::relative(entry.path(), root).generic_string(), fs::absolute(entry.path())});
+      content.files.push_back(
+          {fs::relative(entry.path(), root).generic_string(), fs::absolute(entry.path())});
     }
   }
   return content;
@@ -115,7 +119,8 @@ void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile) {
       if (n < 0) {
         out.close();
         fs::remove(part);
-        throw MediaError(MediaError::Code::Image, "libisofs failed while writing " + imageFile.string());
+        throw MediaError(MediaError::Code::Image,
+                         "libisofs failed while writing " + imageFile.string());
       }
       if (n == 0) break;
       out.write(reinterpret_cast<const char*>(block.data()), n);
@@ -123,7 +128,8 @@ void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile) {
     out.flush();
     if (!out) {
       fs::remove(part);
-      throw MediaError(MediaError::Code::Io, "cannot write " + imageFile.string() + " (disk full?)");
+      throw MediaError(MediaError::Code::Io,
+                       "cannot write " + imageFile.string() + " (disk full?)");
     }
   }
   fs::rename(part, imageFile);

@@ -28,7 +28,9 @@ struct Md5 {
       iso_md5_end(&context, ignored);
     }
   }
-  void add(const char* data, int length) { iso_md5_compute(context, const_cast<char*>(data), length); }
+  void add(const char* data, int length) {
+    iso_md5_compute(context, const_cast<char*>(data), length);
+  }
   std::array<char, 16> finish() {
     std::array<char, 16> digest{};
     iso_md5_end(&context, digest.data());
@@ -91,7 +93,8 @@ void walk(IsoImage* image, IsoDir* dir, const std::string& path, std::set<std::s
     Md5 md5;
     std::vector<char> buffer(65536);
     int n;
-    while ((n = iso_stream_read(stream, buffer.data(), buffer.size())) > 0) md5.add(buffer.data(), n);
+    while ((n = iso_stream_read(stream, buffer.data(), buffer.size())) > 0)
+      md5.add(buffer.data(), n);
     iso_stream_close(stream);
     auto digest = md5.finish();
     if (n < 0 || !iso_md5_match(recorded, digest.data())) {
@@ -103,7 +106,8 @@ void walk(IsoImage* image, IsoDir* dir, const std::string& path, std::set<std::s
 
 std::string readWholeFile(IsoImage* image, const std::string& path) {
   IsoNode* node = nullptr;
-  if (iso_image_path_to_node(image, path.c_str(), &node) != 1 || iso_node_get_type(node) != LIBISO_FILE) {
+  if (iso_image_path_to_node(image, path.c_str(), &node) != 1 ||
+      iso_node_get_type(node) != LIBISO_FILE) {
     return {};
   }
   IsoStream* stream = iso_file_get_stream(reinterpret_cast<IsoFile*>(node));
@@ -111,7 +115,8 @@ std::string readWholeFile(IsoImage* image, const std::string& path) {
   std::string bytes;
   std::vector<char> buffer(65536);
   int n;
-  while ((n = iso_stream_read(stream, buffer.data(), buffer.size())) > 0) bytes.append(buffer.data(), n);
+  while ((n = iso_stream_read(stream, buffer.data(), buffer.size())) > 0)
+    bytes.append(buffer.data(), n);
   iso_stream_close(stream);
   return bytes;
 }
@@ -139,12 +144,14 @@ VerificationReport verifyIsoImage(const fs::path& imagePath) {
   const int imported = iso_image_import(image.get(), source.get(), options.get(), &rawFeatures);
   Features features(rawFeatures);
   if (imported < 0) {
-    report.checks.push_back({"image", false, std::string("not a readable ISO 9660 image: ") +
-                                                 iso_error_to_msg(imported)});
+    report.checks.push_back(
+        {"image", false,
+         std::string("not a readable ISO 9660 image: ") + iso_error_to_msg(imported)});
     return report;
   }
   const char* volumeId = iso_image_get_volume_id(image.get());
-  report.checks.push_back({"image", true, std::string("ISO 9660 volume ") + (volumeId ? volumeId : "")});
+  report.checks.push_back(
+      {"image", true, std::string("ISO 9660 volume ") + (volumeId ? volumeId : "")});
 
   uint32_t start = 0, end = 0;
   char recorded[16];
@@ -154,10 +161,11 @@ VerificationReport verifyIsoImage(const fs::path& imagePath) {
     std::array<char, 16> actual{};
     const bool read = sessionMd5(imagePath, start, end, actual);
     const bool match = read && iso_md5_match(recorded, actual.data());
-    report.checks.push_back({"session_md5", match,
-                             match ? "blocks " + std::to_string(start) + " to " + std::to_string(end) + " match"
-                                   : (read ? "MD5 mismatch: the medium differs from what was written"
-                                           : "the image is shorter than its session")});
+    report.checks.push_back(
+        {"session_md5", match,
+         match ? "blocks " + std::to_string(start) + " to " + std::to_string(end) + " match"
+               : (read ? "MD5 mismatch: the medium differs from what was written"
+                       : "the image is shorter than its session")});
   }
 
   std::set<std::string> files;
@@ -193,10 +201,10 @@ VerificationReport verifyIsoImage(const fs::path& imagePath) {
   std::error_code ignored;
   fs::remove_all(temp, ignored);
   report.checks.push_back({"file_set", missing.empty() && referenced + 1 == files.size(),
-                           missing.empty() ? std::to_string(referenced) + " referenced file(s), " +
-                                                 std::to_string(files.size() - 1 - referenced) +
-                                                 " unreferenced"
-                                           : "referenced but absent: " + missing});
+                           missing.empty()
+                               ? std::to_string(referenced) + " referenced file(s), " +
+                                     std::to_string(files.size() - 1 - referenced) + " unreferenced"
+                               : "referenced but absent: " + missing});
   return report;
 }
 

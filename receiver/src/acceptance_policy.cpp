@@ -81,12 +81,12 @@ AcceptanceDecision decideAcceptance(const ReceiverSettings& settings,
   }
   if (request.activeAssociations >= settings.maxAssociations) {
     decision.rejection = rejection::kLocalLimitExceeded;
-    decision.explanation = "association limit of " + std::to_string(settings.maxAssociations) +
-                           " reached";
+    decision.explanation =
+        "association limit of " + std::to_string(settings.maxAssociations) + " reached";
     return decision;
   }
-  decision.explanation = "accepted \"" + calling + "\" calling \"" + called + "\" from " +
-                         request.peerAddress;
+  decision.explanation =
+      "accepted \"" + calling + "\" calling \"" + called + "\" from " + request.peerAddress;
   return decision;
 }
 

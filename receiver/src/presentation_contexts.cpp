@@ -18,7 +18,9 @@ const char* const kUncompressedPreference[] = {
     UID_BigEndianExplicitTransferSyntax,
 };
 
-bool known(const char* uid) { return DcmXfer(uid).getXfer() != EXS_Unknown; }
+bool known(const char* uid) {
+  return DcmXfer(uid).getXfer() != EXS_Unknown;
+}
 
 bool isStorage(const char* abstractSyntax) {
   if (dcmIsaStorageSOPClassUID(abstractSyntax, ESSC_All)) return true;

@@ -3,8 +3,8 @@
 #include "burnstation/receiver/receiver.h"
 
 #include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/dcmnet/dcmtrans.h>
+#include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/oflog/oflog.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -76,9 +76,9 @@ class Receiver::Impl {
     const OFCondition cond =
         ASC_initializeNetwork(NET_ACCEPTOR, settings->port, settings->artimSeconds, &raw);
     if (cond.bad()) {
-      throw ReceiverError(ReceiverError::Code::Network,
-                          "cannot listen on port " + std::to_string(settings->port) + ": " +
-                              cond.text());
+      throw ReceiverError(
+          ReceiverError::Code::Network,
+          "cannot listen on port " + std::to_string(settings->port) + ": " + cond.text());
     }
     network_.reset(raw);
     ASC_setTransportLayer(network_.get(), &transport_, 0);
@@ -207,9 +207,17 @@ class Receiver::Impl {
 Receiver::Receiver(ReceiverSettings settings, store::Store& store)
     : impl_(std::make_unique<Impl>(std::move(settings), store)) {}
 Receiver::~Receiver() = default;
-int Receiver::start() { return impl_->start(); }
-void Receiver::stop() { impl_->stop(); }
-void Receiver::updateSettings(const ReceiverSettings& settings) { impl_->updateSettings(settings); }
-int Receiver::activeAssociations() const { return impl_->active(); }
+int Receiver::start() {
+  return impl_->start();
+}
+void Receiver::stop() {
+  impl_->stop();
+}
+void Receiver::updateSettings(const ReceiverSettings& settings) {
+  impl_->updateSettings(settings);
+}
+int Receiver::activeAssociations() const {
+  return impl_->active();
+}
 
 }  // namespace burnstation::receiver

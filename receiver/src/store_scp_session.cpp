@@ -42,13 +42,14 @@ OFCondition writeMetaHeader(DcmOutputStream& out, const T_DIMSE_C_StoreRQ& rq,
     c = meta.putAndInsertString(DCM_ImplementationVersionName, kImplementationVersionName);
   }
   if (c.good()) c = meta.putAndInsertString(DCM_SourceApplicationEntityTitle, stationAe.c_str());
-  if (c.good()) c = meta.putAndInsertString(DCM_SendingApplicationEntityTitle, peer.callingAe.c_str());
+  if (c.good())
+    c = meta.putAndInsertString(DCM_SendingApplicationEntityTitle, peer.callingAe.c_str());
   if (c.good()) {
     c = meta.putAndInsertString(DCM_ReceivingApplicationEntityTitle, peer.calledAe.c_str());
   }
   if (c.bad()) return c;
-  c = meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, META_HEADER_DEFAULT_TRANSFERSYNTAX,
-                                        EET_UndefinedLength);
+  c = meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange,
+                                        META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_UndefinedLength);
   if (c.bad()) return c;
   // DcmMetaInfo::write emits the preamble and "DICM" itself.
   meta.transferInit();
@@ -67,8 +68,7 @@ DcmDataset* errorComment(const std::string& text) {
 }  // namespace
 
 StoreScpSession::StoreScpSession(AssociationHandle association, store::Store& store,
-                                 std::shared_ptr<const ReceiverSettings> settings,
-                                 SessionPeer peer)
+                                 std::shared_ptr<const ReceiverSettings> settings, SessionPeer peer)
     : association_(std::move(association)),
       store_(store),
       settings_(std::move(settings)),
@@ -109,7 +109,8 @@ void StoreScpSession::run(std::stop_token stop) {
       break;
     }
     if (cond == DUL_PEERABORTEDASSOCIATION) {
-      if (stored_ + failed_ > 0) store_.logEvent("association-aborted", "aborted by the sender", source_);
+      if (stored_ + failed_ > 0)
+        store_.logEvent("association-aborted", "aborted by the sender", source_);
       break;
     }
     if (cond.bad()) {
@@ -136,19 +137,19 @@ void StoreScpSession::run(std::stop_token stop) {
     }
   }
   if (stored_ + failed_ > 0) {
-    store_.logEvent("association-ended",
-                    std::to_string(stored_) + " instance(s) stored, " + std::to_string(failed_) +
-                        " refused",
-                    source_);
+    store_.logEvent(
+        "association-ended",
+        std::to_string(stored_) + " instance(s) stored, " + std::to_string(failed_) + " refused",
+        source_);
   }
 }
 
 bool StoreScpSession::drainDataSet() {
   DcmOutputFileStream sink("/dev/null");
   T_ASC_PresentationContextID dataId = 0;
-  const OFCondition cond = DIMSE_receiveDataSetInFile(association_.get(), DIMSE_NONBLOCKING,
-                                                      settings_->dimseSeconds, &dataId, &sink,
-                                                      nullptr, nullptr);
+  const OFCondition cond =
+      DIMSE_receiveDataSetInFile(association_.get(), DIMSE_NONBLOCKING, settings_->dimseSeconds,
+                                 &dataId, &sink, nullptr, nullptr);
   return cond.good();
 }
 
@@ -177,15 +178,16 @@ void StoreScpSession::handleStore(T_ASC_PresentationContextID id, const T_DIMSE_
     OFLOG_WARN(logger, "C-STORE of " << rq.AffectedSOPInstanceUID << " from " << peer_.callingAe
                                      << " answered " << std::hex << outcome.status << ": "
                                      << outcome.comment);
-    store_.logEvent("store-refused", std::string(rq.AffectedSOPInstanceUID) + ": " + outcome.comment,
-                    source_);
+    store_.logEvent("store-refused",
+                    std::string(rq.AffectedSOPInstanceUID) + ": " + outcome.comment, source_);
   } else {
     ++stored_;
   }
   const OFCondition sent = DIMSE_sendStoreResponse(association_.get(), id, &rq, &response, detail);
   delete detail;
   if (sent.bad()) {
-    OFLOG_WARN(logger, "cannot send C-STORE response to " << peer_.callingAe << ": " << sent.text());
+    OFLOG_WARN(logger,
+               "cannot send C-STORE response to " << peer_.callingAe << ": " << sent.text());
     broken_ = true;
   }
 }
@@ -211,12 +213,12 @@ StoreScpSession::Outcome StoreScpSession::receiveAndStore(T_ASC_PresentationCont
     metaWritten = writeMetaHeader(out, rq, transferSyntax, settings_->aeTitle, peer_);
     if (metaWritten.good()) {
       T_ASC_PresentationContextID dataId = 0;
-      received = DIMSE_receiveDataSetInFile(association_.get(), DIMSE_NONBLOCKING,
-                                            settings_->dimseSeconds, &dataId, &out, nullptr,
-                                            nullptr);
+      received =
+          DIMSE_receiveDataSetInFile(association_.get(), DIMSE_NONBLOCKING, settings_->dimseSeconds,
+                                     &dataId, &out, nullptr, nullptr);
       if (received.good() && dataId != id) {
-        received = makeOFCondition(0, 1, OF_error,
-                                   "data set arrived on another presentation context");
+        received =
+            makeOFCondition(0, 1, OF_error, "data set arrived on another presentation context");
       }
     }
   }
@@ -233,7 +235,8 @@ StoreScpSession::Outcome StoreScpSession::receiveAndStore(T_ASC_PresentationCont
       // DCMTK drained the rest of the data set, so the association can still answer.
       return {status::kOutOfResources, "cannot write the instance: storage full or failing"};
     }
-    OFLOG_WARN(logger, "receiving data set from " << peer_.callingAe << " failed: " << received.text());
+    OFLOG_WARN(logger,
+               "receiving data set from " << peer_.callingAe << " failed: " << received.text());
     store_.logEvent("association-failed", std::string("data set not received: ") + received.text(),
                     source_);
     ASC_abortAssociation(association_.get());

@@ -61,6 +61,8 @@ offile_off_t EarlyWritebackConsumer::write(const void* buf, offile_off_t buflen)
 StreamedFile::StreamedFile(const std::filesystem::path& file)
     : DcmOutputStream(&consumer_), consumer_(file) {}
 
-StreamedFile::~StreamedFile() { flush(); }
+StreamedFile::~StreamedFile() {
+  flush();
+}
 
 }  // namespace burnstation::receiver

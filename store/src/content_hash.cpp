@@ -57,6 +57,8 @@ std::string hashFileFrom(const std::filesystem::path& file, std::uint64_t offset
   return hex;
 }
 
-std::uint64_t hashText(std::string_view text) { return XXH3_64bits(text.data(), text.size()); }
+std::uint64_t hashText(std::string_view text) {
+  return XXH3_64bits(text.data(), text.size());
+}
 
 }  // namespace burnstation::store

@@ -32,7 +32,9 @@ void syncPath(const std::filesystem::path& path, int flags, const char* what) {
 
 }  // namespace
 
-void fsyncFile(const std::filesystem::path& file) { syncPath(file, O_RDONLY, "file"); }
+void fsyncFile(const std::filesystem::path& file) {
+  syncPath(file, O_RDONLY, "file");
+}
 
 void fsyncDirectory(const std::filesystem::path& directory) {
   syncPath(directory, O_RDONLY | O_DIRECTORY, "directory");

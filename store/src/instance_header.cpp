@@ -72,7 +72,8 @@ std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
 // has to be decoded with the instance's character set.
 std::string rawOf(DcmItem& item, const DcmTagKey& tag) {
   OFString value;
-  if (item.findAndGetOFStringArray(tag, value).good()) return std::string(value.c_str(), value.length());
+  if (item.findAndGetOFStringArray(tag, value).good())
+    return std::string(value.c_str(), value.length());
   return {};
 }
 

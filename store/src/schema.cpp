@@ -87,6 +87,8 @@ CREATE TABLE IF NOT EXISTS events(
 )sql";
 }  // namespace
 
-void createSchema(SqliteDb& db) { db.exec(kSchema); }
+void createSchema(SqliteDb& db) {
+  db.exec(kSchema);
+}
 
 }  // namespace burnstation::store

@@ -8,9 +8,9 @@
 namespace burnstation::store {
 
 SqliteDb::SqliteDb(const std::filesystem::path& file, Mode mode) {
-  const int flags = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
-                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -28,7 +28,9 @@ SqliteDb::SqliteDb(const std::filesystem::path& file, Mode mode) {
   }
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() {
+  sqlite3_close_v2(db_);
+}
 
 void SqliteDb::exec(std::string_view sql) {
   char* error = nullptr;
@@ -41,7 +43,9 @@ void SqliteDb::exec(std::string_view sql) {
   }
 }
 
-std::int64_t SqliteDb::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t SqliteDb::lastInsertRowId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
 void SqliteDb::fail(std::string_view what) const {
   // A full disk is a resource problem the sender can retry (A700), not a broken index.
@@ -57,7 +61,9 @@ Statement::Statement(SqliteDb& db, std::string_view sql) : db_(db) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::string_view text) {
   if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
@@ -109,13 +115,17 @@ std::string Statement::text(int column) const {
            : std::string();
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 bool Statement::isNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-Transaction::Transaction(SqliteDb& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(SqliteDb& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
   if (!done_) {

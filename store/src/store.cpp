@@ -33,12 +33,12 @@ Store::Store(StoreOptions options, Access access) : options_(std::move(options))
     return;
   }
   std::error_code ec;
-  for (const char* dir : {layout::kObjectsDir, layout::kTemporaryDir, layout::kSetAsideDir,
-                          layout::kQuarantineDir}) {
+  for (const char* dir :
+       {layout::kObjectsDir, layout::kTemporaryDir, layout::kSetAsideDir, layout::kQuarantineDir}) {
     fs::create_directories(options_.dataDir / dir, ec);
     if (ec) {
-      throw StoreError(StoreError::Code::Io, "cannot create " + (options_.dataDir / dir).string() +
-                                                 ": " + ec.message());
+      throw StoreError(StoreError::Code::Io,
+                       "cannot create " + (options_.dataDir / dir).string() + ": " + ec.message());
     }
   }
   db_ = std::make_unique<SqliteDb>(index, SqliteDb::Mode::ReadWrite);
@@ -68,9 +68,9 @@ fs::path Store::temporaryPath() {
 std::uint64_t Store::freeBytes() const {
   struct statvfs info {};
   if (::statvfs(options_.dataDir.c_str(), &info) != 0) {
-    throw StoreError(StoreError::Code::Io, "cannot read the free space of " +
-                                               options_.dataDir.string() + ": " +
-                                               std::strerror(errno));
+    throw StoreError(
+        StoreError::Code::Io,
+        "cannot read the free space of " + options_.dataDir.string() + ": " + std::strerror(errno));
   }
   return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
 }

@@ -289,9 +289,9 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
     return result;
   }
 
-  throw StoreError(StoreError::Code::Inconsistent,
-                   "ingestLocked called for an instance that is not stored: " +
-                       header.sopInstanceUid);
+  throw StoreError(
+      StoreError::Code::Inconsistent,
+      "ingestLocked called for an instance that is not stored: " + header.sopInstanceUid);
 }
 
 }  // namespace burnstation::store

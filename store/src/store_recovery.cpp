@@ -46,7 +46,8 @@ RecoveryReport Store::recover() {
 
   auto indexed = indexedFiles(*db_);
   std::unordered_set<std::string> seen;
-  for (const auto& entry : fs::recursive_directory_iterator(options_.dataDir / layout::kObjectsDir)) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(options_.dataDir / layout::kObjectsDir)) {
     if (!entry.is_regular_file()) continue;
     const std::string relative = fs::relative(entry.path(), options_.dataDir).generic_string();
     if (indexed.count(relative)) {
@@ -74,8 +75,7 @@ RecoveryReport Store::recover() {
       tx.commit();
       ++report.filesReindexed;
     } catch (const StoreError& e) {
-      const fs::path target =
-          options_.dataDir / layout::kQuarantineDir / entry.path().filename();
+      const fs::path target = options_.dataDir / layout::kQuarantineDir / entry.path().filename();
       renameDurably(entry.path(), target);
       insertEvent(*db_, "quarantined", relative + ": " + e.what(), recovery);
       ++report.filesQuarantined;

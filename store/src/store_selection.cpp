@@ -25,8 +25,8 @@ std::vector<CollectionRow> findCollections(SqliteDb& db, const std::string& pati
                   "(SELECT 1 FROM collections WHERE key = ?1) ORDER BY 2");
   byKey.bind(1, patient);
   while (byKey.step()) {
-    rows.push_back({byKey.integer(0), byKey.text(1), byKey.text(2), byKey.text(3),
-                    byKey.integer(4) != 0});
+    rows.push_back(
+        {byKey.integer(0), byKey.text(1), byKey.text(2), byKey.text(3), byKey.integer(4) != 0});
   }
   return rows;
 }
@@ -48,7 +48,8 @@ Selection Store::select(const SelectionRequest& request) const {
   }
   if (collections.size() > 1) {
     std::string keys;
-    for (const auto& c : collections) keys += (keys.empty() ? "" : ", ") + c.key + " (" + c.name + ")";
+    for (const auto& c : collections)
+      keys += (keys.empty() ? "" : ", ") + c.key + " (" + c.name + ")";
     throw StoreError(StoreError::Code::Ambiguous,
                      "Patient ID \"" + request.patient + "\" belongs to " +
                          std::to_string(collections.size()) +
@@ -78,9 +79,8 @@ Selection Store::select(const SelectionRequest& request) const {
   while (query.step()) {
     SelectedInstance in;
     in.studyUid = query.text(12);
-    if (!request.studyUids.empty() &&
-        std::find(request.studyUids.begin(), request.studyUids.end(), in.studyUid) ==
-            request.studyUids.end()) {
+    if (!request.studyUids.empty() && std::find(request.studyUids.begin(), request.studyUids.end(),
+                                                in.studyUid) == request.studyUids.end()) {
       continue;
     }
     in.sopInstanceUid = query.text(0);

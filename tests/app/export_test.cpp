@@ -14,8 +14,8 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/iso_volume.h"
@@ -45,7 +45,8 @@ void expectReadersAccept(const fs::path& root, std::size_t instances) {
       << dciodvfy.out << dciodvfy.err;
   const std::string script =
       "import sys\nfrom pydicom.fileset import FileSet\nfs = FileSet(sys.argv[1])\nn = 0\n"
-      "for i in fs:\n  ds = i.load()\n  assert ds.SOPInstanceUID == i.ReferencedSOPInstanceUIDInFile\n"
+      "for i in fs:\n  ds = i.load()\n  assert ds.SOPInstanceUID == "
+      "i.ReferencedSOPInstanceUIDInFile\n"
       "  n += 1\nprint(n)\n";
   const auto pydicom =
       harness::runCommand({"/usr/bin/python3", "-c", script, (root / "DICOMDIR").string()});
@@ -55,7 +56,8 @@ void expectReadersAccept(const fs::path& root, std::size_t instances) {
   EXPECT_TRUE(check.ok()) << (check.problems.empty() ? "" : check.problems.front());
   EXPECT_EQ(check.entries.size(), instances);
   for (const auto& e : check.entries) {
-    const auto dump = harness::runCommand({"dcmdump", "-q", (root / dicomdir::toPath(e.fileId)).string()});
+    const auto dump =
+        harness::runCommand({"dcmdump", "-q", (root / dicomdir::toPath(e.fileId)).string()});
     EXPECT_EQ(dump.exitCode, 0) << dicomdir::toPath(e.fileId) << dump.err;
   }
 }
@@ -130,10 +132,11 @@ TEST_F(ExportTest, EveryKindAndSyntaxBecomesAValidCdFileSet) {
                  Kind::RetiredNM, Kind::PrivateClass}) {
     specs.push_back(patient(k, UID_LittleEndianExplicitTransferSyntax, study));
   }
-  for (const char* ts : {UID_LittleEndianImplicitTransferSyntax, UID_BigEndianExplicitTransferSyntax,
-                         UID_DeflatedExplicitVRLittleEndianTransferSyntax,
-                         UID_JPEGProcess14TransferSyntax, UID_JPEGProcess14SV1TransferSyntax,
-                         UID_JPEGLSLosslessTransferSyntax, UID_RLELosslessTransferSyntax}) {
+  for (const char* ts :
+       {UID_LittleEndianImplicitTransferSyntax, UID_BigEndianExplicitTransferSyntax,
+        UID_DeflatedExplicitVRLittleEndianTransferSyntax, UID_JPEGProcess14TransferSyntax,
+        UID_JPEGProcess14SV1TransferSyntax, UID_JPEGLSLosslessTransferSyntax,
+        UID_RLELosslessTransferSyntax}) {
     specs.push_back(patient(Kind::CT, ts, study));
   }
   receive(specs);
@@ -164,8 +167,8 @@ TEST_F(ExportTest, EveryKindAndSyntaxBecomesAValidCdFileSet) {
           << "pixels changed by re-encoding from " << storedSyntax;
     }
   }
-  for (const char* type : {"IMAGE", "SR DOCUMENT", "KEY OBJECT DOC", "PRESENTATION", "ENCAP DOC",
-                           "PRIVATE"}) {
+  for (const char* type :
+       {"IMAGE", "SR DOCUMENT", "KEY OBJECT DOC", "PRESENTATION", "ENCAP DOC", "PRIVATE"}) {
     EXPECT_TRUE(recordTypes.count(type)) << type;
   }
 }
@@ -183,7 +186,8 @@ TEST_F(ExportTest, WhatACdCannotHoldIsListedNeverDropped) {
   EXPECT_EQ(doc["volumes"][0]["instances"], 1);
   const auto r = exportTo(dir.path() / "cd", {"--patient", "EXP-1", "--profile", "cd"});
   EXPECT_NE(r.exitCode, 0);
-  EXPECT_NE(r.err.find("2 instance(s) cannot be written to STD-GEN-CD"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 instance(s) cannot be written to STD-GEN-CD"), std::string::npos)
+      << r.err;
   EXPECT_FALSE(fs::exists(dir.path() / "cd"));
   // The J2K profile takes the JPEG 2000 instance as it is.
   const auto j2k = bs({"plan", "--data-dir", station->dataDir().string(), "--patient", "EXP-1",
@@ -192,7 +196,8 @@ TEST_F(ExportTest, WhatACdCannotHoldIsListedNeverDropped) {
 }
 
 TEST_F(ExportTest, GeneratedKeysAppearExactlyWhereKeysWereMissing) {
-  InstanceSpec missing = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid());
+  InstanceSpec missing =
+      patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid());
   missing.omitPatientId = true;
   missing.patientNameBytes = "NOKEYS^PAT";
   missing.accessionNumber = "A900";
@@ -219,7 +224,8 @@ TEST_F(ExportTest, GeneratedKeysAppearExactlyWhereKeysWereMissing) {
 }
 
 TEST_F(ExportTest, JapaneseAndUtf8NamesSurviveIntoTheRecords) {
-  InstanceSpec japanese = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid());
+  InstanceSpec japanese =
+      patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid());
   japanese.patientIdBytes = "JP-1";
   japanese.specificCharacterSet = "\\ISO 2022 IR 87";
   japanese.patientNameBytes =
@@ -234,8 +240,8 @@ TEST_F(ExportTest, JapaneseAndUtf8NamesSurviveIntoTheRecords) {
         std::tuple{"NO-1", utf8.patientNameBytes, "ISO_IR 192"}}) {
     const fs::path out = dir.path() / id;
     ASSERT_EQ(exportTo(out, {"--patient", id, "--profile", "cd"}).exitCode, 0);
-    const auto dump = harness::runCommand({"dcmdump", "+P", "0010,0010", "+P", "0008,0005",
-                                           (out / "DICOMDIR").string()});
+    const auto dump = harness::runCommand(
+        {"dcmdump", "+P", "0010,0010", "+P", "0008,0005", (out / "DICOMDIR").string()});
     EXPECT_NE(dump.out.find(name), std::string::npos) << dump.out;
     EXPECT_NE(dump.out.find(charset), std::string::npos) << dump.out;
     expectReadersAccept(out, 1);
@@ -243,7 +249,8 @@ TEST_F(ExportTest, JapaneseAndUtf8NamesSurviveIntoTheRecords) {
 }
 
 TEST_F(ExportTest, LossySourcesKeepTheirLossyFlagsWhenDecoded) {
-  InstanceSpec lossy = patient(Kind::SecondaryCapture, UID_JPEGProcess1TransferSyntax, testdata::newUid());
+  InstanceSpec lossy =
+      patient(Kind::SecondaryCapture, UID_JPEGProcess1TransferSyntax, testdata::newUid());
   lossy.bitsAllocated = 8;
   receive({lossy});
   const fs::path out = dir.path() / "cd";
@@ -279,8 +286,8 @@ TEST_F(ExportTest, InstancesThatDisagreeOnTheirCharacterSetGetUtf8Records) {
   receive({latin1, utf8});
   const fs::path out = dir.path() / "de";
   ASSERT_EQ(exportTo(out, {"--patient", "DE-1", "--profile", "cd"}).exitCode, 0);
-  const auto dump = harness::runCommand({"dcmdump", "+P", "0010,0010", "+P", "0008,0005",
-                                         (out / "DICOMDIR").string()});
+  const auto dump = harness::runCommand(
+      {"dcmdump", "+P", "0010,0010", "+P", "0008,0005", (out / "DICOMDIR").string()});
   EXPECT_NE(dump.out.find("ISO_IR 192"), std::string::npos) << dump.out;
   EXPECT_NE(dump.out.find("Müller^Hans"), std::string::npos) << dump.out;
   EXPECT_EQ(dump.out.find("M\xfcller"), std::string::npos) << "Latin-1 bytes under UTF-8";
@@ -310,8 +317,8 @@ TEST_F(ExportTest, SpanningKeepsEveryInstanceExactlyOnce) {
   std::ofstream(config) << "[[profile]]\nname = \"tiny-cd\"\nmedium = \"STD-GEN-CD\"\n"
                            "capacity = \"1M\"\nviewer = false\n";
   const fs::path out = dir.path() / "span";
-  const auto r = exportTo(out, {"--config", config.string(), "--patient", "EXP-1", "--profile",
-                                "tiny-cd", "--json"});
+  const auto r = exportTo(
+      out, {"--config", config.string(), "--patient", "EXP-1", "--profile", "tiny-cd", "--json"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   ASSERT_GT(doc["volumes"].size(), 1u);
@@ -326,8 +333,9 @@ TEST_F(ExportTest, SpanningKeepsEveryInstanceExactlyOnce) {
   }
   EXPECT_EQ(seen.size(), specs.size());
   for (const auto& uid : seen) EXPECT_EQ(seen.count(uid), 1u) << uid;
-  expectReadersAccept(doc["volumes"][0]["path"].get<std::string>(),
-                      dicomdir::checkFileSet(doc["volumes"][0]["path"].get<std::string>()).entries.size());
+  expectReadersAccept(
+      doc["volumes"][0]["path"].get<std::string>(),
+      dicomdir::checkFileSet(doc["volumes"][0]["path"].get<std::string>()).entries.size());
 }
 
 std::string fileBytes(const fs::path& file) {
@@ -340,7 +348,8 @@ std::string fileBytes(const fs::path& file) {
 TEST_F(ExportTest, UpdateAddsNewStudiesToTheFileSetThere) {
   receive({patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid())});
   const fs::path out = dir.path() / "usb";
-  ASSERT_EQ(exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--capacity", "100M"}).exitCode, 0);
+  ASSERT_EQ(
+      exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--capacity", "100M"}).exitCode, 0);
   const auto first = dicomdir::checkFileSet(out);
   ASSERT_EQ(first.entries.size(), 1u);
   const fs::path firstFile = out / dicomdir::toPath(first.entries[0].fileId);
@@ -358,23 +367,28 @@ TEST_F(ExportTest, UpdateAddsNewStudiesToTheFileSetThere) {
   EXPECT_EQ(after.entries.size(), 3u);
   EXPECT_EQ(after.fileSetId, first.fileSetId);
   EXPECT_EQ(fileBytes(firstFile), firstBytes);  // what was there is untouched
-  const auto flag = harness::runCommand({"dcmdump", "+P", "0004,1212", (out / "DICOMDIR").string()});
+  const auto flag =
+      harness::runCommand({"dcmdump", "+P", "0004,1212", (out / "DICOMDIR").string()});
   EXPECT_NE(flag.out.find("US 0 "), std::string::npos) << flag.out;
   expectReadersAccept(out, 3);
 
   // Nothing new: nothing added, the set stays valid.
-  const auto again = exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--update", "--json"});
+  const auto again =
+      exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--update", "--json"});
   ASSERT_EQ(again.exitCode, 0) << again.err;
   EXPECT_EQ(nlohmann::json::parse(again.out)["volumes"][0]["instances_added"], 0);
   EXPECT_EQ(dicomdir::checkFileSet(out).entries.size(), 3u);
 }
 
 TEST_F(ExportTest, UpdateRefusesAStickOfAnotherPatient) {
-  InstanceSpec other = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid());
+  InstanceSpec other =
+      patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid());
   other.patientIdBytes = "OTHER-2";
   receive({patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()), other});
   const fs::path out = dir.path() / "usb";
-  ASSERT_EQ(exportTo(out, {"--patient", "OTHER-2", "--profile", "usb", "--capacity", "100M"}).exitCode, 0);
+  ASSERT_EQ(
+      exportTo(out, {"--patient", "OTHER-2", "--profile", "usb", "--capacity", "100M"}).exitCode,
+      0);
   const std::string before = fileBytes(out / "DICOMDIR");
   const auto r = exportTo(out, {"--patient", "EXP-1", "--profile", "usb", "--update"});
   EXPECT_NE(r.exitCode, 0);
@@ -393,9 +407,11 @@ TEST_F(ExportTest, BadInputIsAClearErrorAndLeavesNothingBehind) {
   std::ofstream(blocker) << "x";
   const Case cases[] = {
       {{"--patient", "NOBODY", "--profile", "cd"}, "no patient with ID or key \"NOBODY\""},
-      {{"--patient", "EXP-1", "--study", "1.2.3.4", "--profile", "cd"}, "study 1.2.3.4 is not one of"},
+      {{"--patient", "EXP-1", "--study", "1.2.3.4", "--profile", "cd"},
+       "study 1.2.3.4 is not one of"},
       {{"--patient", "EXP-1", "--profile", "floppy"}, "unknown profile \"floppy\""},
-      {{"--patient", "EXP-1", "--profile", "cd", "--capacity", "100K"}, "cannot hold a volume's fixed content"},
+      {{"--patient", "EXP-1", "--profile", "cd", "--capacity", "100K"},
+       "cannot hold a volume's fixed content"},
   };
   for (const Case& c : cases) {
     const fs::path out = dir.path() / "never";
@@ -438,10 +454,11 @@ TEST_F(ExportTest, PlannedSizeIsTheExactImageSizeWhenNothingIsReencoded) {
   specs.push_back(patient(Kind::SR, UID_LittleEndianExplicitTransferSyntax, study));
   receive(specs);
   const fs::path config = dir.path() / "profiles.toml";
-  std::ofstream(config) << "[[profile]]\nname = \"plain-cd\"\nmedium = \"STD-GEN-CD\"\nviewer = false\n";
-  const auto plan = bs({"plan", "--config", config.string(), "--data-dir",
-                        station->dataDir().string(), "--patient", "EXP-1", "--profile", "plain-cd",
-                        "--json"});
+  std::ofstream(config)
+      << "[[profile]]\nname = \"plain-cd\"\nmedium = \"STD-GEN-CD\"\nviewer = false\n";
+  const auto plan =
+      bs({"plan", "--config", config.string(), "--data-dir", station->dataDir().string(),
+          "--patient", "EXP-1", "--profile", "plain-cd", "--json"});
   ASSERT_EQ(plan.exitCode, 0) << plan.err;
   const auto volume = nlohmann::json::parse(plan.out)["volumes"][0];
   ASSERT_TRUE(volume["exact"].get<bool>());
@@ -450,8 +467,8 @@ TEST_F(ExportTest, PlannedSizeIsTheExactImageSizeWhenNothingIsReencoded) {
   EXPECT_EQ(volume["sectors"].get<std::uint64_t>() * 2048, predicted);
 
   const fs::path out = dir.path() / "out";
-  const auto r = exportTo(out, {"--config", config.string(), "--patient", "EXP-1", "--profile",
-                                "plain-cd", "--json"});
+  const auto r = exportTo(
+      out, {"--config", config.string(), "--patient", "EXP-1", "--profile", "plain-cd", "--json"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const std::string fileSetId = nlohmann::json::parse(r.out)["volumes"][0]["file_set_id"];
   const fs::path image = dir.path() / "volume.iso";
@@ -528,8 +545,8 @@ TEST_F(ExportTest, AnAdminProfileCanAskForLosslessJpeg) {
   std::ofstream(config) << "[[profile]]\nname = \"dvd-compact\"\nmedium = \"STD-GEN-DVD-JPEG\"\n"
                            "compress = \"jpeg-lossless\"\n";
   const fs::path out = dir.path() / "dvd";
-  const auto r = exportTo(out, {"--config", config.string(), "--patient", "EXP-1", "--profile",
-                                "dvd-compact"});
+  const auto r = exportTo(
+      out, {"--config", config.string(), "--patient", "EXP-1", "--profile", "dvd-compact"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   expectReadersAccept(out, 3);
   for (const auto& e : dicomdir::checkFileSet(out).entries) {

@@ -78,12 +78,16 @@ TEST(Patients, ConflictsAreFlaggedOnBothSides) {
     return all;
   };
   const std::string jane = conflictsOf("ID-7", "SMITH^JANE");
-  EXPECT_NE(jane.find("Patient ID ID-7 is also used for \"SMITH^ANNA\""), std::string::npos) << jane;
+  EXPECT_NE(jane.find("Patient ID ID-7 is also used for \"SMITH^ANNA\""), std::string::npos)
+      << jane;
   EXPECT_NE(jane.find("same name is also used with Patient ID ID-8"), std::string::npos) << jane;
-  EXPECT_NE(conflictsOf("ID-7", "SMITH^ANNA").find("also used for \"SMITH^JANE\""), std::string::npos);
+  EXPECT_NE(conflictsOf("ID-7", "SMITH^ANNA").find("also used for \"SMITH^JANE\""),
+            std::string::npos);
   EXPECT_NE(conflictsOf("ID-8", "SMITH^JANE").find("Patient ID ID-7"), std::string::npos);
-  EXPECT_NE(conflictsOf("ID-9", "JONES^MARK").find(sharedStudy.studyInstanceUid), std::string::npos);
-  EXPECT_NE(conflictsOf("ID-10", "BAKER^LISA").find(sharedStudy.studyInstanceUid), std::string::npos);
+  EXPECT_NE(conflictsOf("ID-9", "JONES^MARK").find(sharedStudy.studyInstanceUid),
+            std::string::npos);
+  EXPECT_NE(conflictsOf("ID-10", "BAKER^LISA").find(sharedStudy.studyInstanceUid),
+            std::string::npos);
 }
 
 TEST(Patients, MissingPatientIdGetsAGeneratedKeyWithoutTouchingTheData) {
@@ -103,7 +107,7 @@ TEST(Patients, MissingPatientIdGetsAGeneratedKeyWithoutTouchingTheData) {
     ++bobs;
     EXPECT_TRUE(p["id_generated"].get<bool>());
     EXPECT_EQ(p["patient_id"].get<std::string>().rfind("STUDY-", 0), 0u);
-    EXPECT_EQ(p["studies"].size(), 1u);  // each study its own collection (Table 19)
+    EXPECT_EQ(p["studies"].size(), 1u);    // each study its own collection (Table 19)
     EXPECT_FALSE(p["conflicts"].empty());  // same name, different (generated) IDs
   }
   EXPECT_EQ(bobs, 2);
@@ -122,7 +126,8 @@ TEST(Patients, NamesArePrintedInUtf8WhateverTheirCharacterSet) {
        "Yamada^Tarou=山田^太郎=やまだ^たろう"},
       // PS3.5 I.2
       {"\\ISO 2022 IR 149",
-       "Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7=\x1b$)C\xc8\xab^\x1b$)C\xb1\xe6\xb5\xbf",
+       "Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7=\x1b$)C\xc8\xab^\x1b$)"
+       "C\xb1\xe6\xb5\xbf",
        "Hong^Gildong=洪^吉洞=홍^길동"},
       {"ISO_IR 100", "M\xfcller^J\xfcrgen", "Müller^Jürgen"},
       {"ISO_IR 192", "Ødegård^Åse", "Ødegård^Åse"},

@@ -109,10 +109,10 @@ TEST(FileId, ReferencedFileIdRoundTrips) {
 
 TEST(FileId, InvalidIdsAreRecognised) {
   EXPECT_FALSE(isValidFileId({}));
-  EXPECT_FALSE(isValidFileId({"dicom"}));            // lower case
-  EXPECT_FALSE(isValidFileId({"IM000001.DCM"}));     // extension
-  EXPECT_FALSE(isValidFileId({"TOOLONGNAME"}));      // 9 characters
-  EXPECT_FALSE(isValidFileId(FileId(9, "A")));       // 9 levels
+  EXPECT_FALSE(isValidFileId({"dicom"}));         // lower case
+  EXPECT_FALSE(isValidFileId({"IM000001.DCM"}));  // extension
+  EXPECT_FALSE(isValidFileId({"TOOLONGNAME"}));   // 9 characters
+  EXPECT_FALSE(isValidFileId(FileId(9, "A")));    // 9 levels
   EXPECT_TRUE(isValidFileId(FileId(8, "A_9")));
 }
 

@@ -50,7 +50,8 @@ std::map<std::string, std::set<int>> volumesOf(const VolumePlan& plan,
                                                const std::vector<PlanItem>& items, bool bySeries) {
   std::map<std::string, std::set<int>> where;
   for (const PlannedVolume& v : plan.volumes) {
-    for (std::size_t i : v.items) where[bySeries ? items[i].seriesUid : items[i].studyUid].insert(v.index);
+    for (std::size_t i : v.items)
+      where[bySeries ? items[i].seriesUid : items[i].studyUid].insert(v.index);
   }
   return where;
 }

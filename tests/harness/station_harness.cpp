@@ -100,8 +100,12 @@ CommandResult runCommand(const std::vector<std::string>& argv,
   return result;
 }
 
-std::string burnstationExe() { return BURNSTATION_EXE; }
-std::string testScuExe() { return BS_TEST_SCU_EXE; }
+std::string burnstationExe() {
+  return BURNSTATION_EXE;
+}
+std::string testScuExe() {
+  return BS_TEST_SCU_EXE;
+}
 
 Station::Station(fs::path dataDir, std::optional<fs::path> config,
                  std::vector<std::string> extraArgs, Config mode)
@@ -113,8 +117,8 @@ Station::Station(fs::path dataDir, std::optional<fs::path> config,
     std::ofstream(*config) << "[station]\nfree_space_reserve = \"50M\"\n"
                               "[acceptance]\nany_called_ae = true\n";
   }
-  std::vector<std::string> argv = {burnstationExe(), "serve", "--port", "0", "--data-dir",
-                                   dataDir_.string()};
+  std::vector<std::string> argv = {burnstationExe(), "serve",          "--port", "0",
+                                   "--data-dir",     dataDir_.string()};
   if (config) {
     argv.push_back("--config");
     argv.push_back(config->string());
@@ -153,7 +157,9 @@ Station::~Station() {
   if (pid_ > 0) stop();
 }
 
-std::string Station::log() const { return readFile(logFile_); }
+std::string Station::log() const {
+  return readFile(logFile_);
+}
 
 int Station::stop() {
   if (pid_ <= 0) return -1;
@@ -211,8 +217,8 @@ CommandResult storescu(int port, const std::vector<fs::path>& files,
 
 std::map<std::string, std::string> testScuStatuses(int port, const std::vector<fs::path>& files,
                                                    const std::vector<std::string>& options) {
-  std::vector<std::string> argv = {testScuExe(), "--host", "127.0.0.1", "--port",
-                                   std::to_string(port), "--aet", "MODALITY1", "--aec",
+  std::vector<std::string> argv = {testScuExe(),         "--host", "127.0.0.1", "--port",
+                                   std::to_string(port), "--aet",  "MODALITY1", "--aec",
                                    "BURNSTATION"};
   argv.insert(argv.end(), options.begin(), options.end());
   for (const auto& f : files) argv.push_back(f.string());

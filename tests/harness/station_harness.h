@@ -55,7 +55,7 @@ class Station {
   const std::filesystem::path& dataDir() const { return dataDir_; }
   // Everything the service wrote to stderr so far.
   std::string log() const;
-  int stop();  // SIGTERM, returns the exit status
+  int stop();   // SIGTERM, returns the exit status
   void kill();  // SIGKILL, as a power cut would
   bool running() const { return pid_ > 0; }
 

@@ -197,14 +197,16 @@ TEST(Association, BadReloadKeepsTheLastGoodConfiguration) {
   }
   EXPECT_NE(log.find("station.toml:3: max_associations must be a whole number"), std::string::npos)
       << log;
-  const auto echo = harness::runCommand({"echoscu", "-aec", "BURNSTATION", "127.0.0.1", station.portText()});
+  const auto echo =
+      harness::runCommand({"echoscu", "-aec", "BURNSTATION", "127.0.0.1", station.portText()});
   EXPECT_EQ(echo.exitCode, 0);
 }
 
 // Polls the event log until an event of this kind exists (the service logs asynchronously).
 bool eventually(const fs::path& dataDir, const std::string& kind) {
   for (int i = 0; i < 150; ++i) {
-    if (harness::queryIndex(dataDir, "SELECT count(*) FROM events WHERE kind = '" + kind + "'") != "0") {
+    if (harness::queryIndex(dataDir, "SELECT count(*) FROM events WHERE kind = '" + kind + "'") !=
+        "0") {
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -218,15 +220,17 @@ TEST(Association, OurImplementationIdentityIsOnTheWire) {
   const auto r = harness::runCommand({"echoscu", "-d", "127.0.0.1", station.portText()});
   ASSERT_EQ(r.exitCode, 0);
   const std::string log = r.out + r.err;
-  EXPECT_NE(log.find("Their Implementation Class UID:    2.25.208255112697107640800492106849300800605"),
-            std::string::npos)
+  EXPECT_NE(
+      log.find("Their Implementation Class UID:    2.25.208255112697107640800492106849300800605"),
+      std::string::npos)
       << log.substr(0, 3000);
   EXPECT_NE(log.find("Their Implementation Version Name: BURNSTATION_010"), std::string::npos);
 }
 
 TEST(Association, SilentClientIsDroppedAfterArtimAndTheServiceGoesOn) {
   TempDir dir;
-  writeFile(dir.path() / "station.toml", "[timeouts]\nartim = 1\n[acceptance]\nany_called_ae = true\n");
+  writeFile(dir.path() / "station.toml",
+            "[timeouts]\nartim = 1\n[acceptance]\nany_called_ae = true\n");
   Station station(dir.path() / "data", dir.path() / "station.toml");
   const int silent = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -241,7 +245,8 @@ TEST(Association, SilentClientIsDroppedAfterArtimAndTheServiceGoesOn) {
 
 TEST(Association, IdleAndAbortedAssociationsAreDroppedAndTheServiceGoesOn) {
   TempDir dir;
-  writeFile(dir.path() / "station.toml", "[timeouts]\nidle = 1\n[acceptance]\nany_called_ae = true\n");
+  writeFile(dir.path() / "station.toml",
+            "[timeouts]\nidle = 1\n[acceptance]\nany_called_ae = true\n");
   Station station(dir.path() / "data", dir.path() / "station.toml");
   HeldAssociation idle(station.port());
   ASSERT_TRUE(idle.accepted());
@@ -301,9 +306,9 @@ TEST(Association, FullFilesystemAnswersA700AndLosesNothing) {
   const auto check = harness::runCommand(
       {harness::burnstationExe(), "check", "--data-dir", station.dataDir().string()});
   EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
-  EXPECT_EQ(
-      harness::runCommand({"echoscu", "-aec", "BURNSTATION", "127.0.0.1", station.portText()}).exitCode,
-      0);
+  EXPECT_EQ(harness::runCommand({"echoscu", "-aec", "BURNSTATION", "127.0.0.1", station.portText()})
+                .exitCode,
+            0);
   station.stop();
 }
 

@@ -28,9 +28,9 @@ struct Meta {
 
 Meta metaOf(const fs::path& file) {
   DcmFileFormat format;
-  EXPECT_TRUE(format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
-                              ERM_metaOnly)
-                  .good())
+  EXPECT_TRUE(
+      format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly)
+          .good())
       << file;
   DcmMetaInfo* m = format.getMetaInfo();
   auto get = [&](const DcmTagKey& tag) {
@@ -38,9 +38,12 @@ Meta metaOf(const fs::path& file) {
     m->findAndGetOFString(tag, v);
     return std::string(v.c_str());
   };
-  return {get(DCM_TransferSyntaxUID),           get(DCM_ImplementationClassUID),
-          get(DCM_ImplementationVersionName),   get(DCM_SourceApplicationEntityTitle),
-          get(DCM_SendingApplicationEntityTitle), get(DCM_ReceivingApplicationEntityTitle)};
+  return {get(DCM_TransferSyntaxUID),
+          get(DCM_ImplementationClassUID),
+          get(DCM_ImplementationVersionName),
+          get(DCM_SourceApplicationEntityTitle),
+          get(DCM_SendingApplicationEntityTitle),
+          get(DCM_ReceivingApplicationEntityTitle)};
 }
 
 InstanceSpec patientSpec(Kind kind, const std::string& ts, const std::string& study) {
@@ -59,17 +62,17 @@ InstanceSpec patientSpec(Kind kind, const std::string& ts, const std::string& st
 std::vector<InstanceSpec> receptionMatrix() {
   const std::string study = testdata::newUid();
   std::vector<InstanceSpec> specs;
-  for (Kind k : {Kind::CT, Kind::MR, Kind::CR, Kind::USMultiframe, Kind::SecondaryCapture,
-                 Kind::SR, Kind::KOS, Kind::GSPS, Kind::EncapsulatedPDF, Kind::RetiredUltrasound,
+  for (Kind k : {Kind::CT, Kind::MR, Kind::CR, Kind::USMultiframe, Kind::SecondaryCapture, Kind::SR,
+                 Kind::KOS, Kind::GSPS, Kind::EncapsulatedPDF, Kind::RetiredUltrasound,
                  Kind::RetiredNM, Kind::PrivateClass}) {
     specs.push_back(patientSpec(k, UID_LittleEndianExplicitTransferSyntax, study));
   }
-  for (const char* ts : {UID_LittleEndianImplicitTransferSyntax, UID_BigEndianExplicitTransferSyntax,
-                         UID_DeflatedExplicitVRLittleEndianTransferSyntax,
-                         UID_JPEGProcess14TransferSyntax, UID_JPEGProcess14SV1TransferSyntax,
-                         UID_JPEGLSLosslessTransferSyntax, UID_JPEGLSLossyTransferSyntax,
-                         UID_RLELosslessTransferSyntax, UID_JPEG2000LosslessOnlyTransferSyntax,
-                         UID_JPEG2000TransferSyntax}) {
+  for (const char* ts :
+       {UID_LittleEndianImplicitTransferSyntax, UID_BigEndianExplicitTransferSyntax,
+        UID_DeflatedExplicitVRLittleEndianTransferSyntax, UID_JPEGProcess14TransferSyntax,
+        UID_JPEGProcess14SV1TransferSyntax, UID_JPEGLSLosslessTransferSyntax,
+        UID_JPEGLSLossyTransferSyntax, UID_RLELosslessTransferSyntax,
+        UID_JPEG2000LosslessOnlyTransferSyntax, UID_JPEG2000TransferSyntax}) {
     specs.push_back(patientSpec(Kind::CT, ts, study));
   }
   for (const char* ts : {UID_JPEGProcess1TransferSyntax, UID_JPEGProcess2_4TransferSyntax}) {
@@ -78,8 +81,9 @@ std::vector<InstanceSpec> receptionMatrix() {
     specs.push_back(s);
   }
   for (const char* ts :
-       {UID_MPEG2MainProfileAtMainLevelTransferSyntax, UID_MPEG2MainProfileAtHighLevelTransferSyntax,
-        UID_MPEG4HighProfileLevel4_1TransferSyntax, UID_MPEG4BDcompatibleHighProfileLevel4_1TransferSyntax,
+       {UID_MPEG2MainProfileAtMainLevelTransferSyntax,
+        UID_MPEG2MainProfileAtHighLevelTransferSyntax, UID_MPEG4HighProfileLevel4_1TransferSyntax,
+        UID_MPEG4BDcompatibleHighProfileLevel4_1TransferSyntax,
         UID_MPEG4HighProfileLevel4_2_For2DVideoTransferSyntax,
         UID_MPEG4HighProfileLevel4_2_For3DVideoTransferSyntax,
         UID_MPEG4StereoHighProfileLevel4_2TransferSyntax, UID_HEVCMainProfileLevel5_1TransferSyntax,
@@ -93,7 +97,8 @@ TEST(Reception, EverySopClassAndTransferSyntaxIsStoredByteForByte) {
   TempDir dir;
   const auto specs = receptionMatrix();
   std::vector<fs::path> files;
-  for (const auto& spec : specs) files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
+  for (const auto& spec : specs)
+    files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
   Station station(dir.path() / "data");
 
   // storescu proposes a compressed syntax only when told to (-x?), and -R keeps it to the
@@ -126,8 +131,9 @@ TEST(Reception, EverySopClassAndTransferSyntaxIsStoredByteForByte) {
       const auto r = harness::storescu(station.port(), {files[i]}, {"-R", option->second});
       EXPECT_EQ(r.exitCode, 0) << files[i] << "\n" << r.err;
     } else {
-      EXPECT_EQ(harness::testScuStatuses(station.port(), {files[i]}, {"--raw"}).at(files[i].string()),
-                "0000")
+      EXPECT_EQ(
+          harness::testScuStatuses(station.port(), {files[i]}, {"--raw"}).at(files[i].string()),
+          "0000")
           << specs[i].transferSyntax;
     }
   }
@@ -151,15 +157,16 @@ TEST(Reception, EverySopClassAndTransferSyntaxIsStoredByteForByte) {
   const auto patients = harness::patientsJson(station.dataDir());
   ASSERT_EQ(patients["patients"].size(), 1u);
   EXPECT_EQ(patients["patients"][0]["instances"].get<std::size_t>(), files.size());
-  EXPECT_EQ(harness::queryIndex(station.dataDir(),
-                                "SELECT count(*) FROM events WHERE kind = 'received'"),
-            std::to_string(files.size()));
+  EXPECT_EQ(
+      harness::queryIndex(station.dataDir(), "SELECT count(*) FROM events WHERE kind = 'received'"),
+      std::to_string(files.size()));
 }
 
 TEST(Reception, ExplicitLittleEndianIsPreferredWhenBothAreOffered) {
   TempDir dir;
   Station station(dir.path() / "data");
-  InstanceSpec spec = patientSpec(Kind::CT, UID_LittleEndianImplicitTransferSyntax, testdata::newUid());
+  InstanceSpec spec =
+      patientSpec(Kind::CT, UID_LittleEndianImplicitTransferSyntax, testdata::newUid());
   const fs::path file = testdata::writeInstance(spec, dir.path());
   // +C offers every uncompressed syntax in one context; we must pick Explicit LE.
   ASSERT_EQ(harness::storescu(station.port(), {file}, {"+C"}).exitCode, 0);
@@ -172,7 +179,8 @@ TEST(Reception, DataSetOfAnotherSopClassAnswersA900) {
   TempDir dir;
   Station station(dir.path() / "data");
   const fs::path ct = testdata::writeInstance(
-      patientSpec(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()), dir.path());
+      patientSpec(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()),
+      dir.path());
   const auto statuses =
       harness::testScuStatuses(station.port(), {ct}, {"--affected-sop-class", UID_MRImageStorage});
   ASSERT_EQ(statuses.size(), 1u);
@@ -191,10 +199,11 @@ TEST(Reception, UnparseableDataSetAnswersC000AndTheAssociationGoesOn) {
   bytes += "1.2.840.10008.5.1.4.1.1.2";
   bytes.push_back('\0');
   bytes += std::string("\x10\x00\x10\x00PN\xff\xff", 8) + "garbage!";  // even, as PDVs must be
-  testdata::writeRawDatasetFile(junk, UID_CTImageStorage, uid, UID_LittleEndianExplicitTransferSyntax,
-                                bytes);
+  testdata::writeRawDatasetFile(junk, UID_CTImageStorage, uid,
+                                UID_LittleEndianExplicitTransferSyntax, bytes);
   const fs::path good = testdata::writeInstance(
-      patientSpec(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()), dir.path());
+      patientSpec(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()),
+      dir.path());
   const auto statuses = harness::testScuStatuses(station.port(), {junk, good}, {"--raw"});
   EXPECT_EQ(statuses.at(junk.string()), "C000");
   EXPECT_EQ(statuses.at(good.string()), "0000");
@@ -206,7 +215,8 @@ TEST(Reception, DuplicateWithSameContentKeepsOneCopy) {
   TempDir dir;
   Station station(dir.path() / "data");
   const fs::path file = testdata::writeInstance(
-      patientSpec(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()), dir.path());
+      patientSpec(Kind::CT, UID_LittleEndianExplicitTransferSyntax, testdata::newUid()),
+      dir.path());
   ASSERT_EQ(harness::testScuStatuses(station.port(), {file}).at(file.string()), "0000");
   ASSERT_EQ(harness::testScuStatuses(station.port(), {file}).at(file.string()), "0000");
   const auto patients = harness::patientsJson(station.dataDir());

@@ -56,7 +56,8 @@ TEST(Resilience, EightParallelSendersAllAcknowledgedAllPresent) {
     std::vector<std::jthread> senders;
     for (int s = 0; s < kSenders; ++s) {
       senders.emplace_back([&, s] {
-        results[s] = harness::storescu(station.port(), batches[s], {}, "SENDER" + std::to_string(s));
+        results[s] =
+            harness::storescu(station.port(), batches[s], {}, "SENDER" + std::to_string(s));
       });
     }
   }
@@ -92,12 +93,13 @@ TEST(Resilience, KilledDuringASendLosesNothingAcknowledged) {
   // exactly the first N files.
   const std::string log = sender.out + sender.err;
   std::size_t acknowledged = 0;
-  for (std::size_t at = 0; (at = log.find("Received Store Response (Success)", at)) != std::string::npos;
-       ++at) {
+  for (std::size_t at = 0;
+       (at = log.find("Received Store Response (Success)", at)) != std::string::npos; ++at) {
     ++acknowledged;
   }
   ASSERT_GT(acknowledged, 0u) << log.substr(0, 2000);
-  ASSERT_LT(acknowledged, static_cast<std::size_t>(kInstances)) << "the kill came too late to test anything";
+  ASSERT_LT(acknowledged, static_cast<std::size_t>(kInstances))
+      << "the kill came too late to test anything";
 
   station = std::make_unique<Station>(dir.path() / "data");
   EXPECT_TRUE(harness::filesEndingWith(dir.path() / "data", ".part").empty());
@@ -106,15 +108,17 @@ TEST(Resilience, KilledDuringASendLosesNothingAcknowledged) {
     ASSERT_FALSE(stored.empty()) << "acknowledged instance " << i << " lost";
     EXPECT_TRUE(testdata::datasetBytesOf(stored) == testdata::datasetBytesOf(files[i])) << i;
   }
-  const auto indexed = std::stoul(harness::queryIndex(station->dataDir(), "SELECT count(*) FROM instances"));
+  const auto indexed =
+      std::stoul(harness::queryIndex(station->dataDir(), "SELECT count(*) FROM instances"));
   EXPECT_GE(indexed, acknowledged);
   EXPECT_LE(indexed, acknowledged + 1);  // at most the one in flight, complete but unanswered
   const auto check = harness::runCommand(
       {harness::burnstationExe(), "check", "--data-dir", station->dataDir().string()});
   EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
   // The store keeps working after recovery.
-  const auto rest = harness::storescu(station->port(),
-                                      std::vector<fs::path>(files.begin() + static_cast<long>(acknowledged), files.end()));
+  const auto rest = harness::storescu(
+      station->port(),
+      std::vector<fs::path>(files.begin() + static_cast<long>(acknowledged), files.end()));
   EXPECT_EQ(rest.exitCode, 0) << rest.err;
   EXPECT_EQ(harness::queryIndex(station->dataDir(), "SELECT count(*) FROM instances"),
             std::to_string(kInstances));

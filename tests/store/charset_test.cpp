@@ -25,7 +25,8 @@ TEST(Charset, JapaneseKatakanaIr13WithIr87FromPs35H32) {
 
 TEST(Charset, KoreanIr149FromPs35I2) {
   const std::string bytes =
-      "Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7=\x1b$)C\xc8\xab^\x1b$)C\xb1\xe6\xb5\xbf";
+      "Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7=\x1b$)C\xc8\xab^\x1b$)"
+      "C\xb1\xe6\xb5\xbf";
   EXPECT_EQ(decodeToUtf8("\\ISO 2022 IR 149", bytes, TextVr::PersonName),
             "Hong^Gildong=洪^吉洞=홍^길동");
 }

@@ -31,7 +31,8 @@ class StoreTest : public ::testing::Test {
   IngestResult receive(Store& store, const fs::path& file) {
     const fs::path temp = store.temporaryPath();
     fs::copy_file(file, temp);
-    return store.ingest(temp, readInstanceHeader(temp), IngestSource{"CT01", "BURNSTATION", "127.0.0.1", ""});
+    return store.ingest(temp, readInstanceHeader(temp),
+                        IngestSource{"CT01", "BURNSTATION", "127.0.0.1", ""});
   }
 };
 

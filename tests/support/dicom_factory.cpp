@@ -9,8 +9,8 @@
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
-#include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
@@ -60,19 +60,32 @@ struct KindInfo {
 
 KindInfo infoOf(Kind kind) {
   switch (kind) {
-    case Kind::CT: return {UID_CTImageStorage, "CT"};
-    case Kind::MR: return {UID_MRImageStorage, "MR"};
-    case Kind::CR: return {UID_ComputedRadiographyImageStorage, "CR"};
-    case Kind::USMultiframe: return {UID_UltrasoundMultiframeImageStorage, "US"};
-    case Kind::SecondaryCapture: return {UID_SecondaryCaptureImageStorage, "OT"};
-    case Kind::SR: return {UID_BasicTextSRStorage, "SR"};
-    case Kind::KOS: return {UID_KeyObjectSelectionDocumentStorage, "KO"};
-    case Kind::GSPS: return {UID_GrayscaleSoftcopyPresentationStateStorage, "PR"};
-    case Kind::EncapsulatedPDF: return {UID_EncapsulatedPDFStorage, "DOC"};
-    case Kind::VideoEndoscopic: return {UID_VideoEndoscopicImageStorage, "ES"};
-    case Kind::RetiredUltrasound: return {UID_RETIRED_UltrasoundImageStorage, "US"};
-    case Kind::RetiredNM: return {UID_RETIRED_NuclearMedicineImageStorage, "NM"};
-    case Kind::PrivateClass: return {kPrivateSopClass, "OT"};
+    case Kind::CT:
+      return {UID_CTImageStorage, "CT"};
+    case Kind::MR:
+      return {UID_MRImageStorage, "MR"};
+    case Kind::CR:
+      return {UID_ComputedRadiographyImageStorage, "CR"};
+    case Kind::USMultiframe:
+      return {UID_UltrasoundMultiframeImageStorage, "US"};
+    case Kind::SecondaryCapture:
+      return {UID_SecondaryCaptureImageStorage, "OT"};
+    case Kind::SR:
+      return {UID_BasicTextSRStorage, "SR"};
+    case Kind::KOS:
+      return {UID_KeyObjectSelectionDocumentStorage, "KO"};
+    case Kind::GSPS:
+      return {UID_GrayscaleSoftcopyPresentationStateStorage, "PR"};
+    case Kind::EncapsulatedPDF:
+      return {UID_EncapsulatedPDFStorage, "DOC"};
+    case Kind::VideoEndoscopic:
+      return {UID_VideoEndoscopicImageStorage, "ES"};
+    case Kind::RetiredUltrasound:
+      return {UID_RETIRED_UltrasoundImageStorage, "US"};
+    case Kind::RetiredNM:
+      return {UID_RETIRED_NuclearMedicineImageStorage, "NM"};
+    case Kind::PrivateClass:
+      return {kPrivateSopClass, "OT"};
   }
   return {UID_SecondaryCaptureImageStorage, "OT"};
 }
@@ -110,15 +123,18 @@ void addImagePixels(DcmDataset& ds, const InstanceSpec& s, bool video) {
   const std::size_t pixels = static_cast<std::size_t>(s.rows) * s.columns * frames;
   const auto* ts = s.transferSyntax.c_str();
   const DcmXfer xfer(ts);
-  if (xfer.isEncapsulated() && !DcmCodecList::canChangeCoding(EXS_LittleEndianExplicit, xfer.getXfer())) {
+  if (xfer.isEncapsulated() &&
+      !DcmCodecList::canChangeCoding(EXS_LittleEndianExplicit, xfer.getXfer())) {
     // Not encodable here: one fragment of synthetic bytes under an empty offset table.
     auto* sequence = new DcmPixelSequence(DCM_PixelSequenceTag);
     sequence->insert(new DcmPixelItem(DCM_PixelItemTag));
     std::string payload(1024 + (s.seed % 7) * 2, '\0');
-    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 31 + s.seed) & 0xff);
+    for (std::size_t i = 0; i < payload.size(); ++i)
+      payload[i] = static_cast<char>((i * 31 + s.seed) & 0xff);
     auto* fragment = new DcmPixelItem(DCM_PixelItemTag);
     check(fragment->putUint8Array(reinterpret_cast<const Uint8*>(payload.data()),
-                                  static_cast<unsigned long>(payload.size())), "fragment");
+                                  static_cast<unsigned long>(payload.size())),
+          "fragment");
     sequence->insert(fragment);
     auto* pixelData = new DcmPixelData(DCM_PixelData);
     pixelData->putOriginalRepresentation(xfer.getXfer(), nullptr, sequence);
@@ -128,15 +144,20 @@ void addImagePixels(DcmDataset& ds, const InstanceSpec& s, bool video) {
   if (bits == 16) {
     std::vector<Uint16> data(pixels);
     for (std::size_t i = 0; i < pixels; ++i) {
-      data[i] = static_cast<Uint16>((i % s.columns) * 3 + (i / s.columns) * 7 + s.seed * 13) & 0x0fff;
+      data[i] =
+          static_cast<Uint16>((i % s.columns) * 3 + (i / s.columns) * 7 + s.seed * 13) & 0x0fff;
     }
-    check(ds.putAndInsertUint16Array(DCM_PixelData, data.data(), static_cast<unsigned long>(pixels)), "pixels");
+    check(
+        ds.putAndInsertUint16Array(DCM_PixelData, data.data(), static_cast<unsigned long>(pixels)),
+        "pixels");
   } else {
     std::vector<Uint8> data(pixels * (rgb ? 3 : 1));
     for (std::size_t i = 0; i < data.size(); ++i) {
       data[i] = static_cast<Uint8>((i % s.columns) + (i / s.columns) * 3 + s.seed * 17);
     }
-    check(ds.putAndInsertUint8Array(DCM_PixelData, data.data(), static_cast<unsigned long>(data.size())), "pixels");
+    check(ds.putAndInsertUint8Array(DCM_PixelData, data.data(),
+                                    static_cast<unsigned long>(data.size())),
+          "pixels");
   }
 }
 
@@ -149,7 +170,8 @@ void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
       put(ds, DCM_VerificationFlag, "UNVERIFIED");
       put(ds, DCM_ContentDate, s.studyDate);
       put(ds, DCM_ContentTime, s.studyTime);
-      ds.insertSequenceItem(DCM_ConceptNameCodeSequence, newCode("11528-7", "LN", "Radiology Report"));
+      ds.insertSequenceItem(DCM_ConceptNameCodeSequence,
+                            newCode("11528-7", "LN", "Radiology Report"));
       auto* text = new DcmItem;
       put(*text, DCM_RelationshipType, "CONTAINS");
       put(*text, DCM_ValueType, "TEXT");
@@ -192,10 +214,13 @@ void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
       break;
     }
     case Kind::EncapsulatedPDF: {
-      std::string pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+      std::string pdf =
+          "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
       if (pdf.size() % 2) pdf.push_back('\n');
-      check(ds.putAndInsertUint8Array(DCM_EncapsulatedDocument, reinterpret_cast<const Uint8*>(pdf.data()),
-                                      static_cast<unsigned long>(pdf.size())), "pdf");
+      check(ds.putAndInsertUint8Array(DCM_EncapsulatedDocument,
+                                      reinterpret_cast<const Uint8*>(pdf.data()),
+                                      static_cast<unsigned long>(pdf.size())),
+            "pdf");
       put(ds, DCM_MIMETypeOfEncapsulatedDocument, "application/pdf");
       put(ds, DCM_DocumentTitle, "Test report");
       put(ds, DCM_ContentDate, s.studyDate);
@@ -261,17 +286,19 @@ fs::path writeInstance(const InstanceSpec& spec, const fs::path& dir) {
   }
 
   const DcmXfer xfer(s.transferSyntax.c_str());
-  if (xfer.getXfer() == EXS_Unknown) throw std::runtime_error("unknown transfer syntax " + s.transferSyntax);
+  if (xfer.getXfer() == EXS_Unknown)
+    throw std::runtime_error("unknown transfer syntax " + s.transferSyntax);
   if (xfer.isEncapsulated() && isImage(s.kind) && ds.tagExists(DCM_PixelData)) {
     if (DcmCodecList::canChangeCoding(EXS_LittleEndianExplicit, xfer.getXfer())) {
       check(ds.chooseRepresentation(xfer.getXfer(), nullptr), "encode " + s.transferSyntax);
-      if (!ds.canWriteXfer(xfer.getXfer())) throw std::runtime_error("cannot encode " + s.transferSyntax);
+      if (!ds.canWriteXfer(xfer.getXfer()))
+        throw std::runtime_error("cannot encode " + s.transferSyntax);
     }
   }
   fs::create_directories(dir);
   const fs::path path = dir / (s.sopInstanceUid + ".dcm");
-  check(file.saveFile(path.c_str(), xfer.getXfer(), EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0,
-                      EWM_createNewMeta),
+  check(file.saveFile(path.c_str(), xfer.getXfer(), EET_ExplicitLength, EGL_recalcGL, EPD_noChange,
+                      0, 0, EWM_createNewMeta),
         "save " + path.string());
   return path;
 }
@@ -285,7 +312,8 @@ std::string datasetBytesOf(const fs::path& part10File) {
     throw std::runtime_error("not a Part-10 file: " + part10File.string());
   }
   const auto* p = reinterpret_cast<const unsigned char*>(all.data() + 140);
-  const std::size_t groupLength = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::size_t>(p[3]) << 24);
+  const std::size_t groupLength =
+      p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::size_t>(p[3]) << 24);
   return all.substr(144 + groupLength);
 }
 
@@ -300,11 +328,13 @@ void writeRawDatasetFile(const fs::path& file, const std::string& sopClassUid,
     put(meta, DCM_MediaStorageSOPInstanceUID, sopInstanceUid);
     put(meta, DCM_TransferSyntaxUID, transferSyntaxUid);
     put(meta, DCM_ImplementationClassUID, "2.25.208255112697107640800492106849300800605.8.1");
-    check(meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, META_HEADER_DEFAULT_TRANSFERSYNTAX,
-                                            EET_UndefinedLength), "group length");
+    check(meta.computeGroupLengthAndPadding(
+              EGL_withGL, EPD_noChange, META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_UndefinedLength),
+          "group length");
     DcmOutputFileStream out(file.c_str());
     meta.transferInit();
-    check(meta.write(out, META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_ExplicitLength, nullptr), "write meta");
+    check(meta.write(out, META_HEADER_DEFAULT_TRANSFERSYNTAX, EET_ExplicitLength, nullptr),
+          "write meta");
     meta.transferEnd();
   }
   std::ofstream(file, std::ios::binary | std::ios::app) << datasetBytes;

@@ -12,20 +12,31 @@ int main(int argc, char** argv) {
   int count = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--out") out = v;
-    else if (a == "--count") count = std::atoi(v.c_str());
-    else if (a == "--rows") spec.rows = std::atoi(v.c_str());
-    else if (a == "--columns") spec.columns = std::atoi(v.c_str());
-    else if (a == "--bits") spec.bitsAllocated = std::atoi(v.c_str());
-    else if (a == "--transfer-syntax") spec.transferSyntax = v;
-    else if (a == "--patient-id") spec.patientIdBytes = v;
-    else if (a == "--patient-name") spec.patientNameBytes = v;
-    else if (a == "--kind" && v == "CT") spec.kind = Kind::CT;
-    else if (a == "--kind" && v == "MR") spec.kind = Kind::MR;
+    if (a == "--out")
+      out = v;
+    else if (a == "--count")
+      count = std::atoi(v.c_str());
+    else if (a == "--rows")
+      spec.rows = std::atoi(v.c_str());
+    else if (a == "--columns")
+      spec.columns = std::atoi(v.c_str());
+    else if (a == "--bits")
+      spec.bitsAllocated = std::atoi(v.c_str());
+    else if (a == "--transfer-syntax")
+      spec.transferSyntax = v;
+    else if (a == "--patient-id")
+      spec.patientIdBytes = v;
+    else if (a == "--patient-name")
+      spec.patientNameBytes = v;
+    else if (a == "--kind" && v == "CT")
+      spec.kind = Kind::CT;
+    else if (a == "--kind" && v == "MR")
+      spec.kind = Kind::MR;
     else {
-      std::fprintf(stderr, "usage: bs_make_instances --out DIR [--count N] [--kind CT|MR] [--rows R] "
-                           "[--columns C] [--bits 8|16] [--transfer-syntax UID] [--patient-id ID] "
-                           "[--patient-name NAME]\n");
+      std::fprintf(stderr,
+                   "usage: bs_make_instances --out DIR [--count N] [--kind CT|MR] [--rows R] "
+                   "[--columns C] [--bits 8|16] [--transfer-syntax UID] [--patient-id ID] "
+                   "[--patient-name NAME]\n");
       return 2;
     }
   }

@@ -5,12 +5,11 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcostrmb.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
-#include <dcmtk/dcmdata/dcostrmb.h>
 #include <dcmtk/dcmnet/dimse.h>
 #include <dcmtk/dcmnet/dul.h>
-
 
 #include <cstdio>
 #include <cstring>
@@ -36,7 +35,8 @@ struct FileInfo {
 FileInfo readMeta(const std::string& path) {
   DcmFileFormat format;
   FileInfo info{path, {}, {}, {}};
-  if (format.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly).bad()) {
+  if (format.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_metaOnly)
+          .bad()) {
     return info;
   }
   OFString v;
@@ -107,14 +107,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--host") host = next();
-    else if (a == "--port") port = next();
-    else if (a == "--aet") aet = next();
-    else if (a == "--aec") aec = next();
-    else if (a == "--affected-sop-class") affected = next();
-    else if (a == "--raw") raw = true;
-    else if (a.rfind("--", 0) == 0) return usage();
-    else files.push_back(readMeta(a));
+    if (a == "--host")
+      host = next();
+    else if (a == "--port")
+      port = next();
+    else if (a == "--aet")
+      aet = next();
+    else if (a == "--aec")
+      aec = next();
+    else if (a == "--affected-sop-class")
+      affected = next();
+    else if (a == "--raw")
+      raw = true;
+    else if (a.rfind("--", 0) == 0)
+      return usage();
+    else
+      files.push_back(readMeta(a));
   }
   if (port.empty() || files.empty()) return usage();
 
@@ -150,9 +158,11 @@ int main(int argc, char** argv) {
   for (const auto& f : files) {
     T_DIMSE_C_StoreRQ rq{};
     rq.MessageID = messageId++;
-    OFStandard::strlcpy(rq.AffectedSOPClassUID, affected.empty() ? f.sopClass.c_str() : affected.c_str(),
+    OFStandard::strlcpy(rq.AffectedSOPClassUID,
+                        affected.empty() ? f.sopClass.c_str() : affected.c_str(),
                         sizeof rq.AffectedSOPClassUID);
-    OFStandard::strlcpy(rq.AffectedSOPInstanceUID, f.sopInstance.c_str(), sizeof rq.AffectedSOPInstanceUID);
+    OFStandard::strlcpy(rq.AffectedSOPInstanceUID, f.sopInstance.c_str(),
+                        sizeof rq.AffectedSOPInstanceUID);
     rq.DataSetType = DIMSE_DATASET_PRESENT;
     rq.Priority = DIMSE_PRIORITY_MEDIUM;
     T_DIMSE_C_StoreRSP rsp{};

@@ -44,18 +44,19 @@ struct WrittenFileSet {
 std::string newFileSetId(int volumeIndex);
 
 // Writes the given instances of the selection (indexes into selection.instances; forms,
-// parallel to selection.instances, say how each goes onto the profile's medium) into root, which must be empty or absent. Everything is
-// staged in a hidden folder and moved into place only when complete and synced; on failure
-// nothing is left behind. Throws FileSetError.
-WrittenFileSet writeFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
-                            const std::vector<MediaForm>& forms,
-                            const std::filesystem::path& root, const std::string& fileSetId,
-                            const std::string& stationAe);
+// parallel to selection.instances, say how each goes onto the profile's medium) into root, which
+// must be empty or absent. Everything is staged in a hidden folder and moved into place only when
+// complete and synced; on failure nothing is left behind. Throws FileSetError.
+WrittenFileSet writeFileSet(const store::Selection& selection,
+                            const std::vector<std::size_t>& instances,
+                            const std::vector<MediaForm>& forms, const std::filesystem::path& root,
+                            const std::string& fileSetId, const std::string& stationAe);
 
 // Adds the instances not yet in the file-set at root to it (FSU): the set must be consistent
 // and hold this patient only; its DICOMDIR carries FFFFH while files are added and 0000H
 // after. On failure the added files are removed and the old DICOMDIR restored.
-WrittenFileSet updateFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
+WrittenFileSet updateFileSet(const store::Selection& selection,
+                             const std::vector<std::size_t>& instances,
                              const std::vector<MediaForm>& forms, const std::filesystem::path& root,
                              const std::string& stationAe);
 
@@ -65,9 +66,11 @@ struct FileSetPreview {
   std::filesystem::path dicomdir;
   std::vector<std::pair<FileId, std::filesystem::path>> files;
 };
-FileSetPreview previewFileSet(const store::Selection& selection, const std::vector<std::size_t>& instances,
-                              const std::vector<MediaForm>& forms, const std::filesystem::path& workDir,
-                              const std::string& fileSetId, const std::string& stationAe);
+FileSetPreview previewFileSet(const store::Selection& selection,
+                              const std::vector<std::size_t>& instances,
+                              const std::vector<MediaForm>& forms,
+                              const std::filesystem::path& workDir, const std::string& fileSetId,
+                              const std::string& stationAe);
 
 struct FileSetCheck {
   std::string fileSetId;

@@ -10,14 +10,20 @@
 
 namespace burnstation::dicomdir {
 
-enum class ApplicationProfile { StdGenCd, StdGenDvdJpeg, StdGenDvdJ2k, StdGenUsbJpeg, StdGenUsbJ2k };
+enum class ApplicationProfile {
+  StdGenCd,
+  StdGenDvdJpeg,
+  StdGenDvdJ2k,
+  StdGenUsbJpeg,
+  StdGenUsbJ2k
+};
 
 struct MediaProfile {
   ApplicationProfile id;
-  std::string_view name;          // as written in PS3.11, e.g. "STD-GEN-CD"
-  std::string_view builtInName;   // the profile name of the built-in configuration, e.g. "cd"
+  std::string_view name;         // as written in PS3.11, e.g. "STD-GEN-CD"
+  std::string_view builtInName;  // the profile name of the built-in configuration, e.g. "cd"
   std::span<const char* const> transferSyntaxes;  // allowed on the medium
-  std::uint64_t defaultCapacity;  // bytes; 0 = the device's free space (USB)
+  std::uint64_t defaultCapacity;                  // bytes; 0 = the device's free space (USB)
 };
 
 const MediaProfile& mediaProfile(ApplicationProfile id);

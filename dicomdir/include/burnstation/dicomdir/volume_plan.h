@@ -17,17 +17,19 @@ struct PlanItem {
   std::string sopInstanceUid;
   std::string studyUid;
   std::string seriesUid;
-  std::uint64_t bytes = 0;  // size of the file as it will be written (an upper bound when transcoded)
+  std::uint64_t bytes =
+      0;  // size of the file as it will be written (an upper bound when transcoded)
   bool transcoded = false;
 };
 
 // What a volume costs besides its files. An upper bound of what the ISO 9660 image (with
 // Rock Ridge and Joliet) and the DICOMDIR take; the media writer may supply exact numbers.
 struct VolumeSizeModel {
-  std::uint64_t fixedBytes = 400 * 1024;   // system area, descriptors, path tables, DICOMDIR header
-  std::uint64_t reservedBytes = 0;         // viewer and web content, README
-  std::uint64_t perFileBytes = 1024;       // directory records in three trees + DICOMDIR leaf record
-  std::uint64_t perFolderBytes = 3 * kSectorBytes + 1024;  // a sector-aligned directory per tree + record
+  std::uint64_t fixedBytes = 400 * 1024;  // system area, descriptors, path tables, DICOMDIR header
+  std::uint64_t reservedBytes = 0;        // viewer and web content, README
+  std::uint64_t perFileBytes = 1024;      // directory records in three trees + DICOMDIR leaf record
+  std::uint64_t perFolderBytes =
+      3 * kSectorBytes + 1024;  // a sector-aligned directory per tree + record
 };
 
 struct PlannedVolume {

@@ -11,8 +11,8 @@
 namespace burnstation::mediawriter {
 
 struct IsoFile {
-  std::string mediumPath;          // e.g. "DICOM/PA000001/ST000001/SE000001/IM000001"
-  std::filesystem::path source;    // absolute path of the bytes to put there
+  std::string mediumPath;        // e.g. "DICOM/PA000001/ST000001/SE000001/IM000001"
+  std::filesystem::path source;  // absolute path of the bytes to put there
 };
 
 struct IsoVolumeContent {

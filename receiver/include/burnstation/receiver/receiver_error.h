@@ -9,8 +9,7 @@ namespace burnstation::receiver {
 class ReceiverError : public std::runtime_error {
  public:
   enum class Code { Network, Configuration };
-  ReceiverError(Code code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  ReceiverError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
   Code code() const noexcept { return code_; }
 
  private:

@@ -9,12 +9,12 @@
 namespace burnstation::store {
 
 struct CollectionKey {
-  std::string patientId;     // as received, or generated when absent or empty
-  bool idGenerated = false;  // true when patientId was made from Accession Number or Study UID
-  std::string issuer;        // Issuer of Patient ID, decoded
-  std::string nameUtf8;      // Patient's Name decoded to UTF-8, as received (display)
+  std::string patientId;       // as received, or generated when absent or empty
+  bool idGenerated = false;    // true when patientId was made from Accession Number or Study UID
+  std::string issuer;          // Issuer of Patient ID, decoded
+  std::string nameUtf8;        // Patient's Name decoded to UTF-8, as received (display)
   std::string nameNormalised;  // the form that is compared
-  std::string key;           // the stable string the command line shows and accepts
+  std::string key;             // the stable string the command line shows and accepts
 };
 
 // Decodes and trims a Person Name for comparison: trailing spaces and '^' removed from

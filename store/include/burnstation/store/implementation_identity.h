@@ -4,7 +4,8 @@
 
 namespace burnstation {
 
-inline constexpr const char* kImplementationClassUid = "2.25.208255112697107640800492106849300800605";
+inline constexpr const char* kImplementationClassUid =
+    "2.25.208255112697107640800492106849300800605";
 // At most 16 characters (SH).
 inline constexpr const char* kImplementationVersionName = "BURNSTATION_010";
 // Prefix for UIDs the station creates (file-set UIDs, transcoded objects).

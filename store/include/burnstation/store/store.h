@@ -3,10 +3,10 @@
 // the command line and the kiosk need.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <string>
@@ -135,7 +135,7 @@ class Store {
   StoreOptions options_;
   Access access_;
   std::unique_ptr<SqliteDb> db_;
-  mutable std::mutex writeMutex_;  // one writer connection, shared by receiver threads
+  mutable std::mutex writeMutex_;   // one writer connection, shared by receiver threads
   std::set<std::string> inFlight_;  // new UIDs between decision and commit (writeMutex_)
   std::condition_variable inFlightChanged_;
 };
