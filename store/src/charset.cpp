@@ -7,7 +7,9 @@
 #include <dcmtk/dcmdata/dcspchrs.h>
 #include <iconv.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -32,7 +34,9 @@ std::string_view delimitersFor(TextVr vr) {
 }
 
 // PS3.5 6.1.2.5.3: these return ISO 2022 text to its initial character sets.
-bool isResettingControl(char c) { return c == '\r' || c == '\n' || c == '\t' || c == '\f'; }
+bool isResettingControl(char c) {
+  return c == '\r' || c == '\n' || c == '\t' || c == '\f';
+}
 
 std::string trimSpaces(std::string_view s) {
   const auto b = s.find_first_not_of(' ');
@@ -48,6 +52,20 @@ std::vector<std::string> splitTerms(std::string_view value) {
     if (slash == std::string_view::npos) return out;
     start = slash + 1;
   }
+}
+
+// ESC, any intermediate bytes (0x20-0x2F), then one final byte (ISO 2022).
+std::size_t escapeLength(std::string_view rest) {
+  std::size_t n = 1;
+  while (n < rest.size() && rest[n] >= 0x20 && rest[n] <= 0x2f) ++n;
+  return n < rest.size() ? n + 1 : n;
+}
+
+// ESC $ F and ESC $ ( F designate a two-byte G0, ESC ( F a single-byte one; others leave G0.
+bool designatesTwoByteG0(std::string_view escape, bool current) {
+  if (escape.starts_with("\x1b(")) return false;
+  if (escape.starts_with("\x1b$")) return !escape.starts_with("\x1b$)");
+  return current;
 }
 
 [[noreturn]] void fail(std::string_view charset, const std::string& problem) {
@@ -95,84 +113,117 @@ bool needsJapaneseDecoder(const std::vector<std::string>& terms) {
 }
 
 struct JisState {
-  enum class G0 { Ascii, Jis0208, Jis0212 } g0 = G0::Ascii;
+  // Unknown: a two-byte G0 set we cannot decode; its pairs still have to be skipped as pairs.
+  enum class G0 { Ascii, Jis0208, Jis0212, Unknown } g0 = G0::Ascii;
   bool katakanaInG1 = false;
   bool twoByte() const { return g0 != G0::Ascii; }
 };
 
-JisState initialJisState(std::string_view charset, const std::vector<std::string>& terms) {
+// The first term the Japanese decoder cannot handle alongside the others, or nullptr.
+const std::string* foreignTerm(const std::vector<std::string>& terms) {
   for (const auto& t : terms) {
     if (t != "" && t != "ISO 2022 IR 6" && t != "ISO 2022 IR 13" && t != "ISO 2022 IR 87" &&
         t != "ISO 2022 IR 159") {
-      fail(charset, "\"" + t + "\" cannot be combined with the Japanese ISO 2022 sets");
+      return &t;
     }
   }
-  JisState initial;
-  // IR 13 first: JIS X 0201 Roman in G0 (read as ASCII, below) and katakana in G1.
-  initial.katakanaInG1 = terms.front() == "ISO 2022 IR 13";
-  return initial;
+  return nullptr;
 }
 
-// Returns the length of the escape sequence at bytes[i] after applying it, or 0 if unknown.
-std::size_t applyJisEscape(std::string_view rest, JisState& s) {
+// Applies the escape sequence at the start of rest; false if it is not one of the Japanese ones.
+bool applyJisEscape(std::string_view rest, JisState& s) {
   // ESC ( J designates JIS X 0201 Roman; it differs from ASCII only at 0x5C (yen) and 0x7E
   // (overline), and 0x5C is also DICOM's value delimiter, so it is read as ASCII on purpose.
-  if (rest.starts_with("\x1b(B") || rest.starts_with("\x1b(J")) return s.g0 = JisState::G0::Ascii, 3;
-  if (rest.starts_with("\x1b$B")) return s.g0 = JisState::G0::Jis0208, 3;
-  if (rest.starts_with("\x1b$(D")) return s.g0 = JisState::G0::Jis0212, 4;
-  if (rest.starts_with("\x1b)I")) return s.katakanaInG1 = true, 3;
-  return 0;
+  if (rest.starts_with("\x1b(B") || rest.starts_with("\x1b(J")) {
+    s.g0 = JisState::G0::Ascii;
+  } else if (rest.starts_with("\x1b$B")) {
+    s.g0 = JisState::G0::Jis0208;
+  } else if (rest.starts_with("\x1b$(D")) {
+    s.g0 = JisState::G0::Jis0212;
+  } else if (rest.starts_with("\x1b)I")) {
+    s.katakanaInG1 = true;
+  } else {
+    if (designatesTwoByteG0(rest, false)) s.g0 = JisState::G0::Unknown;
+    if (!designatesTwoByteG0(rest, true)) s.g0 = JisState::G0::Ascii;
+    return false;
+  }
+  return true;
 }
 
+std::string hexByte(unsigned char u) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", u);
+  return hex;
+}
+
+// Throws on the first problem when exact is null; otherwise replaces each undecodable character
+// with U+FFFD and clears *exact, for display.
 std::string decodeJapanese(std::string_view charset, const std::vector<std::string>& terms,
-                           std::string_view bytes, TextVr vr) {
-  const JisState initial = initialJisState(charset, terms);
+                           std::string_view bytes, TextVr vr, bool* exact) {
+  if (const std::string* t = foreignTerm(terms)) {
+    fail(charset, "\"" + *t + "\" cannot be combined with the Japanese ISO 2022 sets");
+  }
+  Iconv eucToUtf8("UTF-8", "EUC-JP");  // EUC-JP holds every Japanese set DICOM allows
+  if (!eucToUtf8.ok()) fail(charset, "the EUC-JP converter is not available");
+  JisState initial;
+  // IR 13 first: JIS X 0201 Roman in G0 (read as ASCII) and katakana in G1.
+  initial.katakanaInG1 = terms.front() == "ISO 2022 IR 13";
   const std::string_view delimiters = delimitersFor(vr);
   JisState s = initial;
-  std::string euc;  // EUC-JP holds every set here and glibc converts it
+  std::string out;
+  const auto bad = [&](std::size_t at, const std::string& problem) {
+    if (exact == nullptr) fail(charset, problem + " at byte " + std::to_string(at));
+    *exact = false;
+    out += kReplacement;
+  };
+  // One character per iconv call, so an undefined code point costs only itself.
+  const auto emit = [&](std::string_view euc, std::size_t at) {
+    if (!eucToUtf8.convert(euc, out)) bad(at, "undefined JIS character");
+  };
   for (std::size_t i = 0; i < bytes.size();) {
     const char c = bytes[i];
     const auto u = static_cast<unsigned char>(c);
     if (c == kEsc) {
-      const std::size_t n = applyJisEscape(bytes.substr(i), s);
-      if (n == 0) fail(charset, "unknown escape sequence at byte " + std::to_string(i));
-      i += n;
+      if (!applyJisEscape(bytes.substr(i), s)) bad(i, "unknown escape sequence");
+      i += escapeLength(bytes.substr(i));
     } else if (u >= 0x80) {
-      if (!s.katakanaInG1 || u < 0xa1 || u > 0xdf) {
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "0x%02X", u);
-        fail(charset, std::string("invalid byte ") + hex + " at byte " + std::to_string(i));
+      if (s.katakanaInG1 && u >= 0xa1 && u <= 0xdf) {
+        emit(std::string{'\x8e', c}, i);
+      } else {
+        bad(i, "invalid byte " + hexByte(u));
       }
-      euc += '\x8e';
-      euc += c;
       ++i;
     } else if (s.twoByte() && u >= 0x21 && u <= 0x7e) {
-      if (i + 1 >= bytes.size() || bytes[i + 1] < 0x21 || bytes[i + 1] > 0x7e) {
-        fail(charset, "incomplete two-byte character at byte " + std::to_string(i));
+      const auto second = i + 1 < bytes.size() ? static_cast<unsigned char>(bytes[i + 1]) : 0;
+      if (second < 0x21 || second > 0x7e) {
+        bad(i, "incomplete two-byte character");
+        ++i;
+        continue;
       }
-      if (s.g0 == JisState::G0::Jis0212) euc += '\x8f';
-      euc += static_cast<char>(u | 0x80);
-      euc += static_cast<char>(bytes[i + 1] | 0x80);
+      if (s.g0 == JisState::G0::Unknown) {
+        bad(i, "character of an unknown set");
+      } else {
+        std::string euc = s.g0 == JisState::G0::Jis0212 ? "\x8f" : "";
+        euc += static_cast<char>(u | 0x80);
+        euc += static_cast<char>(second | 0x80);
+        emit(euc, i);
+      }
       i += 2;
     } else {
       if (isResettingControl(c) || delimiters.find(c) != std::string_view::npos) s = initial;
-      euc += c;
+      out += c;
       ++i;
     }
   }
-  Iconv toUtf8("UTF-8", "EUC-JP");
-  if (!toUtf8.ok()) fail(charset, "the EUC-JP converter is not available");
-  std::string out;
-  if (!toUtf8.convert(euc, out)) fail(charset, "text holds an undefined JIS character");
   return out;
 }
 
 // --- Everything else, through DCMTK ------------------------------------------------------------
 
-std::optional<DcmSpecificCharacterSet> selectDcmtk(std::string_view charset) {
-  std::optional<DcmSpecificCharacterSet> converter(std::in_place);
+std::unique_ptr<DcmSpecificCharacterSet> selectDcmtk(std::string_view charset) {
+  auto converter = std::make_unique<DcmSpecificCharacterSet>();
   if (converter->selectCharacterSet(OFString(charset.data(), charset.size()), "ISO_IR 192").bad()) {
-    return std::nullopt;
+    return nullptr;
   }
   return converter;
 }
@@ -194,34 +245,24 @@ bool isDefaultRepertoire(std::string_view charset) {
 
 // --- Display fallback --------------------------------------------------------------------------
 
-// Splits at the delimiters that really are delimiters: inside a two-byte G0 set '^' or '=' can be
-// half of a character (PS3.5 H.3.1 has "$^"), so escapes are tracked just far enough to tell.
 std::vector<std::string_view> splitComponents(std::string_view bytes, TextVr vr) {
   const std::string_view delimiters = delimitersFor(vr);
   std::vector<std::string_view> parts;
-  bool twoByteG0 = false;
   std::size_t start = 0;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const char c = bytes[i];
-    if (c == kEsc && i + 1 < bytes.size()) {
-      // ESC $ F and ESC $ ( F designate a two-byte G0; ESC ( F a single-byte one.
-      if (bytes[i + 1] == '$') twoByteG0 = i + 2 < bytes.size() && bytes[i + 2] != ')';
-      if (bytes[i + 1] == '(') twoByteG0 = false;
-    } else if (isResettingControl(c)) {
-      twoByteG0 = false;
-    } else if (!twoByteG0 && delimiters.find(c) != std::string_view::npos) {
+    if (delimiters.find(bytes[i]) != std::string_view::npos) {
       parts.push_back(bytes.substr(start, i - start));
       parts.push_back(bytes.substr(i, 1));
       start = i + 1;
-    } else if (twoByteG0 && c > 0x20) {
-      ++i;  // the second byte of the pair can be anything
     }
   }
   parts.push_back(bytes.substr(start));
   return parts;
 }
 
-bool isPlainAscii(unsigned char u) { return (u >= 0x20 && u < 0x7f) || isResettingControl(u); }
+bool isPlainAscii(unsigned char u) {
+  return (u >= 0x20 && u < 0x7f) || isResettingControl(u);
+}
 
 // Stateless sets: decode the longest run of 1..4 bytes the converter accepts at each position.
 std::string salvageStateless(DcmSpecificCharacterSet& converter, std::string_view bytes) {
@@ -251,14 +292,13 @@ std::string salvageAscii(std::string_view bytes) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     const auto u = static_cast<unsigned char>(bytes[i]);
     if (u == kEsc) {
-      if (i + 1 < bytes.size() && bytes[i + 1] == '$') twoByteG0 = bytes.substr(i, 3) != "\x1b$)";
-      if (i + 1 < bytes.size() && bytes[i + 1] == '(') twoByteG0 = false;
-      while (i + 1 < bytes.size() && bytes[i + 1] >= 0x20 && bytes[i + 1] <= 0x2f) ++i;
-      ++i;  // the final byte
+      twoByteG0 = designatesTwoByteG0(bytes.substr(i), twoByteG0);
+      i += escapeLength(bytes.substr(i)) - 1;
     } else if (twoByteG0 && u > 0x20 && u < 0x7f) {
       out += kReplacement;
       ++i;
     } else if (isPlainAscii(u)) {
+      if (isResettingControl(bytes[i])) twoByteG0 = false;
       out += bytes[i];
     } else {
       out += kReplacement;
@@ -267,28 +307,22 @@ std::string salvageAscii(std::string_view bytes) {
   return out;
 }
 
-std::string salvageComponent(std::string_view charset, std::string_view bytes) {
-  if (!isDefaultRepertoire(charset) && charset.find("2022") == std::string_view::npos) {
-    if (auto converter = selectDcmtk(charset)) return salvageStateless(*converter, bytes);
-  }
-  return salvageAscii(bytes);
-}
-
 }  // namespace
 
-std::string decodeToUtf8(std::string_view specificCharacterSet, std::string_view bytes,
-                         TextVr vr) {
+std::string decodeToUtf8(std::string_view specificCharacterSet, std::string_view bytes, TextVr vr) {
   if (isDefaultRepertoire(specificCharacterSet)) {
     for (std::size_t i = 0; i < bytes.size(); ++i) {
       if (static_cast<unsigned char>(bytes[i]) >= 0x80 || bytes[i] == kEsc) {
-        fail(specificCharacterSet, "byte " + std::to_string(i) +
-                                       " is not in the default repertoire (ASCII)");
+        fail(specificCharacterSet,
+             "byte " + std::to_string(i) + " is not in the default repertoire (ASCII)");
       }
     }
     return std::string(bytes);
   }
   const auto terms = splitTerms(specificCharacterSet);
-  if (needsJapaneseDecoder(terms)) return decodeJapanese(specificCharacterSet, terms, bytes, vr);
+  if (needsJapaneseDecoder(terms)) {
+    return decodeJapanese(specificCharacterSet, terms, bytes, vr, nullptr);
+  }
   auto converter = selectDcmtk(specificCharacterSet);
   if (!converter) fail(specificCharacterSet, "unknown or unsupported character set");
   auto text = convertDcmtk(*converter, bytes, vr);
@@ -302,14 +336,32 @@ DecodedText decodeForDisplay(std::string_view specificCharacterSet, std::string_
     return {decodeToUtf8(specificCharacterSet, bytes, vr), true};
   } catch (const StoreError&) {
   }
-  // Escapes reset at every delimiter, so each component decodes on its own and one bad byte
-  // costs only its own component; the rest of the name still shows.
+  const auto terms = splitTerms(specificCharacterSet);
+  if (needsJapaneseDecoder(terms) && foreignTerm(terms) == nullptr) {
+    DecodedText out{{}, true};
+    try {
+      out.utf8 = decodeJapanese(specificCharacterSet, terms, bytes, vr, &out.exact);
+      return out;
+    } catch (const StoreError&) {  // only if EUC-JP cannot be opened at all
+    }
+  }
+  // Stateless sets need no splitting: a GB18030 character may even end in the byte '\\'.
+  if (!isDefaultRepertoire(specificCharacterSet) &&
+      specificCharacterSet.find("2022") == std::string_view::npos) {
+    if (auto converter = selectDcmtk(specificCharacterSet)) {
+      return {salvageStateless(*converter, bytes), false};
+    }
+  }
+  // ISO 2022 escapes reset at every delimiter, so each component decodes on its own and one bad
+  // byte costs only its own component. DICOM's ISO 2022 sets other than the Japanese ones are
+  // all designated to G1, so no delimiter byte can be half of a character here.
   DecodedText out{{}, false};
   for (const std::string_view part : splitComponents(bytes, vr)) {
     try {
-      out.utf8 += decodeToUtf8(specificCharacterSet, part, vr);
+      // A lone component has no delimiters; as PN, DCMTK would warn it was the first group.
+      out.utf8 += decodeToUtf8(specificCharacterSet, part, TextVr::SingleText);
     } catch (const StoreError&) {
-      out.utf8 += salvageComponent(specificCharacterSet, part);
+      out.utf8 += salvageAscii(part);
     }
   }
   return out;

@@ -274,6 +274,23 @@ TEST_F(ExportTest, LossySourcesKeepTheirLossyFlagsWhenDecoded) {
   EXPECT_EQ(std::string(uid.c_str()), sent[0].stem().string());  // never a new UID
 }
 
+TEST_F(ExportTest, ObjectsWithoutAPatientGetTopLevelRecords) {
+  InstanceSpec palette;
+  palette.kind = Kind::ColorPalette;
+  receive({palette});
+  const auto patients = harness::patientsJson(station->dataDir());
+  ASSERT_EQ(patients["patients"].size(), 1u);
+  EXPECT_TRUE(patients["patients"][0]["id_generated"].get<bool>());
+  const std::string key = patients["patients"][0]["key"];
+  const fs::path out = dir.path() / "palette";
+  const auto r = exportTo(out, {"--patient", key, "--profile", "cd"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const auto dump = harness::runCommand({"dcmdump", (out / "DICOMDIR").string()});
+  EXPECT_NE(dump.out.find("\"Directory Record\" PALETTE"), std::string::npos) << dump.out;
+  EXPECT_EQ(dump.out.find("\"Directory Record\" PATIENT"), std::string::npos) << dump.out;
+  expectReadersAccept(out, 1);
+}
+
 TEST_F(ExportTest, InstancesThatDisagreeOnTheirCharacterSetGetUtf8Records) {
   const std::string study = testdata::newUid();
   InstanceSpec latin1 = patient(Kind::CT, UID_LittleEndianExplicitTransferSyntax, study);

@@ -86,12 +86,15 @@ KindInfo infoOf(Kind kind) {
       return {UID_RETIRED_NuclearMedicineImageStorage, "NM"};
     case Kind::PrivateClass:
       return {kPrivateSopClass, "OT"};
+    case Kind::ColorPalette:
+      return {UID_ColorPaletteStorage, ""};
   }
   return {UID_SecondaryCaptureImageStorage, "OT"};
 }
 
 bool isImage(Kind k) {
-  return k != Kind::SR && k != Kind::KOS && k != Kind::GSPS && k != Kind::EncapsulatedPDF;
+  return k != Kind::SR && k != Kind::KOS && k != Kind::GSPS && k != Kind::EncapsulatedPDF &&
+         k != Kind::ColorPalette;
 }
 
 DcmItem* newCode(const char* value, const char* scheme, const char* meaning) {
@@ -229,6 +232,24 @@ void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
       ds.insertEmptyElement(DCM_ConceptNameCodeSequence);
       break;
     }
+    case Kind::ColorPalette: {
+      put(ds, DCM_ContentLabel, "TEST_PALETTE");
+      put(ds, DCM_ContentDescription, "grey ramp");
+      put(ds, DCM_ContentCreatorName, "TESTER");
+      const Uint16 descriptor[] = {256, 0, 8};
+      std::vector<Uint16> ramp(256);
+      for (std::size_t i = 0; i < ramp.size(); ++i) ramp[i] = static_cast<Uint16>(i * 257);
+      for (const auto& [d, data] :
+           {std::pair{DCM_RedPaletteColorLookupTableDescriptor, DCM_RedPaletteColorLookupTableData},
+            std::pair{DCM_GreenPaletteColorLookupTableDescriptor,
+                      DCM_GreenPaletteColorLookupTableData},
+            std::pair{DCM_BluePaletteColorLookupTableDescriptor,
+                      DCM_BluePaletteColorLookupTableData}}) {
+        check(ds.putAndInsertUint16Array(d, descriptor, 3), "palette descriptor");
+        check(ds.putAndInsertUint16Array(data, ramp.data(), 256), "palette data");
+      }
+      break;
+    }
     default:
       break;
   }
@@ -255,22 +276,25 @@ fs::path writeInstance(const InstanceSpec& spec, const fs::path& dir) {
   if (!s.specificCharacterSet.empty()) put(ds, DCM_SpecificCharacterSet, s.specificCharacterSet);
   put(ds, DCM_SOPClassUID, info.sopClass);
   put(ds, DCM_SOPInstanceUID, s.sopInstanceUid);
-  if (!s.omitStudyDate) put(ds, DCM_StudyDate, s.studyDate);
-  put(ds, DCM_StudyTime, s.studyTime);
-  put(ds, DCM_AccessionNumber, s.accessionNumber);
-  put(ds, DCM_Modality, info.modality);
-  put(ds, DCM_Manufacturer, "BURNSTATION TESTS");
-  put(ds, DCM_ReferringPhysicianName, "");
-  put(ds, DCM_StudyDescription, s.studyDescription);
-  put(ds, DCM_PatientName, s.patientNameBytes);
-  if (!s.omitPatientId) put(ds, DCM_PatientID, s.patientIdBytes);
-  if (!s.issuerOfPatientId.empty()) put(ds, DCM_IssuerOfPatientID, s.issuerOfPatientId);
-  put(ds, DCM_PatientBirthDate, s.birthDate);
-  put(ds, DCM_PatientSex, s.sex);
-  put(ds, DCM_StudyInstanceUID, s.studyInstanceUid);
-  put(ds, DCM_SeriesInstanceUID, s.seriesInstanceUid);
-  if (!s.omitStudyId) put(ds, DCM_StudyID, s.studyId);
-  if (!s.omitSeriesNumber) put(ds, DCM_SeriesNumber, s.seriesNumber);
+  // A Color Palette belongs to no patient: none of the patient, study or series modules.
+  if (s.kind != Kind::ColorPalette) {
+    if (!s.omitStudyDate) put(ds, DCM_StudyDate, s.studyDate);
+    put(ds, DCM_StudyTime, s.studyTime);
+    put(ds, DCM_AccessionNumber, s.accessionNumber);
+    put(ds, DCM_Modality, info.modality);
+    put(ds, DCM_Manufacturer, "BURNSTATION TESTS");
+    put(ds, DCM_ReferringPhysicianName, "");
+    put(ds, DCM_StudyDescription, s.studyDescription);
+    put(ds, DCM_PatientName, s.patientNameBytes);
+    if (!s.omitPatientId) put(ds, DCM_PatientID, s.patientIdBytes);
+    if (!s.issuerOfPatientId.empty()) put(ds, DCM_IssuerOfPatientID, s.issuerOfPatientId);
+    put(ds, DCM_PatientBirthDate, s.birthDate);
+    put(ds, DCM_PatientSex, s.sex);
+    put(ds, DCM_StudyInstanceUID, s.studyInstanceUid);
+    put(ds, DCM_SeriesInstanceUID, s.seriesInstanceUid);
+    if (!s.omitStudyId) put(ds, DCM_StudyID, s.studyId);
+    if (!s.omitSeriesNumber) put(ds, DCM_SeriesNumber, s.seriesNumber);
+  }
   put(ds, DCM_InstanceNumber, s.instanceNumber);
   if (s.privateTags) {
     put(ds, DcmTag(0x0029, 0x0010, EVR_LO), "BURNSTATION TEST");

@@ -21,6 +21,7 @@ enum class Kind {
   RetiredUltrasound,  // 1.2.840.10008.5.1.4.1.1.6
   RetiredNM,          // 1.2.840.10008.5.1.4.1.1.5
   PrivateClass,       // a private storage SOP class under our own UID root
+  ColorPalette,       // an object without patient, study or series
 };
 
 struct InstanceSpec {
