@@ -143,8 +143,13 @@ bool applyJisEscape(std::string_view rest, JisState& s) {
   } else if (rest.starts_with("\x1b)I")) {
     s.katakanaInG1 = true;
   } else {
-    if (designatesTwoByteG0(rest, false)) s.g0 = JisState::G0::Unknown;
-    if (!designatesTwoByteG0(rest, true)) s.g0 = JisState::G0::Ascii;
+    // Track what it designates anyway, so that for display the pairs of an unknown two-byte
+    // set become one U+FFFD each rather than ASCII junk.
+    if (rest.starts_with("\x1b(")) {
+      s.g0 = JisState::G0::Ascii;
+    } else if (designatesTwoByteG0(rest, false)) {
+      s.g0 = JisState::G0::Unknown;
+    }
     return false;
   }
   return true;
@@ -279,7 +284,10 @@ std::string salvageStateless(DcmSpecificCharacterSet& converter, std::string_vie
         used = n;
       }
     }
-    if (used == 0) out += kReplacement, used = 1;
+    if (used == 0) {
+      out += kReplacement;
+      used = 1;
+    }
     i += used;
   }
   return out;
@@ -345,7 +353,7 @@ DecodedText decodeForDisplay(std::string_view specificCharacterSet, std::string_
     } catch (const StoreError&) {  // only if EUC-JP cannot be opened at all
     }
   }
-  // Stateless sets need no splitting: a GB18030 character may even end in the byte '\\'.
+  // Stateless sets need no splitting, and must not be split: a GB18030 character may end in 0x5C.
   if (!isDefaultRepertoire(specificCharacterSet) &&
       specificCharacterSet.find("2022") == std::string_view::npos) {
     if (auto converter = selectDcmtk(specificCharacterSet)) {

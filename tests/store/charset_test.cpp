@@ -201,13 +201,21 @@ TEST(CharsetDisplay, OneBadComponentSparesTheOthers) {
   EXPECT_NE(shown.utf8.find(kFffd), std::string::npos);
 }
 
-TEST(CharsetDisplay, ComponentsSplitOnlyAtRealDelimiters) {
-  // An unknown escape forces the fallback; "やまだ" holds the byte '^' inside a pair ("$^") and
-  // must survive, so the split has to follow the escapes.
-  const std::string bytes = "\x1b$B$d$^$@\x1b(B^\x1b%G";
+TEST(CharsetDisplay, UnknownEscapeCostsOnlyItself) {
+  // "やまだ" holds the byte '^' inside a pair ("$^"), which must not be taken for a delimiter.
+  const std::string bytes = "\x1b$B$d$^$@\x1b(B^\x1b%GX";
   const DecodedText shown = decodeForDisplay("\\ISO 2022 IR 87", bytes, TextVr::PersonName);
   EXPECT_FALSE(shown.exact);
-  EXPECT_EQ(shown.utf8, "やまだ^" + std::string(kFffd));
+  EXPECT_EQ(shown.utf8, "やまだ^" + std::string(kFffd) + "X");
+}
+
+TEST(CharsetDisplay, Gb18030CharacterEndingInBackslashSurvives) {
+  // 嘰 is 87 5C in GB18030: its second byte is the value delimiter's.
+  EXPECT_EQ(decodeToUtf8("GB18030", "\x87\x5c\\\xcd\xf5", TextVr::MultiValued), "嘰\\王");
+  const DecodedText shown =
+      decodeForDisplay("GB18030", "\x87\x5c\\\xcd\xf5\xff", TextVr::MultiValued);
+  EXPECT_FALSE(shown.exact);
+  EXPECT_EQ(shown.utf8, "嘰\\王" + std::string(kFffd));
 }
 
 }  // namespace
