@@ -68,27 +68,11 @@ int runExport(const std::vector<std::string>& args) {
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
     MediumSelection medium = resolveMediumSelection(line, config, store);
-    const auto unwritable = unwritableItems(medium);
-    if (!unwritable.empty()) {
-      std::string list;
-      for (const auto& u : unwritable) list += "; " + u.sopInstanceUid + ": " + u.reason;
-      throw UsageError(std::to_string(unwritable.size()) + " instance(s) cannot be written to " +
-                       std::string(medium.profile->name) + list);
+    if (const std::string unwritable = unwritableSummary(medium); !unwritable.empty()) {
+      throw UsageError(unwritable);
     }
-
     RemoveOnExit scratch{{config.dataDir / "scratch" / ("export-" + std::to_string(::getpid()))}};
-    fs::create_directories(scratch.paths[0]);
-    for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
-      const dicomdir::Conversion conversion = medium.forms[i].conversion;
-      if (conversion == dicomdir::Conversion::None) continue;
-      auto& in = medium.selection.instances[i];
-      const fs::path converted = scratch.paths[0] / (in.sopInstanceUid + ".dcm");
-      dicomdir::transcode(in.file, converted, conversion, config.receiver.aeTitle);
-      in.file = converted;
-      in.size = fs::file_size(converted);
-      in.transferSyntaxUid = dicomdir::transferSyntaxAfter(conversion, in.transferSyntaxUid);
-      medium.forms[i] = {dicomdir::Conversion::None, {}};
-    }
+    reencodeIntoScratch(medium, scratch.paths[0], config.receiver.aeTitle);
 
     const PlanInput input = planInputFor(medium);
     if (update) {

@@ -24,6 +24,12 @@ commands:
   export --patient KEY [--study UID]... --profile NAME --to DIR [--capacity SIZE] [--json]
                          write the file-set(s) into DIR now (--update adds to the set there)
   verify PATH [--json]   read an ISO image or a file-set folder back and check it
+  burn --patient KEY [--study UID]... --profile NAME [--drive images] [--capacity SIZE]
+       [--copies N] [--wait] [--json]
+                         queue a job for the service (and follow it to its end)
+  jobs [--json]          queue and history with progress
+  cancel JOB             cancel a queued or running job
+  drives [--json]        drives and media (today: the built-in image drive)
   config --defaults      print the default configuration file
 
 every command takes --config FILE and --data-dir DIR to find the station's data.
@@ -48,6 +54,10 @@ int main(int argc, char** argv) {
   if (command == "plan") return runPlan(args);
   if (command == "export") return runExport(args);
   if (command == "verify") return runVerify(args);
+  if (command == "burn") return runBurn(args);
+  if (command == "jobs") return runJobs(args);
+  if (command == "cancel") return runCancel(args);
+  if (command == "drives") return runDrives(args);
   if (command == "config" && args.size() == 1 && args[0] == "--defaults") {
     std::cout << defaultConfigText();
     return 0;

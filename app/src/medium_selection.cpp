@@ -43,15 +43,22 @@ MediumSelection resolveMediumSelection(const CommandLine& line, const StationCon
   if (!patient) throw UsageError("--patient is required (a Patient ID or a key from `patients`)");
   const auto profileName = line.value("--profile");
   if (!profileName) throw UsageError("--profile is required (cd, dvd, dvd-j2k, usb, usb-j2k)");
-  const ProfileSetting* setting = config.findProfile(*profileName);
+  return resolveMediumSelection(config, store, *patient, line.values("--study"), *profileName);
+}
+
+MediumSelection resolveMediumSelection(const StationConfig& config, const store::Store& store,
+                                       const std::string& patient,
+                                       const std::vector<std::string>& studies,
+                                       const std::string& profileName) {
+  const ProfileSetting* setting = config.findProfile(profileName);
   if (!setting) {
     std::string known;
     for (const auto& p : config.profiles) known += (known.empty() ? "" : ", ") + p.name;
-    throw UsageError("unknown profile \"" + *profileName + "\" (" + known + ")");
+    throw UsageError("unknown profile \"" + profileName + "\" (" + known + ")");
   }
   MediumSelection medium;
   medium.setting = *setting;
-  medium.selection = store.select({*patient, line.values("--study")});
+  medium.selection = store.select({patient, studies});
   if (medium.selection.instances.empty()) {
     throw UsageError("nothing to write: the selection holds no instances");
   }
@@ -98,6 +105,34 @@ dicomdir::VolumeSizeModel sizeModelFor(const MediumSelection& medium) {
   dicomdir::VolumeSizeModel model;
   model.reservedBytes = medium.setting.viewer ? medium.setting.viewerReserve : 0;
   return model;
+}
+
+void reencodeIntoScratch(MediumSelection& medium, const std::filesystem::path& scratchDir,
+                         const std::string& stationAe) {
+  std::filesystem::create_directories(scratchDir);
+  for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
+    const dicomdir::Conversion conversion = medium.forms[i].conversion;
+    if (conversion == dicomdir::Conversion::None ||
+        conversion == dicomdir::Conversion::Unwritable) {
+      continue;
+    }
+    auto& in = medium.selection.instances[i];
+    const auto converted = scratchDir / (in.sopInstanceUid + ".dcm");
+    dicomdir::transcode(in.file, converted, conversion, stationAe);
+    in.file = converted;
+    in.size = std::filesystem::file_size(converted);
+    in.transferSyntaxUid = dicomdir::transferSyntaxAfter(conversion, in.transferSyntaxUid);
+    medium.forms[i] = {dicomdir::Conversion::None, {}};
+  }
+}
+
+std::string unwritableSummary(const MediumSelection& medium) {
+  const auto unwritable = unwritableItems(medium);
+  if (unwritable.empty()) return {};
+  std::string list;
+  for (const auto& u : unwritable) list += "; " + u.sopInstanceUid + ": " + u.reason;
+  return std::to_string(unwritable.size()) + " instance(s) cannot be written to " +
+         std::string(medium.profile->name) + list;
 }
 
 std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& medium) {

@@ -24,6 +24,18 @@ struct MediumSelection {
 // Throws UsageError or StoreError with the reason for the person at the keyboard.
 MediumSelection resolveMediumSelection(const CommandLine& line, const StationConfig& config,
                                        const store::Store& store);
+MediumSelection resolveMediumSelection(const StationConfig& config, const store::Store& store,
+                                       const std::string& patient,
+                                       const std::vector<std::string>& studies,
+                                       const std::string& profileName);
+
+// Re-encodes what must be re-encoded into scratchDir now, so every size is real; the
+// selection then points at the re-encoded files and every form is "as is".
+void reencodeIntoScratch(MediumSelection& medium, const std::filesystem::path& scratchDir,
+                         const std::string& stationAe);
+
+// Unwritable instances as one sentence, or empty.
+std::string unwritableSummary(const MediumSelection& medium);
 
 // --capacity, else the profile's medium; USB needs one (or fallbackCapacity, e.g. the
 // target's free space).

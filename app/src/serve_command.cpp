@@ -18,6 +18,7 @@
 #include "burnstation/store/store_error.h"
 #include "command_line.h"
 #include "commands.h"
+#include "job_runner.h"
 
 namespace burnstation::app {
 
@@ -41,7 +42,7 @@ std::optional<std::string> contentOf(const std::optional<fs::path>& file) {
 }
 
 void reload(const StationConfig& running, StationConfig& current, receiver::Receiver& receiver,
-            store::Store& store) {
+            store::Store& store, JobRunner& jobs) {
   try {
     StationConfig next = loadConfig(*running.source);
     next.dataDir = current.dataDir;  // a different data directory needs a restart
@@ -52,6 +53,7 @@ void reload(const StationConfig& running, StationConfig& current, receiver::Rece
       next.receiver.port = current.receiver.port;
     }
     receiver.updateSettings(next.receiver);
+    jobs.updateConfig(next);
     store.setFreeSpaceReserve(next.freeSpaceReserve);
     store.setDuplicatePolicy(next.duplicates);
     current = next;
@@ -121,6 +123,8 @@ int runServe(const std::vector<std::string>& args) {
     if (!config.source) {
       log("no configuration file: accepting any called and calling AE title");
     }
+    JobRunner jobs(config);
+    jobs.start();
     receiver::Receiver receiver(config.receiver, store);
     const int port = receiver.start();
     config.receiver.port = port;
@@ -137,7 +141,7 @@ int runServe(const std::vector<std::string>& args) {
       const auto now = contentOf(config.source);
       if (sig == SIGHUP || now != seen) {
         seen = now;
-        reload(running, config, receiver, store);
+        reload(running, config, receiver, store, jobs);
       }
     }
     log("stopping");

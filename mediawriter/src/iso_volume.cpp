@@ -105,10 +105,13 @@ std::uint64_t isoImageBytes(const IsoVolumeContent& content) {
   return static_cast<std::uint64_t>(size);
 }
 
-void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile) {
+void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile,
+                   const WriteProgress& progress) {
   Image image = buildImage(content);
   Options options = writeOptions(false);
   Source source = imageSource(image.get(), options.get());
+  const auto total = static_cast<std::uint64_t>(source->get_size(source.get()));
+  std::uint64_t written = 0;
   const fs::path part = imageFile.string() + ".part";
   {
     std::ofstream out(part, std::ios::binary | std::ios::trunc);
@@ -124,6 +127,15 @@ void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile) {
       }
       if (n == 0) break;
       out.write(reinterpret_cast<const char*>(block.data()), n);
+      written += static_cast<std::uint64_t>(n);
+      // Every 4 MiB is often enough for a progress bar and cheap enough for the callback.
+      if (progress && written % (4u << 20) == 0 && !progress(written, total)) {
+        source->cancel(source.get());
+        out.close();
+        fs::remove(part);
+        throw MediaError(MediaError::Code::Cancelled,
+                         "writing " + imageFile.string() + " cancelled");
+      }
     }
     out.flush();
     if (!out) {
@@ -133,6 +145,7 @@ void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile) {
     }
   }
   fs::rename(part, imageFile);
+  if (progress) progress(written, total);
 }
 
 }  // namespace burnstation::mediawriter

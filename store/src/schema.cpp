@@ -76,6 +76,36 @@ CREATE TABLE IF NOT EXISTS set_aside(
   calling_ae TEXT,
   received_at TEXT NOT NULL);
 
+CREATE TABLE IF NOT EXISTS jobs(
+  id INTEGER PRIMARY KEY,
+  state TEXT NOT NULL,
+  patient_key TEXT NOT NULL,
+  studies TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  drive TEXT NOT NULL,
+  copies INTEGER NOT NULL,
+  capacity INTEGER NOT NULL,
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  cancel_requested INTEGER NOT NULL DEFAULT 0);
+
+CREATE TABLE IF NOT EXISTS job_volumes(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  volume_index INTEGER NOT NULL,
+  volume_count INTEGER NOT NULL,
+  copy INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  bytes_written INTEGER NOT NULL DEFAULT 0,
+  bytes_total INTEGER NOT NULL DEFAULT 0,
+  reject_reason TEXT NOT NULL DEFAULT '',
+  target TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(job_id, volume_index, copy));
+
+CREATE TABLE IF NOT EXISTS service(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
+
 CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY,
   time TEXT NOT NULL,

@@ -47,6 +47,8 @@ std::int64_t SqliteDb::lastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
+int SqliteDb::changes() const { return sqlite3_changes(db_); }
+
 void SqliteDb::fail(std::string_view what) const {
   // A full disk is a resource problem the sender can retry (A700), not a broken index.
   const StoreError::Code code =

@@ -52,6 +52,7 @@ class SqliteDb {
 
   void exec(std::string_view sql);
   std::int64_t lastInsertRowId() const;
+  int changes() const;  // rows changed by the last statement
   // Throws StoreError(Database) naming what failed, with SQLite's message.
   [[noreturn]] void fail(std::string_view what) const;
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,12 @@ IsoVolumeContent contentOfDirectory(const std::filesystem::path& root, const std
 // The exact size of the image libisofs writes for this content, in bytes (whole sectors).
 std::uint64_t isoImageBytes(const IsoVolumeContent& content);
 
-// Writes the image to a file (via file.part and a rename). Throws MediaError.
-void writeIsoImage(const IsoVolumeContent& content, const std::filesystem::path& imageFile);
+// Called while writing with bytes written and the total; returning false cancels.
+using WriteProgress = std::function<bool(std::uint64_t written, std::uint64_t total)>;
+
+// Writes the image to a file (via file.part and a rename). Throws MediaError; a cancel
+// leaves no file behind and throws MediaError(Cancelled).
+void writeIsoImage(const IsoVolumeContent& content, const std::filesystem::path& imageFile,
+                   const WriteProgress& progress = {});
 
 }  // namespace burnstation::mediawriter

@@ -8,7 +8,7 @@ namespace burnstation::mediawriter {
 
 class MediaError : public std::runtime_error {
  public:
-  enum class Code { Image, Io };
+  enum class Code { Image, Io, Cancelled };
   MediaError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
   Code code() const noexcept { return code_; }
 

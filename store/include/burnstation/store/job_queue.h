@@ -1,0 +1,93 @@
+// The burn job queue in the shared database: the command line and the kiosk submit and
+// cancel jobs, the service runs them and records their progress. No other channel exists
+// between them (ARCHITECTURE.md "Processes").
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace burnstation::store {
+
+class SqliteDb;
+
+// Spelled as in the command-line contract.
+namespace job_state {
+inline constexpr const char* kQueued = "queued";
+inline constexpr const char* kPlanning = "planning";
+inline constexpr const char* kWaitingForMedia = "waiting_for_media";
+inline constexpr const char* kWriting = "writing";
+inline constexpr const char* kVerifying = "verifying";
+inline constexpr const char* kDone = "done";
+inline constexpr const char* kFailed = "failed";
+inline constexpr const char* kCancelled = "cancelled";
+}  // namespace job_state
+
+struct JobRequest {
+  std::string patientKey;
+  std::vector<std::string> studies;
+  std::string profile;
+  std::string drive;
+  int copies = 1;
+  std::uint64_t capacity = 0;  // 0: the profile's
+};
+
+struct JobVolume {
+  int index = 0;
+  int of = 0;
+  int copy = 1;
+  std::string state;
+  std::uint64_t bytesWritten = 0;
+  std::uint64_t bytesTotal = 0;
+  std::string rejectReason;
+  std::string target;  // image file or folder written
+};
+
+struct Job {
+  std::int64_t id = 0;
+  std::string state;
+  JobRequest request;
+  std::string created;
+  std::string updated;
+  std::string message;
+  bool cancelRequested = false;
+  std::vector<JobVolume> volumes;
+};
+
+class JobQueue {
+ public:
+  // The service creates the tables (Store does); clients need an existing database.
+  explicit JobQueue(const std::filesystem::path& dataDir);
+  ~JobQueue();
+  JobQueue(const JobQueue&) = delete;
+  JobQueue& operator=(const JobQueue&) = delete;
+
+  std::int64_t submit(const JobRequest& request);
+  std::vector<Job> jobs();
+  std::optional<Job> job(std::int64_t id);
+  // Queued jobs are cancelled at once; running ones when the runner next looks.
+  // Returns false when the job does not exist or has already ended.
+  bool cancel(std::int64_t id);
+
+  // Service side.
+  std::optional<Job> claimNext();  // oldest queued job, now "planning"
+  void setState(std::int64_t id, const std::string& state, const std::string& message = {});
+  void setVolumes(std::int64_t id, const std::vector<JobVolume>& volumes);
+  void updateVolume(std::int64_t id, const JobVolume& volume);
+  bool cancelRequested(std::int64_t id);
+  // Jobs a stopped service left running go back to the queue, so none loses its place.
+  int requeueInterrupted();
+  void heartbeat();
+  // A clean stop says so at once, rather than letting the heartbeat go stale.
+  void serviceStopped();
+  // Seconds since the service last said it was alive; nullopt when it never did.
+  std::optional<double> secondsSinceHeartbeat();
+
+ private:
+  std::unique_ptr<SqliteDb> db_;
+};
+
+}  // namespace burnstation::store

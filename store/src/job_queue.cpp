@@ -1,0 +1,238 @@
+// The job queue (see job_queue.h). Every write is one short BEGIN IMMEDIATE transaction, so
+// the service, the command line and the kiosk can all write without SQLITE_BUSY surprises.
+#include "burnstation/store/job_queue.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "burnstation/store/store_error.h"
+#include "durable_file.h"
+#include "sqlite_db.h"
+#include "store_layout.h"
+
+namespace burnstation::store {
+
+namespace {
+
+std::string studiesJson(const std::vector<std::string>& studies) {
+  return nlohmann::json(studies).dump();
+}
+
+std::vector<std::string> studiesFrom(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text).get<std::vector<std::string>>();
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+Job jobFrom(Statement& q) {
+  Job j;
+  j.id = q.integer(0);
+  j.state = q.text(1);
+  j.request.patientKey = q.text(2);
+  j.request.studies = studiesFrom(q.text(3));
+  j.request.profile = q.text(4);
+  j.request.drive = q.text(5);
+  j.request.copies = static_cast<int>(q.integer(6));
+  j.request.capacity = static_cast<std::uint64_t>(q.integer(7));
+  j.created = q.text(8);
+  j.updated = q.text(9);
+  j.message = q.text(10);
+  j.cancelRequested = q.integer(11) != 0;
+  return j;
+}
+
+constexpr const char* kJobColumns =
+    "id, state, patient_key, studies, profile, drive, copies, capacity, created, updated, message, "
+    "cancel_requested";
+
+void loadVolumes(SqliteDb& db, Job& job) {
+  Statement q(
+      db,
+      "SELECT volume_index, volume_count, copy, state, bytes_written, bytes_total, "
+      "reject_reason, target FROM job_volumes WHERE job_id = ? ORDER BY copy, volume_index");
+  q.bind(1, job.id);
+  while (q.step()) {
+    job.volumes.push_back({static_cast<int>(q.integer(0)), static_cast<int>(q.integer(1)),
+                           static_cast<int>(q.integer(2)), q.text(3),
+                           static_cast<std::uint64_t>(q.integer(4)),
+                           static_cast<std::uint64_t>(q.integer(5)), q.text(6), q.text(7)});
+  }
+}
+
+double nowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+JobQueue::JobQueue(const std::filesystem::path& dataDir) {
+  const auto index = dataDir / layout::kIndexFile;
+  if (!std::filesystem::exists(index)) {
+    throw StoreError(StoreError::Code::NotFound,
+                     "no station data in " + dataDir.string() +
+                         " (has the service ever run with this data directory?)");
+  }
+  db_ = std::make_unique<SqliteDb>(index, SqliteDb::Mode::ReadWrite);
+}
+
+JobQueue::~JobQueue() = default;
+
+std::int64_t JobQueue::submit(const JobRequest& r) {
+  Transaction tx(*db_);
+  const std::string now = isoNow();
+  Statement insert(
+      *db_,
+      "INSERT INTO jobs(state, patient_key, studies, profile, drive, copies, capacity, "
+      "created, updated) VALUES(?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, job_state::kQueued)
+      .bind(2, r.patientKey)
+      .bind(3, studiesJson(r.studies))
+      .bind(4, r.profile)
+      .bind(5, r.drive)
+      .bind(6, static_cast<std::int64_t>(r.copies))
+      .bind(7, static_cast<std::int64_t>(r.capacity))
+      .bind(8, now)
+      .bind(9, now)
+      .run();
+  const std::int64_t id = db_->lastInsertRowId();
+  tx.commit();
+  return id;
+}
+
+std::vector<Job> JobQueue::jobs() {
+  std::vector<Job> out;
+  Statement q(*db_, std::string("SELECT ") + kJobColumns + " FROM jobs ORDER BY id");
+  while (q.step()) out.push_back(jobFrom(q));
+  for (Job& j : out) loadVolumes(*db_, j);
+  return out;
+}
+
+std::optional<Job> JobQueue::job(std::int64_t id) {
+  Statement q(*db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  Job j = jobFrom(q);
+  q.reset();
+  loadVolumes(*db_, j);
+  return j;
+}
+
+bool JobQueue::cancel(std::int64_t id) {
+  Transaction tx(*db_);
+  Statement q(*db_, "SELECT state FROM jobs WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return false;
+  const std::string state = q.text(0);
+  q.reset();
+  if (state == job_state::kDone || state == job_state::kFailed || state == job_state::kCancelled) {
+    return false;
+  }
+  Statement update(*db_,
+                   state == job_state::kQueued
+                       ? "UPDATE jobs SET state = 'cancelled', cancel_requested = 1, updated = ?, "
+                         "message = 'cancelled before it started' WHERE id = ?"
+                       : "UPDATE jobs SET cancel_requested = 1, updated = ? WHERE id = ?");
+  update.bind(1, isoNow()).bind(2, id).run();
+  tx.commit();
+  return true;
+}
+
+std::optional<Job> JobQueue::claimNext() {
+  Transaction tx(*db_);
+  Statement q(*db_, std::string("SELECT ") + kJobColumns +
+                        " FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
+  if (!q.step()) return std::nullopt;
+  Job j = jobFrom(q);
+  q.reset();
+  Statement update(*db_, "UPDATE jobs SET state = 'planning', updated = ? WHERE id = ?");
+  update.bind(1, isoNow()).bind(2, j.id).run();
+  tx.commit();
+  j.state = job_state::kPlanning;
+  return j;
+}
+
+void JobQueue::setState(std::int64_t id, const std::string& state, const std::string& message) {
+  Transaction tx(*db_);
+  Statement update(*db_, "UPDATE jobs SET state = ?, message = ?, updated = ? WHERE id = ?");
+  update.bind(1, state).bind(2, message).bind(3, isoNow()).bind(4, id).run();
+  tx.commit();
+}
+
+void JobQueue::setVolumes(std::int64_t id, const std::vector<JobVolume>& volumes) {
+  Transaction tx(*db_);
+  Statement clear(*db_, "DELETE FROM job_volumes WHERE job_id = ?");
+  clear.bind(1, id).run();
+  Statement insert(*db_,
+                   "INSERT INTO job_volumes(job_id, volume_index, volume_count, copy, state, "
+                   "bytes_total) VALUES(?,?,?,?,?,?)");
+  for (const JobVolume& v : volumes) {
+    insert.bind(1, id)
+        .bind(2, static_cast<std::int64_t>(v.index))
+        .bind(3, static_cast<std::int64_t>(v.of))
+        .bind(4, static_cast<std::int64_t>(v.copy))
+        .bind(5, v.state)
+        .bind(6, static_cast<std::int64_t>(v.bytesTotal))
+        .run();
+  }
+  tx.commit();
+}
+
+void JobQueue::updateVolume(std::int64_t id, const JobVolume& v) {
+  Transaction tx(*db_);
+  Statement update(
+      *db_,
+      "UPDATE job_volumes SET state = ?, bytes_written = ?, bytes_total = ?, "
+      "reject_reason = ?, target = ? WHERE job_id = ? AND volume_index = ? AND copy = ?");
+  update.bind(1, v.state)
+      .bind(2, static_cast<std::int64_t>(v.bytesWritten))
+      .bind(3, static_cast<std::int64_t>(v.bytesTotal))
+      .bind(4, v.rejectReason)
+      .bind(5, v.target)
+      .bind(6, id)
+      .bind(7, static_cast<std::int64_t>(v.index))
+      .bind(8, static_cast<std::int64_t>(v.copy))
+      .run();
+  Statement touch(*db_, "UPDATE jobs SET updated = ? WHERE id = ?");
+  touch.bind(1, isoNow()).bind(2, id).run();
+  tx.commit();
+}
+
+bool JobQueue::cancelRequested(std::int64_t id) {
+  Statement q(*db_, "SELECT cancel_requested FROM jobs WHERE id = ?");
+  q.bind(1, id);
+  return q.step() && q.integer(0) != 0;
+}
+
+int JobQueue::requeueInterrupted() {
+  Transaction tx(*db_);
+  Statement update(*db_,
+                   "UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE "
+                   "'queued' END, message = 'interrupted by a restart of the service', updated = ? "
+                   "WHERE state IN ('planning', 'waiting_for_media', 'writing', 'verifying')");
+  update.bind(1, isoNow()).run();
+  const int changed = db_->changes();
+  tx.commit();
+  return changed;
+}
+
+void JobQueue::heartbeat() {
+  Statement upsert(*db_,
+                   "INSERT INTO service(key, value) VALUES('heartbeat', ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  upsert.bind(1, std::to_string(nowSeconds())).run();
+}
+
+void JobQueue::serviceStopped() {
+  Statement remove(*db_, "DELETE FROM service WHERE key = 'heartbeat'");
+  remove.run();
+}
+
+std::optional<double> JobQueue::secondsSinceHeartbeat() {
+  Statement q(*db_, "SELECT value FROM service WHERE key = 'heartbeat'");
+  if (!q.step()) return std::nullopt;
+  return nowSeconds() - std::stod(q.text(0));
+}
+
+}  // namespace burnstation::store

@@ -1,0 +1,131 @@
+// Burn jobs through the service: queued by `burn`, run by `serve` onto the built-in image
+// drive, followed with `jobs`, cancelled with `cancel`, resumed after a restart.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "dicom_factory.h"
+#include "station_harness.h"
+
+namespace burnstation {
+namespace {
+
+namespace fs = std::filesystem;
+using harness::CommandResult;
+using harness::Station;
+using harness::TempDir;
+
+CommandResult bs(const fs::path& data, std::vector<std::string> args) {
+  std::vector<std::string> argv = {harness::burnstationExe()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--data-dir");
+  argv.push_back(data.string());
+  return harness::runCommand(argv);
+}
+
+class JobsTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  fs::path data() const { return dir.path() / "data"; }
+
+  // Receives count small CT instances of one patient into the store, then stops the service.
+  void receive(int count) {
+    Station station(data());
+    std::vector<fs::path> files;
+    testdata::InstanceSpec spec;
+    spec.patientIdBytes = "JOB-1";
+    spec.patientNameBytes = "JOBS^TEST";
+    spec.studyInstanceUid = testdata::newUid();
+    for (int i = 0; i < count; ++i) {
+      spec.sopInstanceUid.clear();
+      spec.seed = static_cast<unsigned>(i);
+      files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
+    }
+    ASSERT_EQ(harness::storescu(station.port(), files).exitCode, 0);
+  }
+  nlohmann::json jobs() {
+    return nlohmann::json::parse(bs(data(), {"jobs", "--json"}).out)["jobs"];
+  }
+};
+
+TEST_F(JobsTest, BurnWaitWritesEveryVolumeAndCopyAndVerifiesThem) {
+  receive(40);
+  Station station(data());
+  const auto r = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--capacity", "16.6M",
+                             "--copies", "2", "--wait", "--json"});
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  const auto job = nlohmann::json::parse(r.out);
+  EXPECT_EQ(job["state"], "done");
+  ASSERT_GE(job["volumes"].size(), 4u);  // spans at least two discs, two copies each
+  const int of = job["volumes"][0]["of"];
+  EXPECT_GE(of, 2);
+  for (const auto& v : job["volumes"]) {
+    EXPECT_EQ(v["state"], "done");
+    EXPECT_EQ(v["bytes_written"], v["bytes_total"]);
+    const fs::path image = v["target"].get<std::string>();
+    EXPECT_EQ(image.filename().string(),
+              std::to_string(job["id"].get<int>()) + "-" + std::to_string(v["index"].get<int>()) +
+                  "of" + std::to_string(of) + "-" + std::to_string(v["copy"].get<int>()) + ".iso");
+    EXPECT_LE(fs::file_size(image) + 16'000'000u, 16'600'000u);  // the viewer's room is kept
+    const auto xorriso = harness::runCommand(
+        {"xorriso", "-md5", "on", "-indev", image.string(), "-check_md5", "FAILURE", "--"});
+    EXPECT_EQ(xorriso.exitCode, 0) << xorriso.err;
+  }
+  const auto listed = jobs();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["state"], "done");
+  EXPECT_EQ(listed[0]["copies"], 2);
+}
+
+TEST_F(JobsTest, WaitWithoutAServiceFailsAtOnceAndQueuesNothing) {
+  receive(1);
+  const auto r = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--wait"});
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_NE(r.err.find("no service is running"), std::string::npos) << r.err;
+  EXPECT_TRUE(jobs().empty());
+}
+
+TEST_F(JobsTest, QueuedJobsCanBeCancelledAndBadRequestsAreRefused) {
+  receive(1);
+  const auto queued = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--json"});
+  ASSERT_EQ(queued.exitCode, 0) << queued.err;
+  const int id = nlohmann::json::parse(queued.out)["id"];
+  EXPECT_EQ(jobs()[0]["state"], "queued");
+  EXPECT_EQ(bs(data(), {"cancel", std::to_string(id)}).exitCode, 0);
+  EXPECT_EQ(jobs()[0]["state"], "cancelled");
+  const auto again = bs(data(), {"cancel", std::to_string(id)});
+  EXPECT_NE(again.exitCode, 0);
+  EXPECT_NE(again.err.find("already ended"), std::string::npos);
+
+  const auto drive =
+      bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--drive", "/dev/sr9"});
+  EXPECT_NE(drive.exitCode, 0);
+  EXPECT_NE(drive.err.find("drive \"/dev/sr9\" is unknown"), std::string::npos) << drive.err;
+  const auto nobody = bs(data(), {"burn", "--patient", "NOBODY", "--profile", "cd"});
+  EXPECT_NE(nobody.exitCode, 0);
+  EXPECT_EQ(jobs().size(), 1u);  // nothing else was queued
+}
+
+TEST_F(JobsTest, AJobInterruptedByARestartIsRunAgain) {
+  receive(3);
+  const auto queued = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--json"});
+  ASSERT_EQ(queued.exitCode, 0);
+  const int id = nlohmann::json::parse(queued.out)["id"];
+  // As a service killed mid-write would leave it.
+  harness::queryIndex(data(), "UPDATE jobs SET state = 'writing' WHERE id = " + std::to_string(id));
+  Station station(data());
+  std::string state;
+  for (int i = 0; i < 200 && state != "done" && state != "failed"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    state = jobs()[0]["state"];
+  }
+  EXPECT_EQ(state, "done") << jobs().dump(2);
+  EXPECT_EQ(harness::queryIndex(data(), "SELECT message LIKE '%written and verified%' FROM jobs"),
+            "1");
+}
+
+}  // namespace
+}  // namespace burnstation
