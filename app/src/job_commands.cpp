@@ -78,8 +78,15 @@ int runBurn(const std::vector<std::string>& args) {
     request.studies = line.values("--study");
     request.profile = *line.value("--profile");
     request.drive = line.value("--drive").value_or(kImageDriveName);
-    if (request.drive != kImageDriveName) {
-      throw UsageError("drive \"" + request.drive + "\" is unknown; `drives` lists them");
+    // The image drive or a stdio: pseudo-drive; real burners need read-back verification
+    // from the drive first (the rest of issue 4), so they are refused rather than half done.
+    if (request.drive.rfind("/dev/", 0) == 0) {
+      throw UsageError("burning to " + request.drive +
+                       " is not supported yet; use images or stdio:/path");
+    }
+    if (request.drive != kImageDriveName && request.drive.rfind("stdio:/", 0) != 0) {
+      throw UsageError("drive \"" + request.drive +
+                       "\" is unknown; give images or stdio:/path/file");
     }
     if (const auto copies = line.value("--copies")) {
       request.copies = std::atoi(copies->c_str());

@@ -7,10 +7,13 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <thread>
 
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/iso_volume.h"
 #include "burnstation/mediawriter/media_error.h"
+#include "burnstation/mediawriter/optical_drive.h"
 #include "burnstation/mediawriter/verification.h"
 #include "burnstation/store/store.h"
 #include "medium_selection.h"
@@ -26,6 +29,31 @@ class JobCancelled : public std::runtime_error {
  public:
   JobCancelled() : std::runtime_error("cancelled") {}
 };
+
+// Refused media make the job wait for the next one, as a clerk changes discs; the reason
+// stays on the volume so the kiosk can say why. (A publisher with a printer would print
+// REJECT on the refused disc here.)
+void waitForBlankMedium(const mediawriter::OpticalDrive& drive, std::uint64_t needed,
+                        std::uint64_t capacity, std::int64_t jobId, store::JobVolume& volume,
+                        store::JobQueue& queue) {
+  std::string lastReason;
+  for (;;) {
+    if (queue.cancelRequested(jobId)) throw JobCancelled();
+    const mediawriter::MediaCheck check = drive.check(needed, capacity);
+    if (check.usable()) return;
+    if (check.reason != lastReason) {
+      volume.state = store::job_state::kWaitingForMedia;
+      volume.rejectReason = check.reason;
+      queue.updateVolume(jobId, volume);
+      queue.setState(jobId, store::job_state::kWaitingForMedia,
+                     "disc " + std::to_string(volume.index) + " of " + std::to_string(volume.of) +
+                         ", copy " + std::to_string(volume.copy) + ": " + check.reason +
+                         "; insert a blank disc");
+      lastReason = check.reason;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
 
 std::string imageName(std::int64_t job, int volume, int of, int copy) {
   char name[96];
@@ -102,10 +130,9 @@ void JobRunner::run(store::Job job, store::JobQueue& queue, const StationConfig&
     }
   } removeScratch{scratch};
   try {
-    if (!job.request.drive.empty() && job.request.drive != kImageDriveName) {
-      throw std::runtime_error("drive \"" + job.request.drive +
-                               "\" is not available: only the image drive exists so far");
-    }
+    const bool imageDrive = job.request.drive.empty() || job.request.drive == kImageDriveName;
+    std::optional<mediawriter::OpticalDrive> optical;
+    if (!imageDrive) optical.emplace(job.request.drive);
     // The runner reads through its own connection: the receiver owns the service's one.
     const store::Store store({config.dataDir, 0, store::DuplicatePolicy::KeepStored},
                              store::Store::Access::ReadOnly);
@@ -152,23 +179,36 @@ void JobRunner::run(store::Job job, store::JobQueue& queue, const StationConfig&
       } else {
         fileSetId = dicomdir::checkFileSet(setDir).fileSetId;  // copies are the same volume
       }
-      const fs::path image =
-          config.dataDir / "images" / imageName(job.id, volume.index, volume.of, volume.copy);
-      volume.state = store::job_state::kWriting;
-      volume.target = image.string();
+      const auto content = mediawriter::contentOfDirectory(setDir, fileSetId);
       auto lastUpdate = Clock::now();
-      mediawriter::writeIsoImage(
-          mediawriter::contentOfDirectory(setDir, fileSetId), image,
-          [&](std::uint64_t written, std::uint64_t total) {
-            if (Clock::now() - lastUpdate >= std::chrono::milliseconds(400) || written == total) {
-              volume.bytesWritten = written;
-              volume.bytesTotal = total;
-              queue.updateVolume(job.id, volume);
-              lastUpdate = Clock::now();
-              return !queue.cancelRequested(job.id);
-            }
-            return true;
-          });
+      const auto progress = [&](std::uint64_t written, std::uint64_t total) {
+        if (Clock::now() - lastUpdate >= std::chrono::milliseconds(400) || written == total) {
+          volume.bytesWritten = written;
+          volume.bytesTotal = total;
+          queue.updateVolume(job.id, volume);
+          lastUpdate = Clock::now();
+          return !queue.cancelRequested(job.id);
+        }
+        return true;
+      };
+      fs::path image;
+      if (imageDrive) {
+        image = config.dataDir / "images" / imageName(job.id, volume.index, volume.of, volume.copy);
+        volume.state = store::job_state::kWriting;
+        volume.target = image.string();
+        mediawriter::writeIsoImage(content, image, progress);
+      } else {
+        waitForBlankMedium(*optical, mediawriter::isoImageBytes(content), capacity, job.id, volume,
+                           queue);
+        volume.state = store::job_state::kWriting;
+        volume.target = optical->address();
+        queue.setState(job.id, store::job_state::kWriting,
+                       "writing disc " + std::to_string(volume.index) + " of " +
+                           std::to_string(volume.of) + ", copy " + std::to_string(volume.copy));
+        optical->write(content, progress);
+        // A pseudo-drive's medium is its file; real drives are read back with the rest of issue 4.
+        image = optical->address().substr(6);
+      }
       volume.state = store::job_state::kVerifying;
       queue.updateVolume(job.id, volume);
       queue.setState(

@@ -71,4 +71,13 @@ using DataSource = std::unique_ptr<IsoDataSource, DataSourceDeleter>;
 using Features = std::unique_ptr<IsoReadImageFeatures, FeaturesDeleter>;
 using DirIter = std::unique_ptr<IsoDirIter, DirIterDeleter>;
 
+struct IsoVolumeContent;
+
+// A laid-out image being read: the source yields its bytes; the image must live as long.
+struct ImageStream {
+  Image image;
+  Source source;
+};
+ImageStream openImageStream(const IsoVolumeContent& content);
+
 }  // namespace burnstation::mediawriter

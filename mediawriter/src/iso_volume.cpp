@@ -85,6 +85,14 @@ Source imageSource(IsoImage* image, IsoWriteOpts* options) {
 
 }  // namespace
 
+ImageStream openImageStream(const IsoVolumeContent& content) {
+  ImageStream stream;
+  stream.image = buildImage(content);
+  Options options = writeOptions(false);
+  stream.source = imageSource(stream.image.get(), options.get());
+  return stream;
+}
+
 IsoVolumeContent contentOfDirectory(const fs::path& root, const std::string& volumeId) {
   IsoVolumeContent content{volumeId, {}};
   for (const auto& entry : fs::recursive_directory_iterator(root)) {

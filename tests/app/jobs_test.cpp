@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "dicom_factory.h"
@@ -103,10 +104,58 @@ TEST_F(JobsTest, QueuedJobsCanBeCancelledAndBadRequestsAreRefused) {
   const auto drive =
       bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--drive", "/dev/sr9"});
   EXPECT_NE(drive.exitCode, 0);
-  EXPECT_NE(drive.err.find("drive \"/dev/sr9\" is unknown"), std::string::npos) << drive.err;
+  EXPECT_NE(drive.err.find("burning to /dev/sr9 is not supported yet"), std::string::npos)
+      << drive.err;
+  const auto floppy =
+      bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--drive", "floppy"});
+  EXPECT_NE(floppy.err.find("drive \"floppy\" is unknown"), std::string::npos) << floppy.err;
   const auto nobody = bs(data(), {"burn", "--patient", "NOBODY", "--profile", "cd"});
   EXPECT_NE(nobody.exitCode, 0);
   EXPECT_EQ(jobs().size(), 1u);  // nothing else was queued
+}
+
+TEST_F(JobsTest, AStdioDriveRefusesWrittenMediaAndWaitsForTheNextOne) {
+  receive(5);
+  Station station(data());
+  const fs::path disc = dir.path() / "drive" / "disc.iso";
+  fs::create_directories(disc.parent_path());
+  std::ofstream(disc) << std::string(100000, 'x');  // a disc that already holds something
+  const auto queued = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--drive",
+                                  "stdio:" + disc.string(), "--copies", "2", "--json"});
+  ASSERT_EQ(queued.exitCode, 0) << queued.err;
+
+  auto poll = [&](auto condition) {
+    nlohmann::json job;
+    for (int i = 0; i < 200; ++i) {
+      job = jobs()[0];
+      if (condition(job)) return job;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "job did not get there: " << job.dump(2);
+    return job;
+  };
+  auto job = poll([](const nlohmann::json& j) { return j["state"] == "waiting_for_media"; });
+  EXPECT_EQ(job["volumes"][0]["reject_reason"], "the medium already holds data");
+  EXPECT_NE(job["message"].get<std::string>().find("insert a blank disc"), std::string::npos);
+  EXPECT_EQ(fs::file_size(disc), 100000u);  // the refused medium is not touched
+
+  fs::resize_file(disc, 0);  // an emptied file is a blank medium
+  job = poll([](const nlohmann::json& j) {
+    return j["volumes"][0]["state"] == "done" && j["state"] == "waiting_for_media";
+  });
+  // Copy 1 now fills the medium, so copy 2 waits for the next one.
+  EXPECT_EQ(job["volumes"][1]["state"], "waiting_for_media");
+  const fs::path first = dir.path() / "drive" / "copy1.iso";
+  fs::rename(disc, first);
+  job =
+      poll([](const nlohmann::json& j) { return j["state"] == "done" || j["state"] == "failed"; });
+  EXPECT_EQ(job["state"], "done") << job.dump(2);
+  for (const fs::path& medium : {first, disc}) {
+    EXPECT_EQ(bs(data(), {"verify", medium.string()}).exitCode, 0) << medium;
+    const auto xorriso = harness::runCommand(
+        {"xorriso", "-md5", "on", "-indev", medium.string(), "-check_md5", "FAILURE", "--"});
+    EXPECT_EQ(xorriso.exitCode, 0) << xorriso.err;
+  }
 }
 
 TEST_F(JobsTest, AJobInterruptedByARestartIsRunAgain) {
