@@ -5,20 +5,13 @@
 
 #include "burnstation/dicomdir/record_type.h"
 #include "burnstation/store/store_error.h"
+#include "dcm_values.h"
 
 namespace burnstation::dicomdir {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  item.findAndGetOFStringArray(tag, value);
-  std::string s = value.c_str();
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
 
 store::InstanceHeader headerOf(const store::SelectedInstance& instance) {
   try {
@@ -49,7 +42,7 @@ std::vector<std::string> FileSetBuilder::adoptExisting() {
   for (unsigned long p = 0; p < root.cardSub(); ++p) {
     DcmDirectoryRecord* patient = root.getSub(p);
     if (patient->getRecordType() != ERT_Patient) continue;
-    const std::string id = stringOf(*patient, DCM_PatientID);
+    const std::string id = valueOf(*patient, DCM_PatientID);
     if (patient_ != nullptr || id != selection_.patientId) {
       failFileSet(FileSetError::Code::Target,
                   "the file-set there holds another patient (Patient ID \"" + id +
@@ -58,17 +51,17 @@ std::vector<std::string> FileSetBuilder::adoptExisting() {
     patient_ = patient;
     for (unsigned long s = 0; s < patient->cardSub(); ++s) {
       DcmDirectoryRecord* study = patient->getSub(s);
-      const std::string studyUid = stringOf(*study, DCM_StudyInstanceUID);
+      const std::string studyUid = valueOf(*study, DCM_StudyInstanceUID);
       studies_[studyUid] = study;
       for (unsigned long e = 0; e < study->cardSub(); ++e) {
         DcmDirectoryRecord* series = study->getSub(e);
-        const std::string seriesUid = stringOf(*series, DCM_SeriesInstanceUID);
+        const std::string seriesUid = valueOf(*series, DCM_SeriesInstanceUID);
         series_[seriesUid] = series;
         for (unsigned long i = 0; i < series->cardSub(); ++i) {
           DcmDirectoryRecord* leaf = series->getSub(i);
-          ids_.reserve(fromReferencedFileId(stringOf(*leaf, DCM_ReferencedFileID)),
+          ids_.reserve(fromReferencedFileId(valueOf(*leaf, DCM_ReferencedFileID)),
                        selection_.collectionKey, studyUid, seriesUid);
-          present.push_back(stringOf(*leaf, DCM_ReferencedSOPInstanceUIDInFile));
+          present.push_back(valueOf(*leaf, DCM_ReferencedSOPInstanceUIDInFile));
           ++positionInSeries_[seriesUid];
         }
       }

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "burnstation/dicomdir/file_set.h"
+#include "dcm_values.h"
 
 namespace burnstation::dicomdir {
 
@@ -16,22 +17,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  item.findAndGetOFStringArray(tag, value);
-  return value.c_str();
-}
-
 void visit(DcmDirectoryRecord& record, const fs::path& root, FileSetCheck& check) {
   for (unsigned long i = 0; i < record.cardSub(); ++i) {
     DcmDirectoryRecord* sub = record.getSub(i);
-    const std::string referenced = stringOf(*sub, DCM_ReferencedFileID);
+    const std::string referenced = valueOf(*sub, DCM_ReferencedFileID);
     if (!referenced.empty()) {
       FileSetEntry entry{fromReferencedFileId(referenced),
-                         stringOf(*sub, DCM_ReferencedSOPInstanceUIDInFile),
-                         stringOf(*sub, DCM_ReferencedSOPClassUIDInFile),
-                         stringOf(*sub, DCM_ReferencedTransferSyntaxUIDInFile),
-                         stringOf(*sub, DCM_DirectoryRecordType)};
+                         valueOf(*sub, DCM_ReferencedSOPInstanceUIDInFile),
+                         valueOf(*sub, DCM_ReferencedSOPClassUIDInFile),
+                         valueOf(*sub, DCM_ReferencedTransferSyntaxUIDInFile),
+                         valueOf(*sub, DCM_DirectoryRecordType)};
       const fs::path file = root / toPath(entry.fileId);
       if (!isValidFileId(entry.fileId)) check.problems.push_back("invalid file ID " + referenced);
       DcmFileFormat format;
@@ -44,9 +39,9 @@ void visit(DcmDirectoryRecord& record, const fs::path& root, FileSetCheck& check
         check.problems.push_back("referenced file " + toPath(entry.fileId) + " is not DICOM");
       } else {
         DcmMetaInfo& meta = *format.getMetaInfo();
-        if (stringOf(meta, DCM_MediaStorageSOPInstanceUID) != entry.sopInstanceUid ||
-            stringOf(meta, DCM_MediaStorageSOPClassUID) != entry.sopClassUid ||
-            stringOf(meta, DCM_TransferSyntaxUID) != entry.transferSyntaxUid) {
+        if (valueOf(meta, DCM_MediaStorageSOPInstanceUID) != entry.sopInstanceUid ||
+            valueOf(meta, DCM_MediaStorageSOPClassUID) != entry.sopClassUid ||
+            valueOf(meta, DCM_TransferSyntaxUID) != entry.transferSyntaxUid) {
           check.problems.push_back("file " + toPath(entry.fileId) +
                                    " does not match its DICOMDIR record");
         }
@@ -88,7 +83,7 @@ FileSetCheck checkFileSet(const fs::path& root) {
     check.problems.push_back(std::string("DICOMDIR unreadable: ") + dir.error().text());
     return check;
   }
-  check.fileSetId = stringOf(*dir.getDirFileFormat().getDataset(), DCM_FileSetID);
+  check.fileSetId = valueOf(*dir.getDirFileFormat().getDataset(), DCM_FileSetID);
   visit(dir.getRootRecord(), root, check);
 
   std::set<std::string> referenced;

@@ -62,40 +62,27 @@ std::string now() {
   return s.c_str();
 }
 
-// The leaf keys PS3.3 F.5 lists (Type 1, 1C, 2) beyond Instance Number; copied from the
-// instance's recorded keys when present.
-const DcmTagKey kLeafKeys[] = {
-    DCM_ContentDate,
-    DCM_ContentTime,
-    DCM_ConceptNameCodeSequence,
-    DCM_CompletionFlag,
-    DCM_VerificationFlag,
-    DCM_VerifyingObserverSequence,
-    DCM_DocumentTitle,
-    DCM_MIMETypeOfEncapsulatedDocument,
-    DCM_HL7InstanceIdentifier,
-    DCM_PresentationCreationDate,
-    DCM_PresentationCreationTime,
-    DCM_ContentLabel,
-    DCM_ContentDescription,
-    DCM_ContentCreatorName,
-    DCM_ReferencedSeriesSequence,
-    DCM_StructureSetLabel,
-    DCM_StructureSetDate,
-    DCM_StructureSetTime,
-    DCM_RTPlanLabel,
-    DCM_RTPlanDate,
-    DCM_RTPlanTime,
-    DCM_DoseSummationType,
-    DCM_TreatmentDate,
-    DCM_TreatmentTime,
-    DCM_HangingProtocolName,
-    DCM_HangingProtocolDescription,
-    DCM_HangingProtocolLevel,
-    DCM_HangingProtocolCreator,
-    DCM_HangingProtocolCreationDateTime,
-    DCM_NumberOfPriorsReferenced,
-};
+// The store records the leaf keys PS3.3 F.5 asks for (instance_header.cpp, one table).
+// These of them are not copied: they are set here (character set, instance number) or are
+// image properties dciodvfy does not expect in a record.
+bool copiedIntoRecord(const DcmTagKey& tag) {
+  static const DcmTagKey kNotCopied[] = {
+      DCM_SpecificCharacterSet,
+      DCM_InstanceNumber,
+      DCM_ImageType,
+      DCM_Rows,
+      DCM_Columns,
+      DCM_NumberOfFrames,
+      DCM_DataPointRows,
+      DCM_DataPointColumns,
+      DCM_LossyImageCompression,
+      DCM_ReferencedImageSequence,
+  };
+  for (const DcmTagKey& t : kNotCopied) {
+    if (t == tag) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -187,14 +174,14 @@ void fillLeafRecord(DcmDirectoryRecord& record, const store::SelectedInstance& i
     keys.transferEnd();
     if (read.good()) {
       bool copied = false;
-      for (const DcmTagKey& tag : kLeafKeys) {
-        DcmElement* element = nullptr;
-        if (keys.findAndGetElement(tag, element, OFFalse, OFTrue).good() && element) {
-          if (record.insert(element, OFTrue).bad()) {
-            delete element;
-          } else {
-            copied = true;
-          }
+      for (unsigned long i = 0; i < keys.card(); ++i) {
+        DcmElement* recorded = keys.getElement(i);
+        if (!copiedIntoRecord(recorded->getTag())) continue;
+        auto* element = static_cast<DcmElement*>(recorded->clone());
+        if (record.insert(element, OFTrue).bad()) {
+          delete element;
+        } else {
+          copied = true;
         }
       }
       if (copied && !instance.specificCharacterSet.empty()) {

@@ -33,9 +33,7 @@ using testdata::InstanceSpec;
 using testdata::Kind;
 
 CommandResult bs(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {harness::burnstationExe()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return harness::runCommand(argv);
+  return harness::burnstation(args);
 }
 
 // Readers nobody here wrote must accept the file-set.

@@ -20,11 +20,9 @@ using harness::Station;
 using harness::TempDir;
 
 CommandResult bs(const fs::path& data, std::vector<std::string> args) {
-  std::vector<std::string> argv = {harness::burnstationExe()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back("--data-dir");
-  argv.push_back(data.string());
-  return harness::runCommand(argv);
+  args.push_back("--data-dir");
+  args.push_back(data.string());
+  return harness::burnstation(args);
 }
 
 class JobsTest : public ::testing::Test {

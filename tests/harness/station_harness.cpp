@@ -107,6 +107,12 @@ std::string testScuExe() {
   return BS_TEST_SCU_EXE;
 }
 
+CommandResult burnstation(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {burnstationExe()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return runCommand(argv);
+}
+
 Station::Station(fs::path dataDir, std::optional<fs::path> config,
                  std::vector<std::string> extraArgs, Config mode)
     : dataDir_(std::move(dataDir)) {

@@ -34,6 +34,8 @@ CommandResult runCommand(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& extraEnv = {});
 
 std::string burnstationExe();
+// burnstation with these arguments.
+CommandResult burnstation(const std::vector<std::string>& args);
 std::string testScuExe();
 
 // `burnstation serve --port 0` on a data directory, stopped (SIGTERM) when destroyed.
