@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -155,7 +157,8 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
     const toml::table* t = item.as_table();
     if (!t) r.fail(item, "each [[profile]] must be a table");
     r.onlyKeys(*t, "[[profile]]",
-               {"name", "medium", "capacity", "viewer", "viewer_reserve", "compress"});
+               {"name", "medium", "capacity", "viewer", "viewer_reserve", "compress",
+                "blank_rewritable", "label"});
     ProfileSetting p;
     const toml::node* name = t->get("name");
     if (!name) r.fail(item, "[[profile]] needs a name");
@@ -173,6 +176,10 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
     if (auto* n = t->get("capacity")) p.capacity = r.size(*n, "capacity");
     if (auto* n = t->get("viewer")) p.viewer = r.boolean(*n, "viewer");
     if (auto* n = t->get("viewer_reserve")) p.viewerReserve = r.size(*n, "viewer_reserve");
+    if (auto* n = t->get("blank_rewritable")) {
+      p.blankRewritable = r.boolean(*n, "blank_rewritable");
+    }
+    if (auto* n = t->get("label")) p.label = r.boolean(*n, "label");
     if (auto* n = t->get("compress")) {
       const std::string v = r.string(*n, "compress");
       if (v == "none") {
@@ -210,6 +217,124 @@ void readRemotes(const Reader& r, const toml::node& node, StationConfig& c) {
     if (auto* n = t->get("port")) r.integer(*n, "port", 1, 65535);
     if (auto* n = t->get("assume_charset")) remote.assumeCharset = r.string(*n, "assume_charset");
     c.receiver.remotes.push_back(std::move(remote));
+  }
+}
+
+const toml::array& tableList(const Reader& r, const toml::node& node, const char* name) {
+  const toml::array* list = node.as_array();
+  if (!list || !list->is_array_of_tables()) {
+    r.fail(node, std::string(name) + " entries must be written as [[" + name + "]] tables");
+  }
+  return *list;
+}
+
+void readDrives(const Reader& r, const toml::node& node, StationConfig& c) {
+  for (const toml::node& item : tableList(r, node, "drive")) {
+    const toml::table& t = *item.as_table();
+    r.onlyKeys(t, "[[drive]]", {"name", "address", "media", "capacity"});
+    DriveSetting d;
+    const toml::node* name = t.get("name");
+    if (!name) r.fail(item, "[[drive]] needs a name, e.g. \"burner1\"");
+    d.name = r.string(*name, "name");
+    if (d.name.empty() || d.name == "images" || d.name == "usb" ||
+        d.name.find(':') != d.name.npos) {
+      r.fail(*name, "a drive name must not be empty, \"images\", \"usb\" or contain ':'");
+    }
+    if (c.findDrive(d.name)) r.fail(*name, "drive \"" + d.name + "\" is configured twice");
+    const toml::node* address = t.get("address");
+    if (!address) r.fail(item, "[[drive]] \"" + d.name + "\" needs an address");
+    d.address = r.string(*address, "address");
+    if (d.address.rfind("stdio:/", 0) != 0 && d.address.rfind("/dev/", 0) != 0) {
+      r.fail(*address,
+             "address must be a burner such as \"/dev/sr0\" or a pseudo-drive \"stdio:/path\"");
+    }
+    if (auto* n = t.get("media")) {
+      const std::string v = r.string(*n, "media");
+      if (v == "cd") {
+        d.media = MediaKind::Cd;
+      } else if (v == "dvd") {
+        d.media = MediaKind::Dvd;
+      } else if (v == "any") {
+        d.media = MediaKind::Any;
+      } else {
+        r.fail(*n, "media must be \"cd\", \"dvd\" or \"any\", not \"" + v + "\"");
+      }
+    }
+    if (auto* n = t.get("capacity")) {
+      d.capacity = r.size(*n, "capacity");
+      if (*d.capacity < 1'000'000) r.fail(*n, "capacity must be at least 1M");
+    }
+    c.drives.push_back(std::move(d));
+  }
+}
+
+void readAutoBurn(const Reader& r, const toml::node& node, StationConfig& c) {
+  for (const toml::node& item : tableList(r, node, "auto_burn")) {
+    const toml::table& t = *item.as_table();
+    r.onlyKeys(t, "[[auto_burn]]",
+               {"called_ae_title", "profile", "drive", "copies", "quiet_seconds"});
+    AutoBurnRule rule;
+    const toml::node* ae = t.get("called_ae_title");
+    if (!ae) r.fail(item, "[[auto_burn]] needs the called_ae_title whose studies it burns");
+    rule.calledAe = r.aeTitle(*ae, "called_ae_title");
+    for (const AutoBurnRule& other : c.autoBurn) {
+      if (other.calledAe == rule.calledAe) {
+        r.fail(*ae, "called AE title \"" + rule.calledAe + "\" has two [[auto_burn]] rules");
+      }
+    }
+    const toml::node* profile = t.get("profile");
+    if (!profile) r.fail(item, "[[auto_burn]] needs a profile");
+    rule.profile = r.string(*profile, "profile");
+    if (!c.findProfile(rule.profile)) {
+      r.fail(*profile, "profile \"" + rule.profile + "\" is not configured");
+    }
+    if (auto* n = t.get("drive")) {
+      rule.drive = r.string(*n, "drive");
+      if (rule.drive != "images" && rule.drive != "usb" && !c.findDrive(rule.drive)) {
+        r.fail(*n, "drive \"" + rule.drive + "\" is not a configured [[drive]]");
+      }
+    }
+    if (auto* n = t.get("copies")) rule.copies = static_cast<int>(r.integer(*n, "copies", 1, 20));
+    if (auto* n = t.get("quiet_seconds")) {
+      rule.quietSeconds = static_cast<int>(r.integer(*n, "quiet_seconds", 1, 86400));
+    }
+    // Modalities address the rule by its AE title, so the receiver answers to it.
+    auto& called = c.receiver.extraCalledAeTitles;
+    if (rule.calledAe != c.receiver.aeTitle &&
+        std::find(called.begin(), called.end(), rule.calledAe) == called.end()) {
+      called.push_back(rule.calledAe);
+    }
+    c.autoBurn.push_back(std::move(rule));
+  }
+}
+
+void readJobs(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[jobs]", {"verify", "keep_images_hours"});
+  if (auto* n = t.get("verify")) c.jobs.verify = r.boolean(*n, "verify");
+  if (auto* n = t.get("keep_images_hours")) {
+    c.jobs.keepImagesHours = static_cast<int>(r.integer(*n, "keep_images_hours", 1, 24 * 365));
+  }
+}
+
+void readUsb(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[usb]", {"allowlist"});
+  if (auto* n = t.get("allowlist")) {
+    const toml::array* list = n->as_array();
+    if (!list) r.fail(*n, "allowlist must be a list such as [\"0781:5581\"]");
+    for (const toml::node& item : *list) {
+      const std::string entry = r.string(item, "allowlist entry");
+      // VVVV:PPPP or VVVV:PPPP:SERIAL, hexadecimal vendor and product ids.
+      const bool hex = entry.size() >= 9 && entry[4] == ':' &&
+                       (entry.size() == 9 || entry[9] == ':') &&
+                       std::all_of(entry.begin(), entry.begin() + 9, [](char ch) {
+                         return ch == ':' || std::isxdigit(static_cast<unsigned char>(ch));
+                       });
+      if (!hex || entry.size() == 10) {
+        r.fail(item, "allowlist entry \"" + entry +
+                         "\" must be VENDOR:PRODUCT or VENDOR:PRODUCT:SERIAL, e.g. \"0781:5581\"");
+      }
+      c.usbAllowlist.push_back(entry);
+    }
   }
 }
 
@@ -251,6 +376,13 @@ const ProfileSetting* StationConfig::findProfile(const std::string& name) const 
   return nullptr;
 }
 
+const DriveSetting* StationConfig::findDrive(const std::string& name) const {
+  for (const DriveSetting& d : drives) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
 StationConfig builtInConfig() {
   StationConfig c;
   c.dataDir = defaultDataDir();
@@ -275,7 +407,9 @@ StationConfig loadConfig(const fs::path& file) {
   c.dataDir = defaultDataDir();
   c.profiles = builtInProfiles();
   const Reader r(file.string());
-  r.onlyKeys(root, "the file", {"station", "timeouts", "acceptance", "remote", "profile"});
+  r.onlyKeys(root, "the file",
+             {"station", "timeouts", "acceptance", "remote", "profile", "drive", "auto_burn",
+              "jobs", "usb"});
   auto section = [&](const char* name) -> const toml::table* {
     const toml::node* n = root.get(name);
     if (!n) return nullptr;
@@ -287,6 +421,10 @@ StationConfig loadConfig(const fs::path& file) {
   if (const auto* t = section("acceptance")) readAcceptance(r, *t, c);
   if (const toml::node* n = root.get("remote")) readRemotes(r, *n, c);
   if (const toml::node* n = root.get("profile")) readProfiles(r, *n, c);
+  if (const toml::node* n = root.get("drive")) readDrives(r, *n, c);
+  if (const toml::node* n = root.get("auto_burn")) readAutoBurn(r, *n, c);
+  if (const auto* t = section("jobs")) readJobs(r, *t, c);
+  if (const auto* t = section("usb")) readUsb(r, *t, c);
   // An installed file names its callers; with none listed the allow-list cannot be on.
   const bool allowlistSet = root["acceptance"]["calling_allowlist"].is_boolean();
   if (!allowlistSet) c.receiver.callingAllowlist = !c.receiver.remotes.empty();
@@ -330,6 +468,33 @@ called_ae_titles = []           # further AE titles we answer to, besides ae_tit
 # viewer = true                 # write the viewer on the medium
 # viewer_reserve = "16M"        # room kept for it
 # compress = "jpeg-lossless"    # or "none"; lossy compression is never used
+# blank_rewritable = false      # true: a CD-RW/DVD-RW holding data is erased before writing
+# label = true                  # a printable label image per disc
+
+# Drives. Burners libburn finds are used without an entry; an entry names one, or makes a
+# pseudo-drive (a file standing in for a disc) with the media kind and capacity it stands for.
+# With no burner at all, jobs go to the image drive: ISO files in the data directory.
+# [[drive]]
+# name = "burner1"
+# address = "/dev/sr0"          # or "stdio:/path/to/file" for a pseudo-drive
+# media = "any"                 # "cd", "dvd" or "any": what its media are (pseudo-drives)
+# capacity = "700M"             # pseudo-drives: the size of their medium
+
+# Auto-burn: studies sent to this called AE title burn once no instance has arrived for
+# quiet_seconds. The station answers to that AE title.
+# [[auto_burn]]
+# called_ae_title = "BURN_CD"
+# profile = "cd"
+# drive = "burner1"             # default: the default drive
+# copies = 1
+# quiet_seconds = 120
+
+[jobs]
+verify = true                   # read every medium back and compare checksums
+keep_images_hours = 168         # finished jobs' ISO images and labels are removed after this
+
+[usb]
+allowlist = []                  # "VENDOR:PRODUCT" or "VENDOR:PRODUCT:SERIAL"; empty: any stick
 
 # [[remote]]
 # ae_title = "CT01"

@@ -36,6 +36,35 @@ struct ProfileSetting {
   bool viewer = true;
   std::uint64_t viewerReserve = 16'000'000;  // room kept for the viewer and web content
   dicomdir::Compression compression = dicomdir::Compression::None;
+  bool blankRewritable = false;  // CD-RW/DVD-RW holding data may be erased first
+  bool label = true;             // a printable label image per volume
+};
+
+// What a drive's medium stands for, for the check that a CD profile goes on a CD.
+enum class MediaKind { Any, Cd, Dvd };
+
+// An admin-configured drive: a burner ("/dev/sr0") or a `stdio:FILE` pseudo-drive, whose
+// media kind and capacity come from here because libburn cannot know them.
+struct DriveSetting {
+  std::string name;
+  std::string address;
+  MediaKind media = MediaKind::Any;
+  std::optional<std::uint64_t> capacity;
+};
+
+// A called AE title whose studies burn by themselves once no instance has arrived for
+// quietSeconds (REQUIREMENTS §5).
+struct AutoBurnRule {
+  std::string calledAe;
+  std::string profile;
+  std::string drive;  // empty: the default drive
+  int copies = 1;
+  int quietSeconds = 120;
+};
+
+struct JobSettings {
+  bool verify = true;
+  int keepImagesHours = 168;  // finished jobs' images and labels are purged after this
 };
 
 struct StationConfig {
@@ -47,8 +76,13 @@ struct StationConfig {
   // The built-in cd, dvd, dvd-j2k, usb, usb-j2k, then the file's [[profile]] entries (a
   // file's entry with a built-in name replaces it).
   std::vector<ProfileSetting> profiles;
+  std::vector<DriveSetting> drives;
+  std::vector<AutoBurnRule> autoBurn;
+  JobSettings jobs;
+  std::vector<std::string> usbAllowlist;  // "VVVV:PPPP" or "VVVV:PPPP:SERIAL"; empty: any
 
   const ProfileSetting* findProfile(const std::string& name) const;
+  const DriveSetting* findDrive(const std::string& name) const;
 };
 
 // Built-in defaults: AE BURNSTATION on 11112, any called and calling AE accepted,

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "station_harness.h"
@@ -106,6 +107,64 @@ compress = "jpeg-lossless"
   EXPECT_TRUE(builtInConfig().findProfile("usb-j2k")->viewer);
 }
 
+TEST(StationConfig, ReadsDrivesAutoBurnJobsAndUsb) {
+  harness::TempDir dir;
+  const StationConfig c = loadConfig(write(dir, R"(
+[station]
+ae_title = "BURNER"
+[[profile]]
+name = "cd"
+medium = "STD-GEN-CD"
+blank_rewritable = true
+label = false
+[[drive]]
+name = "left"
+address = "/dev/sr1"
+[[drive]]
+name = "test"
+address = "stdio:/tmp/disc.iso"
+media = "cd"
+capacity = "650M"
+[[auto_burn]]
+called_ae_title = "BURN_CD"
+profile = "cd"
+drive = "test"
+copies = 2
+quiet_seconds = 5
+[jobs]
+verify = false
+keep_images_hours = 24
+[usb]
+allowlist = ["0781:5581", "0951:1666:ABC123"]
+)"));
+  ASSERT_EQ(c.drives.size(), 2u);
+  EXPECT_EQ(c.findDrive("left")->address, "/dev/sr1");
+  EXPECT_EQ(c.findDrive("left")->media, MediaKind::Any);
+  EXPECT_EQ(c.findDrive("test")->media, MediaKind::Cd);
+  EXPECT_EQ(c.findDrive("test")->capacity, 650'000'000u);
+  EXPECT_EQ(c.findDrive("right"), nullptr);
+  EXPECT_TRUE(c.findProfile("cd")->blankRewritable);
+  EXPECT_FALSE(c.findProfile("cd")->label);
+  EXPECT_FALSE(c.findProfile("dvd")->blankRewritable);  // never erase unless allowed
+  ASSERT_EQ(c.autoBurn.size(), 1u);
+  EXPECT_EQ(c.autoBurn[0].calledAe, "BURN_CD");
+  EXPECT_EQ(c.autoBurn[0].drive, "test");
+  EXPECT_EQ(c.autoBurn[0].copies, 2);
+  EXPECT_EQ(c.autoBurn[0].quietSeconds, 5);
+  // The station answers to the auto-burn AE title without a separate entry.
+  EXPECT_NE(std::find(c.receiver.extraCalledAeTitles.begin(), c.receiver.extraCalledAeTitles.end(),
+                      "BURN_CD"),
+            c.receiver.extraCalledAeTitles.end());
+  EXPECT_FALSE(c.jobs.verify);
+  EXPECT_EQ(c.jobs.keepImagesHours, 24);
+  EXPECT_EQ(c.usbAllowlist.size(), 2u);
+  const StationConfig d = builtInConfig();
+  EXPECT_TRUE(d.jobs.verify);
+  EXPECT_EQ(d.jobs.keepImagesHours, 168);
+  EXPECT_TRUE(d.drives.empty());
+  EXPECT_TRUE(d.autoBurn.empty());
+}
+
 TEST(StationConfig, BadFilesAreRefusedWithLineAndReason) {
   struct Case {
     std::string text;
@@ -127,6 +186,18 @@ TEST(StationConfig, BadFilesAreRefusedWithLineAndReason) {
       {"[[profile]]\nname = \"x\"\nmedium = \"STD-GEN-DVD-JPEG\"\ncompress = \"jpeg-lossy\"\n", 4,
        "lossy compression is never used"},
       {"[station\nport = 1\n", 1, ""},  // TOML syntax error: the parser's own reason
+      {"[[drive]]\nname = \"a\"\naddress = \"sr0\"\n", 3, "address must be a burner"},
+      {"[[drive]]\nname = \"images\"\naddress = \"/dev/sr0\"\n", 2, "must not be empty"},
+      {"[[drive]]\nname = \"a\"\naddress = \"/dev/sr0\"\n[[drive]]\nname = \"a\"\n", 5,
+       "configured twice"},
+      {"[[drive]]\nname = \"a\"\naddress = \"stdio:/x\"\nmedia = \"bluray\"\n", 4,
+       "media must be \"cd\", \"dvd\" or \"any\""},
+      {"[[auto_burn]]\ncalled_ae_title = \"BURN_CD\"\nprofile = \"floppy\"\n", 3,
+       "profile \"floppy\" is not configured"},
+      {"[[auto_burn]]\ncalled_ae_title = \"BURN_CD\"\nprofile = \"cd\"\ndrive = \"x\"\n", 4,
+       "not a configured [[drive]]"},
+      {"[usb]\nallowlist = [\"sandisk\"]\n", 2, "VENDOR:PRODUCT"},
+      {"[jobs]\nkeep_images_hours = 0\n", 2, "keep_images_hours must be between"},
   };
   harness::TempDir dir;
   for (const Case& c : cases) {
