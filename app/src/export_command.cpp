@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "burnstation/dicomdir/file_set.h"
+#include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/store/store.h"
 #include "commands.h"
 #include "medium_selection.h"
@@ -85,6 +86,7 @@ int runExport(const std::vector<std::string>& args) {
       }
       const auto set = dicomdir::updateFileSet(medium.selection, input.selectionIndex, medium.forms,
                                                target, config.receiver.aeTitle);
+      mediawriter::writeChecksumManifest(target);  // the manifest follows the new content
       if (json) {
         std::cout << nlohmann::json{{"patient_key", medium.selection.collectionKey},
                                     {"profile", medium.profile->name},
@@ -117,12 +119,16 @@ int runExport(const std::vector<std::string>& args) {
     for (const auto& v : plan.volumes) {
       const fs::path root = plan.volumes.size() == 1 ? target : target / volumeName(v.index);
       if (existed) written.paths.push_back(plan.volumes.size() == 1 ? target / "DICOMDIR" : root);
-      if (existed && plan.volumes.size() == 1) written.paths.push_back(target / "DICOM");
+      if (existed && plan.volumes.size() == 1) {
+        written.paths.push_back(target / "DICOM");
+        written.paths.push_back(target / mediawriter::kManifestName);
+      }
       std::vector<std::size_t> indexes;
       for (std::size_t item : v.items) indexes.push_back(input.selectionIndex[item]);
       const auto set =
           dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
                                  dicomdir::newFileSetId(v.index), config.receiver.aeTitle);
+      mediawriter::writeChecksumManifest(root);
       volumes.push_back({{"index", v.index},
                          {"of", v.of},
                          {"path", root.string()},

@@ -1,6 +1,9 @@
 // `burnstation burn`, `jobs`, `cancel` and `drives`: the command line's side of the job
 // queue. The service runs the jobs; these only write requests and read progress.
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -9,7 +12,7 @@
 #include "burnstation/store/store.h"
 #include "command_line.h"
 #include "commands.h"
-#include "job_runner.h"
+#include "drive_choice.h"
 #include "medium_selection.h"
 
 namespace burnstation::app {
@@ -28,7 +31,10 @@ nlohmann::json toJson(const store::Job& j) {
                        {"bytes_written", v.bytesWritten},
                        {"bytes_total", v.bytesTotal},
                        {"reject_reason", v.rejectReason},
-                       {"target", v.target}});
+                       {"target", v.target},
+                       {"bytes_per_second", static_cast<std::uint64_t>(v.bytesPerSecond)},
+                       {"eta_seconds", v.etaSeconds},
+                       {"attempts", v.attempts}});
   }
   return {{"id", j.id},
           {"state", j.state},
@@ -37,10 +43,34 @@ nlohmann::json toJson(const store::Job& j) {
           {"profile", j.request.profile},
           {"drive", j.request.drive},
           {"copies", j.request.copies},
+          {"requested_by", j.request.requestedBy},
           {"created", j.created},
           {"updated", j.updated},
           {"message", j.message},
           {"volumes", volumes}};
+}
+
+// The person at the keyboard, for the medium-created record (REQUIREMENTS §6).
+std::string whoAsks() {
+  const char* user = std::getenv("SUDO_USER");
+  if (!user || !*user) user = std::getenv("USER");
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(user && *user ? user : "unknown user") + "@" + host + " (command line)";
+}
+
+std::string volumeLine(const store::JobVolume& v) {
+  std::string line = "disc " + std::to_string(v.index) + " of " + std::to_string(v.of) + ", copy " +
+                     std::to_string(v.copy) + ": " + v.state;
+  if (v.bytesTotal) line += " " + std::to_string(100 * v.bytesWritten / v.bytesTotal) + "%";
+  if (v.state == store::job_state::kWriting && v.bytesPerSecond > 0) {
+    char speed[64];
+    std::snprintf(speed, sizeof speed, " %.1f MB/s", v.bytesPerSecond / 1e6);
+    line += speed;
+    if (v.etaSeconds >= 0) line += ", " + std::to_string(v.etaSeconds) + " s left";
+  }
+  if (!v.rejectReason.empty()) line += " (" + v.rejectReason + ")";
+  return line;
 }
 
 bool ended(const std::string& state) {
@@ -77,17 +107,12 @@ int runBurn(const std::vector<std::string>& args) {
     request.patientKey = medium.selection.collectionKey;
     request.studies = line.values("--study");
     request.profile = *line.value("--profile");
-    request.drive = line.value("--drive").value_or(kImageDriveName);
-    // The image drive or a stdio: pseudo-drive; real burners need read-back verification
-    // from the drive first (the rest of issue 4), so they are refused rather than half done.
-    if (request.drive.rfind("/dev/", 0) == 0) {
-      throw UsageError("burning to " + request.drive +
-                       " is not supported yet; use images or stdio:/path");
+    try {
+      request.drive = chooseDrive(config, line.value("--drive").value_or(""), medium.setting).name;
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
     }
-    if (request.drive != kImageDriveName && request.drive.rfind("stdio:/", 0) != 0) {
-      throw UsageError("drive \"" + request.drive +
-                       "\" is unknown; give images or stdio:/path/file");
-    }
+    request.requestedBy = whoAsks();
     if (const auto copies = line.value("--copies")) {
       request.copies = std::atoi(copies->c_str());
       if (request.copies < 1 || request.copies > 99) throw UsageError("--copies must be 1 to 99");
@@ -101,7 +126,9 @@ int runBurn(const std::vector<std::string>& args) {
       throw UsageError("no service is running for " + config.dataDir.string() +
                        " (start `burnstation serve`); nothing was queued");
     }
-    const std::int64_t id = queue.submit(request);
+    std::vector<std::string> frozen;
+    for (const auto& in : medium.selection.instances) frozen.push_back(in.sopInstanceUid);
+    const std::int64_t id = queue.submit(request, frozen);
     if (!wait) {
       if (json) {
         std::cout << toJson(*queue.job(id)).dump(2) << "\n";
@@ -151,13 +178,7 @@ int runJobs(const std::vector<std::string>& args) {
     for (const auto& j : jobs) {
       std::cout << "job " << j.id << "  " << j.state << "  " << j.request.patientKey << "  "
                 << j.request.profile << " x" << j.request.copies << "  " << j.message << "\n";
-      for (const auto& v : j.volumes) {
-        const int percent =
-            v.bytesTotal ? static_cast<int>(100 * v.bytesWritten / v.bytesTotal) : 0;
-        std::cout << "    disc " << v.index << " of " << v.of << ", copy " << v.copy << ": "
-                  << v.state << " " << percent << "%"
-                  << (v.rejectReason.empty() ? "" : " (" + v.rejectReason + ")") << "\n";
-      }
+      for (const auto& v : j.volumes) std::cout << "    " << volumeLine(v) << "\n";
     }
     return 0;
   } catch (const std::exception& e) {
@@ -187,23 +208,50 @@ int runDrives(const std::vector<std::string>& args) {
     const CommandLine line(args, {"--config", "--data-dir"}, {"--json"});
     json = line.flag("--json");
     const StationConfig config = resolveConfig(line);
-    std::error_code ec;
-    const auto space = fs::space(fs::exists(config.dataDir) ? config.dataDir : fs::path("/"), ec);
-    const std::uint64_t free = ec ? 0 : space.available;
+    nlohmann::json list = nlohmann::json::array();
+    for (const DriveChoice& d : knownDrives(config, true)) {
+      nlohmann::json media;
+      if (d.kind == DriveKind::Image) {
+        std::error_code ec;
+        const auto space =
+            fs::space(fs::exists(config.dataDir) ? config.dataDir : fs::path("/"), ec);
+        media = {{"status", "blank"},
+                 {"type", "ISO 9660 image file"},
+                 {"capacity_bytes", ec ? 0 : space.available}};
+      } else {
+        mediawriter::MediaNeed need;
+        need.pseudoFamily = discFamilyOf(d.media);
+        need.pseudoCapacity = d.capacity.value_or(0);
+        try {
+          const auto check = mediawriter::OpticalDrive(d.address).check(need);
+          using V = mediawriter::MediaCheck::Verdict;
+          const char* status = check.verdict == V::Blank      ? "blank"
+                               : check.verdict == V::Absent   ? "absent"
+                               : check.verdict == V::Erasable ? "rewritable, holds data"
+                               : check.verdict == V::Written  ? "written"
+                                                              : "unsuitable";
+          media = {{"status", status},
+                   {"type", check.mediaType},
+                   {"capacity_bytes", check.capacityBytes},
+                   {"reason", check.reason}};
+        } catch (const std::exception& e) {
+          media = {{"status", "busy"}, {"type", ""}, {"capacity_bytes", 0}, {"reason", e.what()}};
+        }
+      }
+      list.push_back({{"name", d.name},
+                      {"address", d.address},
+                      {"kind", d.kind == DriveKind::Image ? "image" : "optical"},
+                      {"media", media}});
+    }
     if (json) {
-      std::cout << nlohmann::json{{"drives",
-                                   {{{"name", kImageDriveName},
-                                     {"address", (config.dataDir / "images").string()},
-                                     {"kind", "image"},
-                                     {"media",
-                                      {{"status", "blank"},
-                                       {"type", "ISO 9660 image file"},
-                                       {"capacity_bytes", free}}}}}}}
-                       .dump(2)
-                << "\n";
-    } else {
-      std::cout << kImageDriveName << "  image files in " << (config.dataDir / "images").string()
-                << "  " << free << " bytes free\n";
+      std::cout << nlohmann::json{{"drives", list}}.dump(2) << "\n";
+      return 0;
+    }
+    for (const auto& d : list) {
+      std::cout << d["name"].get<std::string>() << "  " << d["address"].get<std::string>() << "  "
+                << d["media"]["status"].get<std::string>() << "  "
+                << d["media"]["type"].get<std::string>() << "  "
+                << d["media"]["capacity_bytes"].get<std::uint64_t>() << " bytes\n";
     }
     return 0;
   } catch (const std::exception& e) {

@@ -1,13 +1,15 @@
-// The service's job runner: takes queued burn jobs from the shared database and writes them.
-// Today every job goes to the built-in image drive (an ISO file per volume and copy in the
-// data directory's images/ folder); optical drives and USB come with the rest of issue 4,
-// when this moves into mediawriter behind a drive interface.
+// The service's job runner: takes queued burn jobs from the shared database and runs each
+// in its own thread, one job per drive at a time and drives in parallel. It also purges
+// finished jobs' images and labels after the configured time.
 #pragma once
 
-#include <memory>
+#include <map>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 
+#include "burn_job.h"
 #include "burnstation/store/job_queue.h"
 #include "station_config.h"
 
@@ -22,14 +24,16 @@ class JobRunner {
 
  private:
   void loop(std::stop_token stop);
-  void run(store::Job job, store::JobQueue& queue, const StationConfig& config);
+  void purge(store::JobQueue& queue, const StationConfig& config);
+  StationConfig currentConfig();
 
-  std::mutex configMutex_;
+  std::mutex mutex_;
   StationConfig config_;
+  std::set<std::string> busyDrives_;
+  std::map<std::int64_t, std::jthread> running_;
+  std::set<std::int64_t> finished_;
+  SpaceLedger space_;
   std::jthread thread_;
 };
-
-// The built-in drive's name, as `drives` lists it and `burn --drive` accepts it.
-inline constexpr const char* kImageDriveName = "images";
 
 }  // namespace burnstation::app

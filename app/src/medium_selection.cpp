@@ -5,6 +5,8 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 
+#include "burnstation/dicomdir/file_set.h"
+#include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/store/store.h"
 
 namespace burnstation::app {
@@ -87,6 +89,24 @@ std::uint64_t capacityFor(const CommandLine& line, const MediumSelection& medium
                    " has no fixed capacity: give --capacity (the stick's free space)");
 }
 
+mediawriter::IsoVolumeContent volumeContentFor(const MediumSelection& medium,
+                                               const PlanInput& input,
+                                               const dicomdir::PlannedVolume& volume,
+                                               const std::filesystem::path& workDir,
+                                               const std::string& stationAe, bool digests) {
+  std::vector<std::size_t> indexes;
+  for (std::size_t item : volume.items) indexes.push_back(input.selectionIndex[item]);
+  const std::string fileSetId = dicomdir::newFileSetId(volume.index);
+  const auto preview = dicomdir::previewFileSet(medium.selection, indexes, medium.forms, workDir,
+                                                fileSetId, stationAe);
+  mediawriter::IsoVolumeContent content{fileSetId, {{"DICOMDIR", preview.dicomdir}}};
+  for (const auto& [id, file] : preview.files) {
+    content.files.push_back({dicomdir::toPath(id), file});
+  }
+  mediawriter::addChecksumManifest(content, workDir / "manifest", digests);
+  return content;
+}
+
 PlanInput planInputFor(const MediumSelection& medium) {
   PlanInput input;
   for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
@@ -104,6 +124,9 @@ PlanInput planInputFor(const MediumSelection& medium) {
 dicomdir::VolumeSizeModel sizeModelFor(const MediumSelection& medium) {
   dicomdir::VolumeSizeModel model;
   model.reservedBytes = medium.setting.viewer ? medium.setting.viewerReserve : 0;
+  // Every file also has a line in the checksum manifest: digest, path, newline.
+  model.perFileBytes += 32 + 2 + 40 + 1;
+  model.fixedBytes += dicomdir::kSectorBytes;  // the manifest's own last sector
   return model;
 }
 

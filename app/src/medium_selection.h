@@ -9,6 +9,7 @@
 #include "burnstation/dicomdir/media_form.h"
 #include "burnstation/dicomdir/media_profile.h"
 #include "burnstation/dicomdir/volume_plan.h"
+#include "burnstation/mediawriter/iso_volume.h"
 #include "burnstation/store/selection.h"
 #include "command_line.h"
 
@@ -52,6 +53,15 @@ struct PlanInput {
   std::vector<std::size_t> selectionIndex;  // parallel to items
 };
 PlanInput planInputFor(const MediumSelection& medium);
+
+// The ISO content of one planned volume: its DICOMDIR (made in workDir), every file straight
+// from where it is (store or re-encoded scratch) and the checksum manifest (with placeholder
+// digests of the same size when only sizing).
+mediawriter::IsoVolumeContent volumeContentFor(const MediumSelection& medium,
+                                               const PlanInput& input,
+                                               const dicomdir::PlannedVolume& volume,
+                                               const std::filesystem::path& workDir,
+                                               const std::string& stationAe, bool digests);
 
 // Unwritable instances as plan entries (never silently dropped).
 std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& medium);

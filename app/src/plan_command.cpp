@@ -31,14 +31,7 @@ std::uint64_t exactVolumeBytes(const MediumSelection& medium, const PlanInput& i
       fs::remove_all(path, ignored);
     }
   } remove{work};
-  std::vector<std::size_t> indexes;
-  for (std::size_t item : volume.items) indexes.push_back(input.selectionIndex[item]);
-  const std::string fileSetId = dicomdir::newFileSetId(volume.index);
-  const auto preview =
-      dicomdir::previewFileSet(medium.selection, indexes, medium.forms, work, fileSetId, ae);
-  mediawriter::IsoVolumeContent content{fileSetId, {{"DICOMDIR", preview.dicomdir}}};
-  for (const auto& [id, file] : preview.files)
-    content.files.push_back({dicomdir::toPath(id), file});
+  const auto content = volumeContentFor(medium, input, volume, work, ae, false);
   const std::uint64_t reserve = sizeModelFor(medium).reservedBytes;
   return mediawriter::isoImageBytes(content) +
          (reserve + dicomdir::kSectorBytes - 1) / dicomdir::kSectorBytes * dicomdir::kSectorBytes;

@@ -3,8 +3,11 @@
 // replaced in between, as a disc is changed.
 #include "burnstation/mediawriter/optical_drive.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -49,12 +52,13 @@ std::string drainMessages() {
   return text;
 }
 
-// A grabbed drive, released (never ejected) when it goes out of scope.
+// A grabbed drive, released when it goes out of scope (and ejected if asked).
 class Grab {
  public:
-  explicit Grab(const std::string& address) {
+  Grab(const std::string& address, bool load) {
     BurnLibrary::ensure();
-    if (burn::burn_drive_scan_and_grab(&info_, const_cast<char*>(address.c_str()), 1) != 1) {
+    if (burn::burn_drive_scan_and_grab(&info_, const_cast<char*>(address.c_str()), load ? 1 : 0) !=
+        1) {
       info_ = nullptr;
       throw MediaError(MediaError::Code::Io,
                        "drive " + address + " is not available: " + drainMessages());
@@ -62,14 +66,18 @@ class Grab {
   }
   ~Grab() {
     if (info_) {
-      burn::burn_drive_release(info_[0].drive, 0);
+      burn::burn_drive_release(info_[0].drive, eject_ ? 1 : 0);
       burn::burn_drive_info_free(info_);
     }
   }
+  Grab(const Grab&) = delete;
+  Grab& operator=(const Grab&) = delete;
   burn::burn_drive* drive() const { return info_[0].drive; }
+  void ejectOnRelease() { eject_ = true; }
 
  private:
   burn::burn_drive_info* info_ = nullptr;
+  bool eject_ = false;
 };
 
 std::optional<fs::path> stdioFile(const std::string& address) {
@@ -77,39 +85,136 @@ std::optional<fs::path> stdioFile(const std::string& address) {
   return std::nullopt;
 }
 
+// MMC profile numbers (libburn's burn_disc_get_profile).
+DiscFamily familyOf(int profile) {
+  if (profile >= 0x08 && profile <= 0x0a) return DiscFamily::Cd;
+  if (profile >= 0x10 && profile <= 0x2b) return DiscFamily::Dvd;
+  if (profile >= 0x40 && profile <= 0x43) return DiscFamily::Bd;
+  return DiscFamily::Unknown;
+}
+
+const char* familyName(DiscFamily family) {
+  switch (family) {
+    case DiscFamily::Cd:
+      return "CD";
+    case DiscFamily::Dvd:
+      return "DVD";
+    case DiscFamily::Bd:
+      return "BD";
+    case DiscFamily::Unknown:
+      break;
+  }
+  return "disc";
+}
+
+// CD-RW and sequential DVD-RW must be erased before they take a new session.
+bool erasable(int profile) {
+  return profile == 0x0a || profile == 0x14;
+}
+
+burn::burn_disc_status settledStatus(burn::burn_drive* drive) {
+  burn::burn_disc_status status;
+  while ((status = burn::burn_disc_get_status(drive)) == burn::BURN_DISC_UNREADY) usleep(100000);
+  return status;
+}
+
+// Reads a medium through libburn; a real drive's tray was opened and closed first.
+class DriveReader : public MediumReader {
+ public:
+  DriveReader(std::string address, std::unique_ptr<Grab> grab)
+      : address_(std::move(address)), grab_(std::move(grab)) {}
+  bool read(std::uint32_t block, std::uint32_t count, char* out) override {
+    off_t got = 0;
+    const off_t bytes = static_cast<off_t>(count) * 2048;
+    return burn::burn_read_data(grab_->drive(), static_cast<off_t>(block) * 2048, out, bytes, &got,
+                                2) > 0 &&
+           got == bytes;
+  }
+  std::string name() const override { return address_; }
+
+ private:
+  std::string address_;
+  std::unique_ptr<Grab> grab_;
+};
+
 }  // namespace
+
+std::vector<DiscoveredDrive> discoverDrives() {
+  BurnLibrary::ensure();
+  burn::burn_drive_info* infos = nullptr;
+  unsigned int count = 0;
+  int result;
+  while ((result = burn::burn_drive_scan(&infos, &count)) == 0) usleep(100000);
+  std::vector<DiscoveredDrive> out;
+  if (result < 0) return out;
+  for (unsigned int i = 0; i < count; ++i) {
+    char address[BURN_DRIVE_ADR_LEN] = {};
+    if (burn::burn_drive_get_adr(&infos[i], address) <= 0) continue;
+    out.push_back({address, infos[i].vendor, infos[i].product});
+  }
+  burn::burn_drive_info_free(infos);
+  return out;
+}
 
 OpticalDrive::OpticalDrive(std::string address) : address_(std::move(address)) {}
 
-MediaCheck OpticalDrive::check(std::uint64_t neededBytes, std::uint64_t capacity) const {
+bool OpticalDrive::pseudo() const {
+  return stdioFile(address_).has_value();
+}
+
+std::optional<OpticalDrive::MediumIdentity> OpticalDrive::currentIdentity() const {
+  const auto file = stdioFile(address_);
+  struct stat st {};
+  if (!file || ::stat(file->c_str(), &st) != 0) return std::nullopt;
+  return MediumIdentity{st.st_dev, st.st_ino};
+}
+
+MediaCheck OpticalDrive::check(const MediaNeed& need) const {
   MediaCheck result;
   const auto file = stdioFile(address_);
   std::error_code ec;
   // A pseudo-drive's medium is "inserted" empty when the file is absent or empty.
-  const bool emptyFile = file && (!fs::exists(*file) || fs::file_size(*file, ec) == 0);
-  Grab grab(address_);
-  burn::burn_disc_status status;
-  while ((status = burn::burn_disc_get_status(grab.drive())) == burn::BURN_DISC_UNREADY)
-    usleep(100000);
+  const bool emptyFile =
+      file &&
+      (!fs::exists(*file) || (fs::is_regular_file(*file, ec) && fs::file_size(*file, ec) == 0));
+  if (file && !emptyFile && used_ && currentIdentity() == used_) {
+    result.verdict = MediaCheck::Verdict::Written;
+    result.mediaType = "stdio file";
+    result.reason = "this medium has already been used; insert a blank one";
+    return result;
+  }
+  Grab grab(address_, loadTray_);
+  const burn::burn_disc_status status = settledStatus(grab.drive());
   int profile = 0;
   char name[80] = {};
   burn::burn_disc_get_profile(grab.drive(), &profile, name);
   result.mediaType = name;
+  result.family = file ? need.pseudoFamily : familyOf(profile);
   if (status == burn::BURN_DISC_EMPTY) {
     result.verdict = MediaCheck::Verdict::Absent;
     result.reason = "no disc in the drive";
     return result;
   }
+  loadTray_ = true;
   if (status == burn::BURN_DISC_UNSUITABLE || profile == 0x12 || profile == 0x43 ||
-      profile == 0x41) {
+      profile == 0x41 || profile == 0x42) {
     result.verdict = MediaCheck::Verdict::Unsuitable;
     result.reason =
         std::string(name) + " is not usable for these profiles (DVD-RAM and BD need UDF)";
     return result;
   }
+  if (need.family != DiscFamily::Unknown && result.family != DiscFamily::Unknown &&
+      result.family != need.family) {
+    result.verdict = MediaCheck::Verdict::WrongType;
+    result.reason = std::string("this is a ") + (file ? familyName(result.family) : name) +
+                    "; this profile needs a " + familyName(need.family);
+    return result;
+  }
   if (status == burn::BURN_DISC_FULL || status == burn::BURN_DISC_APPENDABLE) {
-    result.verdict = MediaCheck::Verdict::Written;
-    result.reason = "the disc has already been written";
+    result.verdict =
+        erasable(profile) ? MediaCheck::Verdict::Erasable : MediaCheck::Verdict::Written;
+    result.reason = erasable(profile) ? std::string("the ") + name + " holds data"
+                                      : "the disc has already been written";
     return result;
   }
   if (!emptyFile) {
@@ -126,18 +231,76 @@ MediaCheck OpticalDrive::check(std::uint64_t neededBytes, std::uint64_t capacity
       return result;
     }
   }
-  const std::uint64_t available = capacity;
-  if (available > 0 && neededBytes > available) {
+  if (file) {
+    result.capacityBytes = need.pseudoCapacity;
+  } else {
+    const off_t space = burn::burn_disc_available_space(grab.drive(), nullptr);
+    result.capacityBytes = space > 0 ? static_cast<std::uint64_t>(space) : 0;
+  }
+  if (result.capacityBytes > 0 && need.bytes > result.capacityBytes) {
     result.verdict = MediaCheck::Verdict::TooSmall;
-    result.reason = "the medium holds " + std::to_string(available) + " bytes, the volume needs " +
-                    std::to_string(neededBytes);
+    result.reason = "the medium holds " + std::to_string(result.capacityBytes / 1'000'000) +
+                    " MB, this disc needs " + std::to_string((need.bytes + 999'999) / 1'000'000) +
+                    " MB";
     return result;
   }
   result.verdict = MediaCheck::Verdict::Blank;
   return result;
 }
 
-void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& progress) const {
+void OpticalDrive::blank(const WriteProgress& progress) const {
+  Grab grab(address_, true);
+  if (burn::burn_disc_erasable(grab.drive()) != 1) {
+    throw MediaError(MediaError::Code::Io, "the disc in " + address_ + " cannot be erased");
+  }
+  burn::burn_disc_erase(grab.drive(), 1);  // fast: the new session overwrites the rest
+  burn::burn_progress p{};
+  usleep(500000);
+  while (burn::burn_drive_get_status(grab.drive(), &p) != burn::BURN_DRIVE_IDLE) {
+    if (progress && p.sectors > 0) {
+      progress(static_cast<std::uint64_t>(p.sector), static_cast<std::uint64_t>(p.sectors));
+    }
+    usleep(250000);
+  }
+  if (settledStatus(grab.drive()) != burn::BURN_DISC_BLANK) {
+    throw MediaError(MediaError::Code::Io, "erasing the disc failed: " + drainMessages());
+  }
+}
+
+void OpticalDrive::eject() const {
+  if (pseudo()) return;
+  try {
+    Grab grab(address_, false);
+    grab.ejectOnRelease();
+    loadTray_ = false;  // leave the tray open for the clerk
+  } catch (const MediaError&) {
+    // A drive that cannot be grabbed cannot be ejected either; the clerk still sees why.
+  }
+}
+
+std::unique_ptr<MediumReader> OpticalDrive::openForReading() const {
+  if (const auto file = stdioFile(address_)) {
+    const int fd = ::open(file->c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+      ::close(fd);
+    }
+  } else {
+    // Opening and closing the tray makes the drive forget what it cached while writing.
+    Grab grab(address_, true);
+    grab.ejectOnRelease();
+  }
+  auto grab = std::make_unique<Grab>(address_, true);
+  if (settledStatus(grab->drive()) == burn::BURN_DISC_EMPTY) {
+    throw MediaError(MediaError::Code::Io,
+                     "the drive did not take the disc back in to check it; close the tray");
+  }
+  return std::make_unique<DriveReader>(address_, std::move(grab));
+}
+
+void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& progress) {
+  // Whatever happens next, this medium has been tried: it is not blank any more.
+  used_ = currentIdentity();
   if (const auto file = stdioFile(address_)) {
     // libburn does not truncate a pseudo-drive's file; a shorter image would keep old bytes.
     std::error_code ec;
@@ -145,7 +308,7 @@ void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& p
   }
   ImageStream image = openImageStream(content);
   const off_t total = image.source->get_size(image.source.get());
-  Grab grab(address_);
+  Grab grab(address_, true);
   burn::burn_source* fifo = burn::burn_fifo_source_new(image.source.get(), 2048, 1024, 0);
   burn::burn_disc* disc = burn::burn_disc_create();
   burn::burn_session* session = burn::burn_session_create();
@@ -188,6 +351,7 @@ void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& p
   const bool good = burn::burn_drive_wrote_well(grab.drive()) == 1;
   const std::string why = drainMessages();
   release();
+  if (auto identity = currentIdentity()) used_ = identity;  // libburn may have created it
   if (cancelled) throw MediaError(MediaError::Code::Cancelled, "writing cancelled");
   if (!good) throw MediaError(MediaError::Code::Io, "writing failed on " + address_ + ": " + why);
   if (progress) progress(static_cast<std::uint64_t>(total), static_cast<std::uint64_t>(total));

@@ -5,13 +5,17 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
-#include <set>
+#include <map>
 
 #include "burnstation/dicomdir/file_set.h"
+#include "burnstation/mediawriter/checksum_manifest.h"
 #include "iso_handles.h"
+#include "md5.h"
 
 namespace burnstation::mediawriter {
 
@@ -19,54 +23,75 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Md5 {
-  void* context = nullptr;
-  Md5() { iso_md5_start(&context); }
-  ~Md5() {
-    if (context) {
-      char ignored[16];
-      iso_md5_end(&context, ignored);
+class ImageFileReader : public MediumReader {
+ public:
+  explicit ImageFileReader(const fs::path& image) : path_(image) {
+    fd_ = ::open(image.c_str(), O_RDONLY | O_CLOEXEC);
+    // Clean pages are dropped, so what follows comes from the disk, not from memory.
+    if (fd_ >= 0) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
+  }
+  ~ImageFileReader() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool open() const { return fd_ >= 0; }
+  bool read(std::uint32_t block, std::uint32_t count, char* out) override {
+    std::size_t want = static_cast<std::size_t>(count) * 2048;
+    off_t position = static_cast<off_t>(block) * 2048;
+    while (want > 0) {
+      const ssize_t n = ::pread(fd_, out, want, position);
+      if (n <= 0) return false;
+      out += n;
+      want -= static_cast<std::size_t>(n);
+      position += n;
     }
+    return true;
   }
-  void add(const char* data, int length) {
-    iso_md5_compute(context, const_cast<char*>(data), length);
-  }
-  std::array<char, 16> finish() {
-    std::array<char, 16> digest{};
-    iso_md5_end(&context, digest.data());
-    context = nullptr;
-    return digest;
+  std::string name() const override { return path_.string(); }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+// libisofs reads the image through this, so a disc in a drive and a file are read alike.
+IsoDataSource* dataSourceOver(MediumReader& medium) {
+  auto* source = static_cast<IsoDataSource*>(std::calloc(1, sizeof(IsoDataSource)));
+  source->refcount = 1;
+  source->open = [](IsoDataSource*) { return 1; };
+  source->close = [](IsoDataSource*) { return 1; };
+  source->read_block = [](IsoDataSource* self, uint32_t lba, uint8_t* buffer) -> int {
+    auto* reader = static_cast<MediumReader*>(self->data);
+    return reader->read(lba, 1, reinterpret_cast<char*>(buffer)) ? 1 : ISO_DATA_SOURCE_FAILURE;
+  };
+  source->free_data = [](IsoDataSource*) {};
+  source->data = &medium;
+  return source;
+}
+
+struct DataSourceFree {
+  void operator()(IsoDataSource* source) const {
+    if (--source->refcount == 0) std::free(source);
   }
 };
 
-// MD5 of blocks [start, end) of the image file, read past the page cache where it can be.
-bool sessionMd5(const fs::path& image, uint32_t start, uint32_t end, std::array<char, 16>& out) {
-  const int fd = ::open(image.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+// MD5 of blocks [start, end) of the medium.
+bool sessionMd5(MediumReader& medium, uint32_t start, uint32_t end, std::array<char, 16>& out) {
   Md5 md5;
-  std::vector<char> buffer(64 * 2048);
-  off_t position = static_cast<off_t>(start) * 2048;
-  const off_t last = static_cast<off_t>(end) * 2048;
-  bool ok = true;
-  while (position < last) {
-    const auto want = static_cast<std::size_t>(std::min<off_t>(buffer.size(), last - position));
-    const ssize_t n = ::pread(fd, buffer.data(), want, position);
-    if (n <= 0) {
-      ok = false;
-      break;
-    }
-    md5.add(buffer.data(), static_cast<int>(n));
-    position += n;
+  constexpr std::uint32_t kChunk = 64;
+  std::vector<char> buffer(kChunk * 2048);
+  for (std::uint32_t block = start; block < end;) {
+    const std::uint32_t count = std::min(kChunk, end - block);
+    if (!medium.read(block, count, buffer.data())) return false;
+    md5.add(buffer.data(), static_cast<int>(count * 2048));
+    block += count;
   }
-  ::close(fd);
   out = md5.finish();
-  return ok;
+  return true;
 }
 
 // Walks the tree: checks every file's recorded MD5 and collects the paths of all files.
-void walk(IsoImage* image, IsoDir* dir, const std::string& path, std::set<std::string>& files,
-          int& checked, std::vector<std::string>& bad) {
+void walk(IsoImage* image, IsoDir* dir, const std::string& path,
+          std::map<std::string, std::string>& files, int& checked, std::vector<std::string>& bad) {
   IsoDirIter* raw = nullptr;
   if (iso_dir_get_children(dir, &raw) < 0) return;
   DirIter iter(raw);
@@ -78,8 +103,8 @@ void walk(IsoImage* image, IsoDir* dir, const std::string& path, std::set<std::s
       continue;
     }
     if (iso_node_get_type(node) != LIBISO_FILE) continue;
-    files.insert(name.substr(1));
-    auto* file = reinterpret_cast<IsoFile*>(node);
+    std::string& md5Text = files[name.substr(1)];
+    auto* file = reinterpret_cast<::IsoFile*>(node);
     char recorded[16];
     if (iso_file_get_md5(image, file, recorded, 0) != 1) {
       bad.push_back(name + ": no MD5 recorded");
@@ -97,6 +122,7 @@ void walk(IsoImage* image, IsoDir* dir, const std::string& path, std::set<std::s
       md5.add(buffer.data(), n);
     iso_stream_close(stream);
     auto digest = md5.finish();
+    md5Text = hex(digest);
     if (n < 0 || !iso_md5_match(recorded, digest.data())) {
       bad.push_back(name + (n < 0 ? ": read error" : ": MD5 mismatch"));
     }
@@ -110,7 +136,7 @@ std::string readWholeFile(IsoImage* image, const std::string& path) {
       iso_node_get_type(node) != LIBISO_FILE) {
     return {};
   }
-  IsoStream* stream = iso_file_get_stream(reinterpret_cast<IsoFile*>(node));
+  IsoStream* stream = iso_file_get_stream(reinterpret_cast<::IsoFile*>(node));
   if (iso_stream_open(stream) < 0) return {};
   std::string bytes;
   std::vector<char> buffer(65536);
@@ -123,15 +149,26 @@ std::string readWholeFile(IsoImage* image, const std::string& path) {
 
 }  // namespace
 
+std::unique_ptr<MediumReader> openImageFile(const fs::path& image) {
+  auto reader = std::make_unique<ImageFileReader>(image);
+  if (!reader->open()) throw MediaError(MediaError::Code::Io, "cannot open " + image.string());
+  return reader;
+}
+
 VerificationReport verifyIsoImage(const fs::path& imagePath) {
+  std::unique_ptr<MediumReader> reader;
+  try {
+    reader = openImageFile(imagePath);
+  } catch (const MediaError& e) {
+    return {{{"image", false, e.what()}}};
+  }
+  return verifyMedium(*reader);
+}
+
+VerificationReport verifyMedium(MediumReader& medium) {
   IsoLibrary::ensure();
   VerificationReport report;
-  IsoDataSource* rawSource = nullptr;
-  if (iso_data_source_new_from_file(fs::absolute(imagePath).c_str(), &rawSource) < 0) {
-    report.checks.push_back({"image", false, "cannot open " + imagePath.string()});
-    return report;
-  }
-  DataSource source(rawSource);
+  const std::unique_ptr<IsoDataSource, DataSourceFree> source(dataSourceOver(medium));
   IsoReadOpts* rawOptions = nullptr;
   check(iso_read_opts_new(&rawOptions, 0), "cannot create read options");
   ReadOptions options(rawOptions);
@@ -159,7 +196,7 @@ VerificationReport verifyIsoImage(const fs::path& imagePath) {
     report.checks.push_back({"session_md5", false, "no session MD5 recorded in the image"});
   } else {
     std::array<char, 16> actual{};
-    const bool read = sessionMd5(imagePath, start, end, actual);
+    const bool read = sessionMd5(medium, start, end, actual);
     const bool match = read && iso_md5_match(recorded, actual.data());
     report.checks.push_back(
         {"session_md5", match,
@@ -168,13 +205,26 @@ VerificationReport verifyIsoImage(const fs::path& imagePath) {
                        : "the image is shorter than its session")});
   }
 
-  std::set<std::string> files;
+  std::map<std::string, std::string> files;
   int checked = 0;
   std::vector<std::string> bad;
   walk(image.get(), iso_image_get_root(image.get()), "", files, checked, bad);
   report.checks.push_back({"file_md5", bad.empty(),
                            bad.empty() ? std::to_string(checked) + " file(s) match their MD5"
                                        : std::to_string(bad.size()) + " bad: " + bad.front()});
+
+  const std::string manifestText = readWholeFile(image.get(), std::string("/") + kManifestName);
+  if (manifestText.empty()) {
+    report.checks.push_back(
+        {"manifest", false, std::string("no ") + kManifestName + " on the medium"});
+  } else {
+    std::string problem;
+    const auto manifest = parseChecksumManifest(manifestText, problem);
+    std::map<std::string, std::string> actual = files;
+    actual.erase(kManifestName);
+    report.checks.push_back(problem.empty() ? compareWithManifest(manifest, actual)
+                                            : VerificationCheck{"manifest", false, problem});
+  }
 
   const std::string dicomdirBytes = readWholeFile(image.get(), "/DICOMDIR");
   if (dicomdirBytes.empty()) {
@@ -190,6 +240,8 @@ VerificationReport verifyIsoImage(const fs::path& imagePath) {
   std::ofstream(dicomdirCopy, std::ios::binary) << dicomdirBytes;
   std::string missing;
   std::size_t referenced = 0;
+  const std::size_t underDicom = static_cast<std::size_t>(std::count_if(
+      files.begin(), files.end(), [](const auto& f) { return f.first.rfind("DICOM/", 0) == 0; }));
   try {
     for (const auto& id : dicomdir::referencedFileIds(dicomdirCopy)) {
       ++referenced;
@@ -200,11 +252,13 @@ VerificationReport verifyIsoImage(const fs::path& imagePath) {
   }
   std::error_code ignored;
   fs::remove_all(temp, ignored);
-  report.checks.push_back({"file_set", missing.empty() && referenced + 1 == files.size(),
-                           missing.empty()
-                               ? std::to_string(referenced) + " referenced file(s), " +
-                                     std::to_string(files.size() - 1 - referenced) + " unreferenced"
-                               : "referenced but absent: " + missing});
+  const bool allReferenced = referenced == underDicom;
+  report.checks.push_back({"file_set", missing.empty() && allReferenced,
+                           !missing.empty() ? "referenced but absent: " + missing
+                           : allReferenced
+                               ? std::to_string(referenced) + " referenced file(s)"
+                               : std::to_string(underDicom - std::min(underDicom, referenced)) +
+                                     " file(s) under DICOM/ that the DICOMDIR does not reference"});
   return report;
 }
 
@@ -215,6 +269,20 @@ VerificationReport verifyFileSetFolder(const fs::path& root) {
                            check.ok() ? std::to_string(check.entries.size()) +
                                             " referenced file(s) present and matching"
                                       : check.problems.front()});
+  // Media we write carry a manifest; a folder written by others may not.
+  const fs::path manifestFile = root / kManifestName;
+  if (fs::exists(manifestFile)) {
+    std::ifstream in(manifestFile, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string problem;
+    const auto manifest = parseChecksumManifest(text, problem);
+    try {
+      report.checks.push_back(problem.empty() ? compareWithManifest(manifest, md5OfTree(root))
+                                              : VerificationCheck{"manifest", false, problem});
+    } catch (const MediaError& e) {
+      report.checks.push_back({"manifest", false, e.what()});
+    }
+  }
   return report;
 }
 

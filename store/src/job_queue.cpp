@@ -2,6 +2,7 @@
 // the service, the command line and the kiosk can all write without SQLITE_BUSY surprises.
 #include "burnstation/store/job_queue.h"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -40,24 +41,34 @@ Job jobFrom(Statement& q) {
   j.updated = q.text(9);
   j.message = q.text(10);
   j.cancelRequested = q.integer(11) != 0;
+  j.request.requestedBy = q.text(12);
   return j;
 }
 
 constexpr const char* kJobColumns =
     "id, state, patient_key, studies, profile, drive, copies, capacity, created, updated, message, "
-    "cancel_requested";
+    "cancel_requested, requested_by";
 
 void loadVolumes(SqliteDb& db, Job& job) {
-  Statement q(
-      db,
-      "SELECT volume_index, volume_count, copy, state, bytes_written, bytes_total, "
-      "reject_reason, target FROM job_volumes WHERE job_id = ? ORDER BY copy, volume_index");
+  Statement q(db,
+              "SELECT volume_index, volume_count, copy, state, bytes_written, bytes_total, "
+              "reject_reason, target, bytes_per_second, eta_seconds, attempts FROM job_volumes "
+              "WHERE job_id = ? ORDER BY copy, volume_index");
   q.bind(1, job.id);
   while (q.step()) {
-    job.volumes.push_back({static_cast<int>(q.integer(0)), static_cast<int>(q.integer(1)),
-                           static_cast<int>(q.integer(2)), q.text(3),
-                           static_cast<std::uint64_t>(q.integer(4)),
-                           static_cast<std::uint64_t>(q.integer(5)), q.text(6), q.text(7)});
+    JobVolume v;
+    v.index = static_cast<int>(q.integer(0));
+    v.of = static_cast<int>(q.integer(1));
+    v.copy = static_cast<int>(q.integer(2));
+    v.state = q.text(3);
+    v.bytesWritten = static_cast<std::uint64_t>(q.integer(4));
+    v.bytesTotal = static_cast<std::uint64_t>(q.integer(5));
+    v.rejectReason = q.text(6);
+    v.target = q.text(7);
+    v.bytesPerSecond = q.real(8);
+    v.etaSeconds = q.integer(9);
+    v.attempts = static_cast<int>(q.integer(10));
+    job.volumes.push_back(std::move(v));
   }
 }
 
@@ -79,13 +90,13 @@ JobQueue::JobQueue(const std::filesystem::path& dataDir) {
 
 JobQueue::~JobQueue() = default;
 
-std::int64_t JobQueue::submit(const JobRequest& r) {
+std::int64_t JobQueue::submit(const JobRequest& r, const std::vector<std::string>& instanceUids) {
   Transaction tx(*db_);
   const std::string now = isoNow();
   Statement insert(
       *db_,
       "INSERT INTO jobs(state, patient_key, studies, profile, drive, copies, capacity, "
-      "created, updated) VALUES(?,?,?,?,?,?,?,?,?)");
+      "created, updated, requested_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
   insert.bind(1, job_state::kQueued)
       .bind(2, r.patientKey)
       .bind(3, studiesJson(r.studies))
@@ -95,8 +106,11 @@ std::int64_t JobQueue::submit(const JobRequest& r) {
       .bind(7, static_cast<std::int64_t>(r.capacity))
       .bind(8, now)
       .bind(9, now)
+      .bind(10, r.requestedBy)
       .run();
   const std::int64_t id = db_->lastInsertRowId();
+  Statement hold(*db_, "INSERT OR IGNORE INTO job_instances(job_id, sop_instance_uid) VALUES(?,?)");
+  for (const std::string& uid : instanceUids) hold.bind(1, id).bind(2, uid).run();
   tx.commit();
   return id;
 }
@@ -139,18 +153,25 @@ bool JobQueue::cancel(std::int64_t id) {
   return true;
 }
 
-std::optional<Job> JobQueue::claimNext() {
+std::optional<Job> JobQueue::claimNext(const std::vector<std::string>& busyDrives) {
   Transaction tx(*db_);
-  Statement q(*db_, std::string("SELECT ") + kJobColumns +
-                        " FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
-  if (!q.step()) return std::nullopt;
-  Job j = jobFrom(q);
+  Statement q(
+      *db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE state = 'queued' ORDER BY id");
+  std::optional<Job> found;
+  while (q.step()) {
+    Job j = jobFrom(q);
+    if (std::find(busyDrives.begin(), busyDrives.end(), j.request.drive) == busyDrives.end()) {
+      found = std::move(j);
+      break;
+    }
+  }
   q.reset();
+  if (!found) return std::nullopt;
   Statement update(*db_, "UPDATE jobs SET state = 'planning', updated = ? WHERE id = ?");
-  update.bind(1, isoNow()).bind(2, j.id).run();
+  update.bind(1, isoNow()).bind(2, found->id).run();
   tx.commit();
-  j.state = job_state::kPlanning;
-  return j;
+  found->state = job_state::kPlanning;
+  return found;
 }
 
 void JobQueue::setState(std::int64_t id, const std::string& state, const std::string& message) {
@@ -184,19 +205,49 @@ void JobQueue::updateVolume(std::int64_t id, const JobVolume& v) {
   Statement update(
       *db_,
       "UPDATE job_volumes SET state = ?, bytes_written = ?, bytes_total = ?, "
-      "reject_reason = ?, target = ? WHERE job_id = ? AND volume_index = ? AND copy = ?");
+      "reject_reason = ?, target = ?, bytes_per_second = ?, eta_seconds = ?, attempts = ? "
+      "WHERE job_id = ? AND volume_index = ? AND copy = ?");
   update.bind(1, v.state)
       .bind(2, static_cast<std::int64_t>(v.bytesWritten))
       .bind(3, static_cast<std::int64_t>(v.bytesTotal))
       .bind(4, v.rejectReason)
       .bind(5, v.target)
-      .bind(6, id)
-      .bind(7, static_cast<std::int64_t>(v.index))
-      .bind(8, static_cast<std::int64_t>(v.copy))
+      .bind(6, v.bytesPerSecond)
+      .bind(7, v.etaSeconds)
+      .bind(8, static_cast<std::int64_t>(v.attempts))
+      .bind(9, id)
+      .bind(10, static_cast<std::int64_t>(v.index))
+      .bind(11, static_cast<std::int64_t>(v.copy))
       .run();
   Statement touch(*db_, "UPDATE jobs SET updated = ? WHERE id = ?");
   touch.bind(1, isoNow()).bind(2, id).run();
   tx.commit();
+}
+
+std::vector<HeldInstance> JobQueue::heldInstances(std::int64_t id) {
+  std::vector<HeldInstance> out;
+  Statement q(*db_,
+              "SELECT sop_instance_uid, volume_index FROM job_instances WHERE job_id = ? "
+              "ORDER BY rowid");
+  q.bind(1, id);
+  while (q.step()) out.push_back({q.text(0), static_cast<int>(q.integer(1))});
+  return out;
+}
+
+void JobQueue::assignVolumes(std::int64_t id, const std::vector<HeldInstance>& plan) {
+  Transaction tx(*db_);
+  Statement update(*db_,
+                   "UPDATE job_instances SET volume_index = ? WHERE job_id = ? AND "
+                   "sop_instance_uid = ?");
+  for (const HeldInstance& h : plan) {
+    update.bind(1, static_cast<std::int64_t>(h.volume)).bind(2, id).bind(3, h.sopInstanceUid).run();
+  }
+  tx.commit();
+}
+
+void JobQueue::recordMedium(std::int64_t id, const std::string& detail) {
+  Statement insert(*db_, "INSERT INTO events(time, kind, detail) VALUES(?, 'medium_created', ?)");
+  insert.bind(1, isoNow()).bind(2, "job " + std::to_string(id) + ": " + detail).run();
 }
 
 bool JobQueue::cancelRequested(std::int64_t id) {

@@ -88,7 +88,17 @@ CREATE TABLE IF NOT EXISTS jobs(
   created TEXT NOT NULL,
   updated TEXT NOT NULL,
   message TEXT NOT NULL DEFAULT '',
-  cancel_requested INTEGER NOT NULL DEFAULT 0);
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  requested_by TEXT NOT NULL DEFAULT '');
+
+-- The instances a job was submitted with (its frozen list) and, once planned, the volume
+-- each goes on; held files are never replaced while the job is active.
+CREATE TABLE IF NOT EXISTS job_instances(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  sop_instance_uid TEXT NOT NULL,
+  volume_index INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(job_id, sop_instance_uid));
+CREATE INDEX IF NOT EXISTS job_instances_by_uid ON job_instances(sop_instance_uid);
 
 CREATE TABLE IF NOT EXISTS job_volumes(
   job_id INTEGER NOT NULL REFERENCES jobs(id),
@@ -100,6 +110,9 @@ CREATE TABLE IF NOT EXISTS job_volumes(
   bytes_total INTEGER NOT NULL DEFAULT 0,
   reject_reason TEXT NOT NULL DEFAULT '',
   target TEXT NOT NULL DEFAULT '',
+  bytes_per_second REAL NOT NULL DEFAULT 0,
+  eta_seconds INTEGER NOT NULL DEFAULT -1,
+  attempts INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(job_id, volume_index, copy));
 
 CREATE TABLE IF NOT EXISTS service(

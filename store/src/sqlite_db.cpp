@@ -47,7 +47,9 @@ std::int64_t SqliteDb::lastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
-int SqliteDb::changes() const { return sqlite3_changes(db_); }
+int SqliteDb::changes() const {
+  return sqlite3_changes(db_);
+}
 
 void SqliteDb::fail(std::string_view what) const {
   // A full disk is a resource problem the sender can retry (A700), not a broken index.
@@ -77,6 +79,11 @@ Statement& Statement::bind(int index, std::string_view text) {
 
 Statement& Statement::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) db_.fail("cannot bind a value");
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) db_.fail("cannot bind a value");
   return *this;
 }
 
@@ -119,6 +126,10 @@ std::string Statement::text(int column) const {
 
 std::int64_t Statement::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
+}
+
+double Statement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
 }
 
 bool Statement::isNull(int column) const {

@@ -24,6 +24,7 @@ class Statement {
 
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
   Statement& bindNull(int index);
   Statement& bindBlob(int index, std::string_view bytes);
 
@@ -35,6 +36,7 @@ class Statement {
 
   std::string text(int column) const;
   std::int64_t integer(int column) const;
+  double real(int column) const;
   bool isNull(int column) const;
 
  private:

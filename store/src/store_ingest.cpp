@@ -225,6 +225,18 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
   return {IngestOutcome::Stored, key.key, target};
 }
 
+namespace {
+
+bool heldByActiveJob(SqliteDb& db, const std::string& uid) {
+  Statement q(db,
+              "SELECT 1 FROM job_instances h JOIN jobs j ON j.id = h.job_id WHERE "
+              "h.sop_instance_uid = ? AND j.state NOT IN ('done', 'failed', 'cancelled') LIMIT 1");
+  q.bind(1, uid);
+  return q.step();
+}
+
+}  // namespace
+
 IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& header,
                                  const IngestSource& source, const std::string& hash,
                                  std::uint64_t size) {
@@ -237,9 +249,14 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
     const fs::path storedFile = options_.dataDir / stored->path;
     if (stored->hash == hash && stored->collectionKey == key.key) {
       result.file = storedFile;
-      if (options_.duplicates == DuplicatePolicy::KeepStored) {
+      // A queued or running job planned with the stored file's size and reads it by path.
+      const bool held = heldByActiveJob(*db_, header.sopInstanceUid);
+      if (options_.duplicates == DuplicatePolicy::KeepStored || held) {
         result.outcome = IngestOutcome::DuplicateKept;
-        insertEvent(*db_, "duplicate", "kept stored copy of " + header.sopInstanceUid, source);
+        insertEvent(
+            *db_, "duplicate",
+            "kept stored copy of " + header.sopInstanceUid + (held ? " (a burn job holds it)" : ""),
+            source);
         return result;
       }
       // Same content: only the File Meta (sender, time) differs, so replacing is safe.

@@ -3,36 +3,83 @@
 // itself, because libburn calls overwritable media blank whatever they hold.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "burnstation/mediawriter/iso_volume.h"
+#include "burnstation/mediawriter/verification.h"
 
 namespace burnstation::mediawriter {
 
+// What a disc is, for "the cd profile needs a CD": write-once and rewritable alike.
+enum class DiscFamily { Unknown, Cd, Dvd, Bd };
+
 struct MediaCheck {
-  enum class Verdict { Blank, Written, Unsuitable, TooSmall, Absent };
+  enum class Verdict { Blank, Written, Unsuitable, WrongType, TooSmall, Absent, Erasable };
   Verdict verdict = Verdict::Absent;
   std::string mediaType;  // libburn's profile name, e.g. "CD-R", "stdio file"
-  std::string reason;     // for the clerk when the medium is refused
+  DiscFamily family = DiscFamily::Unknown;
+  std::uint64_t capacityBytes = 0;  // what the medium holds (configured for pseudo-drives)
+  std::string reason;               // for the clerk when the medium is refused
   bool usable() const { return verdict == Verdict::Blank; }
 };
+
+// What the volume about to be written needs from the medium.
+struct MediaNeed {
+  std::uint64_t bytes = 0;
+  DiscFamily family = DiscFamily::Unknown;  // Unknown: any disc
+  // A pseudo-drive's medium: what it stands for and how big it is (0: unlimited).
+  DiscFamily pseudoFamily = DiscFamily::Unknown;
+  std::uint64_t pseudoCapacity = 0;
+};
+
+// A burner libburn found on this machine.
+struct DiscoveredDrive {
+  std::string address;  // e.g. "/dev/sr0"
+  std::string vendor;
+  std::string product;
+};
+std::vector<DiscoveredDrive> discoverDrives();
 
 class OpticalDrive {
  public:
   explicit OpticalDrive(std::string address);
   const std::string& address() const { return address_; }
+  bool pseudo() const;
 
-  // Blank, big enough for neededBytes (capacity: the configured size of a pseudo-drive's
-  // medium, or 0 for what libburn reports), not already written.
-  MediaCheck check(std::uint64_t neededBytes, std::uint64_t capacity) const;
+  // Blank, of the right family, big enough and not already written. A medium this drive
+  // has written to (or failed on) counts as used until it is changed.
+  MediaCheck check(const MediaNeed& need) const;
+
+  // Erases a rewritable disc (CD-RW, DVD-RW) that holds data; only when the profile allows.
+  void blank(const WriteProgress& progress) const;
 
   // Single session, closed disc. Throws MediaError (Cancelled when progress says stop).
-  void write(const IsoVolumeContent& content, const WriteProgress& progress) const;
+  void write(const IsoVolumeContent& content, const WriteProgress& progress);
+
+  // Opens the tray of a real drive (refused or finished media); nothing for pseudo-drives.
+  void eject() const;
+
+  // The written medium for verification, read from the medium rather than a cache: a real
+  // drive's tray is opened and closed again, a pseudo-drive's cached pages are dropped.
+  std::unique_ptr<MediumReader> openForReading() const;
 
  private:
+  struct MediumIdentity {
+    dev_t device = 0;
+    ino_t inode = 0;
+    bool operator==(const MediumIdentity&) const = default;
+  };
+  std::optional<MediumIdentity> currentIdentity() const;
+
   std::string address_;
+  std::optional<MediumIdentity> used_;  // pseudo-drives: the file last written
+  mutable bool loadTray_ = true;        // after an eject, wait for the clerk to close it
 };
 
 }  // namespace burnstation::mediawriter

@@ -3,7 +3,9 @@
 // (USB, export), the file-set reader's checks.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,18 @@ struct VerificationReport {
   }
 };
 
+// 2,048-byte blocks of a written medium: an image file or a drive's disc.
+class MediumReader {
+ public:
+  virtual ~MediumReader() = default;
+  virtual bool read(std::uint32_t block, std::uint32_t count, char* out) = 0;
+  virtual std::string name() const = 0;
+};
+
+// An image file read past the page cache (its cached pages are dropped first).
+std::unique_ptr<MediumReader> openImageFile(const std::filesystem::path& image);
+
+VerificationReport verifyMedium(MediumReader& medium);
 VerificationReport verifyIsoImage(const std::filesystem::path& image);
 VerificationReport verifyFileSetFolder(const std::filesystem::path& root);
 

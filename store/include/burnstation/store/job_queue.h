@@ -33,6 +33,7 @@ struct JobRequest {
   std::string drive;
   int copies = 1;
   std::uint64_t capacity = 0;  // 0: the profile's
+  std::string requestedBy;     // who asked: "clerk@host", "auto-burn BURN_CD", ...
 };
 
 struct JobVolume {
@@ -44,6 +45,15 @@ struct JobVolume {
   std::uint64_t bytesTotal = 0;
   std::string rejectReason;
   std::string target;  // image file or folder written
+  double bytesPerSecond = 0;
+  std::int64_t etaSeconds = -1;  // -1: unknown
+  int attempts = 0;              // media tried for this volume and copy
+};
+
+// A frozen instance of a job and the volume it was planned onto (0 before planning).
+struct HeldInstance {
+  std::string sopInstanceUid;
+  int volume = 0;
 };
 
 struct Job {
@@ -65,7 +75,8 @@ class JobQueue {
   JobQueue(const JobQueue&) = delete;
   JobQueue& operator=(const JobQueue&) = delete;
 
-  std::int64_t submit(const JobRequest& request);
+  // Queues a job with its frozen list of instances: later arrivals are not added.
+  std::int64_t submit(const JobRequest& request, const std::vector<std::string>& instanceUids);
   std::vector<Job> jobs();
   std::optional<Job> job(std::int64_t id);
   // Queued jobs are cancelled at once; running ones when the runner next looks.
@@ -73,10 +84,16 @@ class JobQueue {
   bool cancel(std::int64_t id);
 
   // Service side.
-  std::optional<Job> claimNext();  // oldest queued job, now "planning"
+  // The oldest queued job whose drive is not busy, now "planning".
+  std::optional<Job> claimNext(const std::vector<std::string>& busyDrives = {});
   void setState(std::int64_t id, const std::string& state, const std::string& message = {});
   void setVolumes(std::int64_t id, const std::vector<JobVolume>& volumes);
   void updateVolume(std::int64_t id, const JobVolume& volume);
+  std::vector<HeldInstance> heldInstances(std::int64_t id);
+  // Records the plan: the volume of every held instance.
+  void assignVolumes(std::int64_t id, const std::vector<HeldInstance>& plan);
+  // An event for every medium created: patient, studies, volume, drive, who asked.
+  void recordMedium(std::int64_t id, const std::string& detail);
   bool cancelRequested(std::int64_t id);
   // Jobs a stopped service left running go back to the queue, so none loses its place.
   int requeueInterrupted();

@@ -1,0 +1,451 @@
+// A burn job (see burn_job.h). Files that go on the medium unchanged are read straight from
+// the store into the ISO stream: only the DICOMDIR, the manifest and re-encoded instances
+// are made in the job's scratch folder.
+#include "burn_job.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "burnstation/dicomdir/file_set.h"
+#include "burnstation/mediawriter/checksum_manifest.h"
+#include "burnstation/mediawriter/iso_volume.h"
+#include "burnstation/mediawriter/media_error.h"
+#include "burnstation/mediawriter/optical_drive.h"
+#include "burnstation/mediawriter/verification.h"
+#include "burnstation/store/store.h"
+#include "drive_choice.h"
+#include "medium_selection.h"
+
+namespace burnstation::app {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+class JobCancelled : public std::runtime_error {
+ public:
+  JobCancelled() : std::runtime_error("cancelled") {}
+};
+
+std::string discText(const store::JobVolume& v) {
+  std::string text = "disc " + std::to_string(v.index) + " of " + std::to_string(v.of);
+  if (v.copy > 1) text += ", copy " + std::to_string(v.copy);
+  return text;
+}
+
+std::string imageName(std::int64_t job, const store::JobVolume& v) {
+  char name[96];
+  std::snprintf(name, sizeof name, "%lld-%dof%d-%d.iso", static_cast<long long>(job), v.index, v.of,
+                v.copy);
+  return name;
+}
+
+std::string firstFailure(const mediawriter::VerificationReport& report) {
+  for (const auto& c : report.checks) {
+    if (!c.ok) return c.name + ": " + c.detail;
+  }
+  return "nothing could be checked";
+}
+
+// Where a publisher with a printer would print REJECT on the refused disc (Philips
+// 5.2.1.2.1.1.1). No printer driver exists yet; the refusal is logged for the admin.
+void markRejected(const DriveChoice& drive, const std::string& reason) {
+  std::fprintf(stderr, "burnstation: medium in %s rejected: %s\n", drive.name.c_str(),
+               reason.c_str());
+}
+
+class BurnJob {
+ public:
+  BurnJob(store::Job job, store::JobQueue& queue, const StationConfig& config, SpaceLedger& space,
+          std::stop_token stop)
+      : job_(std::move(job)), queue_(queue), config_(config), space_(space), stop_(stop) {}
+
+  void run();
+
+ private:
+  void freezeSelection(MediumSelection& medium);
+  dicomdir::VolumePlan planOrResume(const MediumSelection& medium, const PlanInput& input);
+  void writeToImageDrive(const mediawriter::IsoVolumeContent& content, store::JobVolume& volume);
+  void writeToDisc(mediawriter::OpticalDrive& drive, const mediawriter::IsoVolumeContent& content,
+                   store::JobVolume& volume);
+  void waitForUsableMedium(mediawriter::OpticalDrive& drive, const mediawriter::MediaNeed& need,
+                           store::JobVolume& volume);
+  void refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& volume,
+              const std::string& reason);
+  mediawriter::WriteProgress progressFor(store::JobVolume& volume);
+  bool stopping() { return stop_.stop_requested() || queue_.cancelRequested(job_.id); }
+  void checkCancel() {
+    if (stopping()) throw JobCancelled();
+  }
+
+  store::Job job_;
+  store::JobQueue& queue_;
+  const StationConfig& config_;
+  SpaceLedger& space_;
+  std::stop_token stop_;
+  DriveChoice drive_;
+  ProfileSetting profile_;
+  fs::path scratch_;
+  std::string summary_;  // patient and studies, for the medium-created events
+  int lateArrivals_ = 0;
+};
+
+void BurnJob::freezeSelection(MediumSelection& medium) {
+  const auto held = queue_.heldInstances(job_.id);
+  if (held.empty()) return;  // a job queued without a list takes the selection as it is now
+  std::set<std::string> wanted;
+  for (const auto& h : held) wanted.insert(h.sopInstanceUid);
+  store::Selection kept = medium.selection;
+  kept.instances.clear();
+  std::vector<dicomdir::MediaForm> forms;
+  for (std::size_t i = 0; i < medium.selection.instances.size(); ++i) {
+    const auto& in = medium.selection.instances[i];
+    if (wanted.erase(in.sopInstanceUid)) {
+      kept.instances.push_back(in);
+      forms.push_back(medium.forms[i]);
+    } else {
+      ++lateArrivals_;
+    }
+  }
+  if (!wanted.empty()) {
+    throw std::runtime_error(std::to_string(wanted.size()) +
+                             " instance(s) of this job are no longer in the store, e.g. " +
+                             *wanted.begin());
+  }
+  medium.selection = std::move(kept);
+  medium.forms = std::move(forms);
+}
+
+dicomdir::VolumePlan BurnJob::planOrResume(const MediumSelection& medium, const PlanInput& input) {
+  const auto held = queue_.heldInstances(job_.id);
+  std::map<std::string, int> volumeOf;
+  for (const auto& h : held) {
+    if (h.volume > 0) volumeOf[h.sopInstanceUid] = h.volume;
+  }
+  const auto previous = queue_.job(job_.id);
+  if (!volumeOf.empty() && previous && !previous->volumes.empty() &&
+      volumeOf.size() == input.items.size()) {
+    // Resuming after a restart: the same volumes, so discs already written stay valid.
+    dicomdir::VolumePlan plan;
+    const int count = previous->volumes.front().of;
+    plan.volumes.resize(static_cast<std::size_t>(count));
+    for (int v = 0; v < count; ++v) {
+      plan.volumes[static_cast<std::size_t>(v)].index = v + 1;
+      plan.volumes[static_cast<std::size_t>(v)].of = count;
+    }
+    for (std::size_t i = 0; i < input.items.size(); ++i) {
+      const auto found = volumeOf.find(input.items[i].sopInstanceUid);
+      if (found == volumeOf.end() || found->second > count) return {};
+      plan.volumes[static_cast<std::size_t>(found->second - 1)].items.push_back(i);
+    }
+    for (const auto& v : previous->volumes) {
+      plan.volumes[static_cast<std::size_t>(v.index - 1)].bytes = v.bytesTotal;
+    }
+    return plan;
+  }
+  std::uint64_t capacity = job_.request.capacity;
+  if (capacity == 0 && drive_.capacity) capacity = *drive_.capacity;
+  if (capacity == 0) capacity = medium.setting.capacity.value_or(medium.profile->defaultCapacity);
+  if (capacity == 0) capacity = fs::space(config_.dataDir).available;
+  dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
+  if (!plan.unplaceable.empty()) {
+    throw std::runtime_error(plan.unplaceable.front().sopInstanceUid +
+                             " cannot be placed: " + plan.unplaceable.front().reason);
+  }
+  std::vector<store::HeldInstance> assignment;
+  for (const auto& v : plan.volumes) {
+    for (std::size_t item : v.items)
+      assignment.push_back({input.items[item].sopInstanceUid, v.index});
+  }
+  queue_.assignVolumes(job_.id, assignment);
+  std::vector<store::JobVolume> volumes;
+  for (int copy = 1; copy <= job_.request.copies; ++copy) {
+    for (const auto& v : plan.volumes) {
+      store::JobVolume jv;
+      jv.index = v.index;
+      jv.of = v.of;
+      jv.copy = copy;
+      jv.state = store::job_state::kQueued;
+      jv.bytesTotal = v.bytes;
+      volumes.push_back(jv);
+    }
+  }
+  queue_.setVolumes(job_.id, volumes);
+  return plan;
+}
+
+mediawriter::WriteProgress BurnJob::progressFor(store::JobVolume& volume) {
+  const auto started = Clock::now();
+  auto last = started - std::chrono::seconds(1);
+  return [this, &volume, started, last](std::uint64_t written, std::uint64_t total) mutable {
+    const auto now = Clock::now();
+    if (now - last < std::chrono::milliseconds(400) && written != total) return true;
+    last = now;
+    const double seconds = std::chrono::duration<double>(now - started).count();
+    volume.bytesWritten = written;
+    volume.bytesTotal = total;
+    volume.bytesPerSecond = seconds > 0.2 ? static_cast<double>(written) / seconds : 0;
+    volume.etaSeconds = volume.bytesPerSecond > 0
+                            ? static_cast<std::int64_t>(static_cast<double>(total - written) /
+                                                        volume.bytesPerSecond)
+                            : -1;
+    queue_.updateVolume(job_.id, volume);
+    return !stopping();
+  };
+}
+
+void BurnJob::writeToImageDrive(const mediawriter::IsoVolumeContent& content,
+                                store::JobVolume& volume) {
+  const fs::path image = config_.dataDir / "images" / imageName(job_.id, volume);
+  volume.state = store::job_state::kWriting;
+  volume.target = image.string();
+  queue_.setState(job_.id, store::job_state::kWriting, "writing " + discText(volume));
+  mediawriter::writeIsoImage(content, image, progressFor(volume));
+  if (!config_.jobs.verify) return;
+  volume.state = store::job_state::kVerifying;
+  queue_.updateVolume(job_.id, volume);
+  queue_.setState(job_.id, store::job_state::kVerifying, "checking " + discText(volume));
+  const auto report = mediawriter::verifyIsoImage(image);
+  if (!report.ok()) {
+    // An image file is not a medium to change: the disk under it is failing.
+    throw std::runtime_error("the image of " + discText(volume) +
+                             " does not read back as written: " + firstFailure(report));
+  }
+}
+
+void BurnJob::refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& volume,
+                     const std::string& reason) {
+  markRejected(drive_, reason);
+  drive.eject();
+  volume.state = store::job_state::kWaitingForMedia;
+  volume.rejectReason = reason;
+  queue_.updateVolume(job_.id, volume);
+  queue_.setState(job_.id, store::job_state::kWaitingForMedia,
+                  discText(volume) + ": " + reason + "; insert a blank disc");
+}
+
+void BurnJob::waitForUsableMedium(mediawriter::OpticalDrive& drive,
+                                  const mediawriter::MediaNeed& need, store::JobVolume& volume) {
+  std::string lastReason = "-";
+  for (;;) {
+    checkCancel();
+    mediawriter::MediaCheck check;
+    try {
+      check = drive.check(need);
+    } catch (const mediawriter::MediaError& e) {
+      check.verdict = mediawriter::MediaCheck::Verdict::Absent;
+      check.reason = e.what();
+    }
+    if (check.verdict == mediawriter::MediaCheck::Verdict::Erasable && profile_.blankRewritable) {
+      queue_.setState(job_.id, store::job_state::kWriting,
+                      "erasing the rewritable disc for " + discText(volume));
+      drive.blank({});
+      continue;
+    }
+    if (check.usable()) return;
+    if (check.verdict == mediawriter::MediaCheck::Verdict::Erasable) {
+      check.reason += "; this profile does not allow erasing it";
+    }
+    if (check.reason != lastReason) {
+      // Absent media is not refused: there is nothing to eject or mark.
+      if (check.verdict == mediawriter::MediaCheck::Verdict::Absent) {
+        volume.state = store::job_state::kWaitingForMedia;
+        volume.rejectReason = lastReason == "-" ? "" : volume.rejectReason;
+        queue_.updateVolume(job_.id, volume);
+        queue_.setState(job_.id, store::job_state::kWaitingForMedia,
+                        discText(volume) + ": insert a blank disc");
+      } else {
+        refuse(drive, volume, check.reason);
+      }
+      lastReason = check.reason;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
+                          const mediawriter::IsoVolumeContent& content, store::JobVolume& volume) {
+  mediawriter::MediaNeed need;
+  need.bytes = mediawriter::isoImageBytes(content);
+  need.family = discFamilyFor(profile_);
+  need.pseudoFamily = discFamilyOf(drive_.media);
+  need.pseudoCapacity = job_.request.capacity ? job_.request.capacity : drive_.capacity.value_or(0);
+  for (;;) {
+    waitForUsableMedium(drive, need, volume);
+    ++volume.attempts;
+    volume.state = store::job_state::kWriting;
+    volume.target = drive.address();
+    queue_.setState(job_.id, store::job_state::kWriting, "writing " + discText(volume));
+    try {
+      drive.write(content, progressFor(volume));
+    } catch (const mediawriter::MediaError& e) {
+      if (e.code() == mediawriter::MediaError::Code::Cancelled) throw;
+      refuse(drive, volume, std::string("writing failed: ") + e.what());
+      continue;  // the same volume on the next medium
+    }
+    if (!config_.jobs.verify) {
+      drive.eject();
+      return;
+    }
+    volume.state = store::job_state::kVerifying;
+    queue_.updateVolume(job_.id, volume);
+    queue_.setState(job_.id, store::job_state::kVerifying, "checking " + discText(volume));
+    mediawriter::VerificationReport report;
+    try {
+      const auto reader = drive.openForReading();
+      report = mediawriter::verifyMedium(*reader);
+    } catch (const mediawriter::MediaError& e) {
+      report.checks.push_back({"read", false, e.what()});
+    }
+    if (report.ok()) {
+      drive.eject();
+      volume.rejectReason.clear();
+      return;
+    }
+    refuse(drive, volume, "the disc does not read back as written (" + firstFailure(report) + ")");
+  }
+}
+
+void BurnJob::run() {
+  scratch_ = config_.dataDir / "scratch" / ("job-" + std::to_string(job_.id));
+  struct RemoveScratch {
+    fs::path path;
+    ~RemoveScratch() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  } removeScratch{scratch_};
+  const ProfileSetting* profile = config_.findProfile(job_.request.profile);
+  if (!profile)
+    throw std::runtime_error("profile \"" + job_.request.profile + "\" is no longer configured");
+  profile_ = *profile;
+  drive_ = chooseDrive(config_, job_.request.drive, profile_);
+
+  // The runner reads through its own connection: the receiver owns the service's one.
+  const store::Store store({config_.dataDir, 0, store::DuplicatePolicy::KeepStored},
+                           store::Store::Access::ReadOnly);
+  MediumSelection medium = resolveMediumSelection(config_, store, job_.request.patientKey,
+                                                  job_.request.studies, job_.request.profile);
+  freezeSelection(medium);
+  if (const std::string unwritable = unwritableSummary(medium); !unwritable.empty()) {
+    throw std::runtime_error(unwritable);
+  }
+  summary_ = "patient " + medium.selection.patientId + " (" + medium.selection.patientName + ")";
+
+  // Scratch holds re-encoded copies and DICOMDIRs; the image drive also keeps every image.
+  std::uint64_t selectedBytes = 0;
+  for (const auto& in : medium.selection.instances) selectedBytes += in.size;
+  std::uint64_t need = selectedBytes / 4 + 64'000'000;
+  if (drive_.kind == DriveKind::Image)
+    need += selectedBytes * static_cast<std::uint64_t>(job_.request.copies);
+  if (std::string why = space_.reserve(config_.dataDir, need, config_.freeSpaceReserve);
+      !why.empty()) {
+    throw std::runtime_error(why);
+  }
+  struct Release {
+    SpaceLedger& ledger;
+    std::uint64_t bytes;
+    ~Release() { ledger.release(bytes); }
+  } release{space_, need};
+
+  reencodeIntoScratch(medium, scratch_ / "reencoded", config_.receiver.aeTitle);
+  const PlanInput input = planInputFor(medium);
+  const dicomdir::VolumePlan plan = planOrResume(medium, input);
+  if (plan.volumes.empty()) throw std::runtime_error("the job's plan cannot be taken up again");
+  fs::create_directories(config_.dataDir / "images");
+
+  std::optional<mediawriter::OpticalDrive> optical;
+  if (drive_.kind == DriveKind::Optical) optical.emplace(drive_.address);
+  std::map<int, mediawriter::IsoVolumeContent> contents;  // copies share their volume's content
+  const auto current = queue_.job(job_.id);
+  std::vector<store::JobVolume> volumes =
+      current ? current->volumes : std::vector<store::JobVolume>{};
+  for (store::JobVolume& volume : volumes) {
+    if (volume.state == store::job_state::kDone) continue;  // written before a restart
+    checkCancel();
+    const auto& planned = plan.volumes[static_cast<std::size_t>(volume.index - 1)];
+    if (!contents.count(volume.index)) {
+      contents[volume.index] = volumeContentFor(medium, input, planned,
+                                                scratch_ / ("VOL" + std::to_string(volume.index)),
+                                                config_.receiver.aeTitle, true);
+    }
+    const auto& content = contents[volume.index];
+    volume.bytesWritten = 0;
+    if (optical) {
+      writeToDisc(*optical, content, volume);
+    } else {
+      writeToImageDrive(content, volume);
+    }
+    volume.state = store::job_state::kDone;
+    queue_.updateVolume(job_.id, volume);
+    queue_.recordMedium(
+        job_.id,
+        summary_ + ", " + std::to_string(planned.items.size()) + " instance(s), " +
+            discText(volume) + ", volume " + content.volumeId + ", drive " + drive_.name + " (" +
+            volume.target + "), requested by " +
+            (job_.request.requestedBy.empty() ? std::string("unknown") : job_.request.requestedBy));
+  }
+  std::string message = std::to_string(plan.volumes.size()) + " disc(s) x " +
+                        std::to_string(job_.request.copies) + " cop(ies) written" +
+                        (config_.jobs.verify ? " and verified" : "");
+  if (lateArrivals_ > 0) {
+    message += "; " + std::to_string(lateArrivals_) +
+               " instance(s) arrived after the job was queued and are not on these discs";
+  }
+  queue_.setState(job_.id, store::job_state::kDone, message);
+}
+
+}  // namespace
+
+std::string SpaceLedger::reserve(const fs::path& dataDir, std::uint64_t bytes,
+                                 std::uint64_t floor) {
+  std::lock_guard lock(mutex_);
+  std::error_code ec;
+  const auto space = fs::space(dataDir, ec);
+  if (ec) return "cannot see the free space of " + dataDir.string() + ": " + ec.message();
+  const std::uint64_t available = space.available > reserved_ ? space.available - reserved_ : 0;
+  if (available < bytes + floor) {
+    return "not enough free space in " + dataDir.string() + ": the job needs about " +
+           std::to_string(bytes / 1'000'000) + " MB and the store keeps " +
+           std::to_string(floor / 1'000'000) + " MB free for receiving; " +
+           std::to_string(available / 1'000'000) + " MB are available";
+  }
+  reserved_ += bytes;
+  return {};
+}
+
+void SpaceLedger::release(std::uint64_t bytes) {
+  std::lock_guard lock(mutex_);
+  reserved_ -= std::min(reserved_, bytes);
+}
+
+void runBurnJob(store::Job job, store::JobQueue& queue, const StationConfig& config,
+                SpaceLedger& space, std::stop_token stop) {
+  const std::int64_t id = job.id;
+  const auto interrupted = [&] {
+    if (!stop.stop_requested()) return false;
+    queue.setState(id, store::job_state::kQueued,
+                   "interrupted by a stop of the service; it resumes when the service starts");
+    return true;
+  };
+  try {
+    BurnJob(std::move(job), queue, config, space, stop).run();
+  } catch (const JobCancelled&) {
+    if (!interrupted()) queue.setState(id, store::job_state::kCancelled, "cancelled by request");
+  } catch (const mediawriter::MediaError& e) {
+    const bool cancelled = e.code() == mediawriter::MediaError::Code::Cancelled;
+    if (cancelled && interrupted()) return;
+    queue.setState(id, cancelled ? store::job_state::kCancelled : store::job_state::kFailed,
+                   cancelled ? "cancelled by request" : e.what());
+  } catch (const std::exception& e) {
+    queue.setState(id, store::job_state::kFailed, e.what());
+  }
+}
+
+}  // namespace burnstation::app

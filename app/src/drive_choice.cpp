@@ -1,0 +1,114 @@
+// Drive choice (see drive_choice.h).
+#include "drive_choice.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+namespace burnstation::app {
+
+namespace {
+
+bool isUsbProfile(const ProfileSetting& profile) {
+  return profile.medium == dicomdir::ApplicationProfile::StdGenUsbJpeg ||
+         profile.medium == dicomdir::ApplicationProfile::StdGenUsbJ2k;
+}
+
+DriveChoice fromSetting(const DriveSetting& d) {
+  return {d.name, d.address, DriveKind::Optical, d.media, d.capacity};
+}
+
+DriveChoice imageDrive(const StationConfig& config) {
+  return {kImageDriveName, (config.dataDir / "images").string(), DriveKind::Image, MediaKind::Any,
+          std::nullopt};
+}
+
+bool suits(const DriveChoice& drive, const ProfileSetting& profile) {
+  const auto family = discFamilyOf(drive.media);
+  const auto needed = discFamilyFor(profile);
+  return family == mediawriter::DiscFamily::Unknown || family == needed;
+}
+
+}  // namespace
+
+mediawriter::DiscFamily discFamilyFor(const ProfileSetting& profile) {
+  return profile.medium == dicomdir::ApplicationProfile::StdGenCd ? mediawriter::DiscFamily::Cd
+                                                                  : mediawriter::DiscFamily::Dvd;
+}
+
+mediawriter::DiscFamily discFamilyOf(MediaKind media) {
+  switch (media) {
+    case MediaKind::Cd:
+      return mediawriter::DiscFamily::Cd;
+    case MediaKind::Dvd:
+      return mediawriter::DiscFamily::Dvd;
+    case MediaKind::Any:
+      break;
+  }
+  return mediawriter::DiscFamily::Unknown;
+}
+
+std::vector<DriveChoice> knownDrives(const StationConfig& config, bool discover) {
+  std::vector<DriveChoice> out;
+  for (const DriveSetting& d : config.drives) out.push_back(fromSetting(d));
+  if (discover) {
+    for (const auto& found : mediawriter::discoverDrives()) {
+      const bool named = std::any_of(
+          out.begin(), out.end(), [&](const DriveChoice& c) { return c.address == found.address; });
+      if (named) continue;
+      const auto slash = found.address.rfind('/');
+      out.push_back({found.address.substr(slash + 1), found.address, DriveKind::Optical,
+                     MediaKind::Any, std::nullopt});
+    }
+  }
+  out.push_back(imageDrive(config));
+  return out;
+}
+
+DriveChoice chooseDrive(const StationConfig& config, const std::string& requested,
+                        const ProfileSetting& profile) {
+  DriveChoice choice;
+  if (requested.empty()) {
+    // USB profiles go to an image until sticks are a drive of their own; discs go to the
+    // first burner whose media suit the profile, else to the image drive.
+    choice = imageDrive(config);
+    if (!isUsbProfile(profile)) {
+      for (const DriveChoice& d : knownDrives(config, true)) {
+        if (d.kind == DriveKind::Optical && suits(d, profile)) {
+          choice = d;
+          break;
+        }
+      }
+    }
+    return choice;
+  }
+  if (requested == kImageDriveName) return imageDrive(config);
+  if (const DriveSetting* d = config.findDrive(requested)) {
+    choice = fromSetting(*d);
+  } else if (requested.rfind("stdio:/", 0) == 0 || requested.rfind("/dev/", 0) == 0) {
+    if (requested[0] == '/' && !std::filesystem::exists(requested)) {
+      throw std::invalid_argument("there is no burner at " + requested);
+    }
+    choice = {requested, requested, DriveKind::Optical, MediaKind::Any, std::nullopt};
+  } else {
+    std::string names;
+    for (const DriveSetting& d : config.drives) names += ", " + d.name;
+    throw std::invalid_argument("drive \"" + requested + "\" is unknown; give " + kImageDriveName +
+                                names + ", a burner such as /dev/sr0 or stdio:/path/file");
+  }
+  if (isUsbProfile(profile)) {
+    throw std::invalid_argument("profile \"" + profile.name +
+                                "\" is for USB sticks; it cannot be burned to the disc drive " +
+                                choice.name);
+  }
+  if (!suits(choice, profile)) {
+    throw std::invalid_argument(
+        "drive " + choice.name + " takes " +
+        (choice.media == MediaKind::Cd ? std::string("CDs") : std::string("DVDs")) +
+        "; profile \"" + profile.name + "\" needs a " +
+        (discFamilyFor(profile) == mediawriter::DiscFamily::Cd ? "CD" : "DVD"));
+  }
+  return choice;
+}
+
+}  // namespace burnstation::app

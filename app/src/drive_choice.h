@@ -1,0 +1,40 @@
+// Which drive a job goes to: a configured drive by name, a libburn address, the image drive,
+// or (no --drive) the default for the profile's medium. Shared by `burn`, `drives`, the
+// runner and auto-burn, so all of them agree on names and refusals.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "burnstation/mediawriter/optical_drive.h"
+#include "station_config.h"
+
+namespace burnstation::app {
+
+enum class DriveKind { Image, Optical };
+
+struct DriveChoice {
+  std::string name;     // what `jobs` shows and the job records
+  std::string address;  // libburn address; the images folder for the image drive
+  DriveKind kind = DriveKind::Image;
+  MediaKind media = MediaKind::Any;
+  std::optional<std::uint64_t> capacity;  // pseudo-drives: configured medium size
+};
+
+// The built-in drive's name, as `drives` lists it and `burn --drive` accepts it.
+inline constexpr const char* kImageDriveName = "images";
+
+// Configured drives, then burners found on this machine that no entry names, then the
+// image drive.
+std::vector<DriveChoice> knownDrives(const StationConfig& config, bool discover);
+
+// Throws std::invalid_argument with the reason for the person who asked.
+DriveChoice chooseDrive(const StationConfig& config, const std::string& requested,
+                        const ProfileSetting& profile);
+
+// What the profile needs from a disc (CD profiles on CDs, DVD profiles on DVDs).
+mediawriter::DiscFamily discFamilyFor(const ProfileSetting& profile);
+mediawriter::DiscFamily discFamilyOf(MediaKind media);
+
+}  // namespace burnstation::app

@@ -1,0 +1,122 @@
+// Checksum manifest (see checksum_manifest.h). Paths are relative, '/'-separated and as the
+// files are named on the medium, which is what md5sum -c run at the medium's root expects.
+#include "burnstation/mediawriter/checksum_manifest.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "burnstation/mediawriter/media_error.h"
+#include "md5.h"
+
+namespace burnstation::mediawriter {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string md5OfFile(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw MediaError(MediaError::Code::Io, "cannot read " + file.string());
+  Md5 md5;
+  std::vector<char> buffer(1 << 20);
+  ssize_t n;
+  while ((n = ::read(fd, buffer.data(), buffer.size())) > 0)
+    md5.add(buffer.data(), static_cast<int>(n));
+  ::close(fd);
+  if (n < 0) throw MediaError(MediaError::Code::Io, "cannot read " + file.string());
+  return hex(md5.finish());
+}
+
+}  // namespace
+
+std::map<std::string, std::string> md5OfTree(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string relative = fs::relative(entry.path(), root).generic_string();
+    if (relative == kManifestName) continue;
+    out[relative] = md5OfFile(entry.path());
+  }
+  return out;
+}
+
+namespace {
+
+std::string manifestText(const std::map<std::string, std::string>& md5ByPath) {
+  std::ostringstream text;
+  for (const auto& [path, md5] : md5ByPath) text << md5 << "  " << path << "\n";
+  return text.str();
+}
+
+void writeDurably(const fs::path& root, const std::string& bytes) {
+  const fs::path target = root / kManifestName;
+  const fs::path temp = root / (std::string(kManifestName) + ".tmp");
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok =
+      fd >= 0 && ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  if (fd >= 0) ok = ::fsync(fd) == 0 && ok;
+  if (fd >= 0) ::close(fd);
+  std::error_code ec;
+  if (ok) fs::rename(temp, target, ec);
+  if (!ok || ec) {
+    fs::remove(temp, ec);
+    throw MediaError(MediaError::Code::Io,
+                     "cannot write the checksum manifest in " + root.string());
+  }
+}
+
+}  // namespace
+
+void writeChecksumManifest(const fs::path& root) {
+  writeDurably(root, manifestText(md5OfTree(root)));
+}
+
+void addChecksumManifest(IsoVolumeContent& content, const fs::path& workDir, bool digests) {
+  std::map<std::string, std::string> md5ByPath;
+  for (const IsoFile& file : content.files) {
+    md5ByPath[file.mediumPath] = digests ? md5OfFile(file.source) : std::string(32, '0');
+  }
+  fs::create_directories(workDir);
+  writeDurably(workDir, manifestText(md5ByPath));
+  content.files.push_back({kManifestName, workDir / kManifestName});
+}
+
+std::map<std::string, std::string> parseChecksumManifest(const std::string& text,
+                                                         std::string& problem) {
+  std::map<std::string, std::string> out;
+  std::istringstream lines(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    if (line.empty()) continue;
+    if (line.size() < 35 || line[32] != ' ' || line[33] != ' ' ||
+        line.find_first_not_of("0123456789abcdef") < 32) {
+      if (problem.empty()) problem = "manifest line " + std::to_string(number) + " is malformed";
+      continue;
+    }
+    out[line.substr(34)] = line.substr(0, 32);
+  }
+  return out;
+}
+
+VerificationCheck compareWithManifest(const std::map<std::string, std::string>& manifest,
+                                      const std::map<std::string, std::string>& actual) {
+  for (const auto& [path, md5] : actual) {
+    const auto listed = manifest.find(path);
+    if (listed == manifest.end()) return {"manifest", false, path + " is not in " + kManifestName};
+    if (listed->second != md5) {
+      return {"manifest", false, path + " differs from its checksum in " + kManifestName};
+    }
+  }
+  for (const auto& [path, md5] : manifest) {
+    if (!actual.count(path)) return {"manifest", false, path + " is listed but absent"};
+  }
+  return {"manifest", true, std::to_string(manifest.size()) + " file(s) match " + kManifestName};
+}
+
+}  // namespace burnstation::mediawriter
