@@ -93,7 +93,6 @@ class BurnJob {
   ProfileSetting profile_;
   fs::path scratch_;
   std::string summary_;  // patient and studies, for the medium-created events
-  int lateArrivals_ = 0;
 };
 
 void BurnJob::freezeSelection(MediumSelection& medium) {
@@ -109,8 +108,6 @@ void BurnJob::freezeSelection(MediumSelection& medium) {
     if (wanted.erase(in.sopInstanceUid)) {
       kept.instances.push_back(in);
       forms.push_back(medium.forms[i]);
-    } else {
-      ++lateArrivals_;
     }
   }
   if (!wanted.empty()) {
@@ -252,7 +249,10 @@ void BurnJob::waitForUsableMedium(mediawriter::OpticalDrive& drive,
     if (check.verdict == mediawriter::MediaCheck::Verdict::Erasable) {
       check.reason += "; this profile does not allow erasing it";
     }
-    if (check.reason != lastReason) {
+    // The medium this job just wrote or failed on: its reason is already on the volume.
+    const bool justUsed =
+        check.verdict == mediawriter::MediaCheck::Verdict::Used && !volume.rejectReason.empty();
+    if (check.reason != lastReason && !justUsed) {
       // Absent media is not refused: there is nothing to eject or mark.
       if (check.verdict == mediawriter::MediaCheck::Verdict::Absent) {
         volume.state = store::job_state::kWaitingForMedia;
@@ -275,7 +275,8 @@ void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
   need.bytes = mediawriter::isoImageBytes(content);
   need.family = discFamilyFor(profile_);
   need.pseudoFamily = discFamilyOf(drive_.media);
-  need.pseudoCapacity = job_.request.capacity ? job_.request.capacity : drive_.capacity.value_or(0);
+  // A pseudo-drive's medium is as big as configured, else as --capacity says.
+  need.pseudoCapacity = drive_.capacity.value_or(job_.request.capacity);
   for (;;) {
     waitForUsableMedium(drive, need, volume);
     ++volume.attempts;
@@ -394,8 +395,13 @@ void BurnJob::run() {
   std::string message = std::to_string(plan.volumes.size()) + " disc(s) x " +
                         std::to_string(job_.request.copies) + " cop(ies) written" +
                         (config_.jobs.verify ? " and verified" : "");
-  if (lateArrivals_ > 0) {
-    message += "; " + std::to_string(lateArrivals_) +
+  // Instances of these studies may also have arrived while the job ran.
+  const MediumSelection now = resolveMediumSelection(config_, store, job_.request.patientKey,
+                                                     job_.request.studies, job_.request.profile);
+  const int lateArrivals = static_cast<int>(now.selection.instances.size()) -
+                           static_cast<int>(medium.selection.instances.size());
+  if (lateArrivals > 0) {
+    message += "; " + std::to_string(lateArrivals) +
                " instance(s) arrived after the job was queued and are not on these discs";
   }
   queue_.setState(job_.id, store::job_state::kDone, message);

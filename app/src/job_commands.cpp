@@ -228,8 +228,9 @@ int runDrives(const std::vector<std::string>& args) {
           const char* status = check.verdict == V::Blank      ? "blank"
                                : check.verdict == V::Absent   ? "absent"
                                : check.verdict == V::Erasable ? "rewritable, holds data"
-                               : check.verdict == V::Written  ? "written"
-                                                              : "unsuitable";
+                               : check.verdict == V::Written || check.verdict == V::Used
+                                   ? "written"
+                                   : "unsuitable";
           media = {{"status", status},
                    {"type", check.mediaType},
                    {"capacity_bytes", check.capacityBytes},

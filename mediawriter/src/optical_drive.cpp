@@ -178,9 +178,9 @@ MediaCheck OpticalDrive::check(const MediaNeed& need) const {
       file &&
       (!fs::exists(*file) || (fs::is_regular_file(*file, ec) && fs::file_size(*file, ec) == 0));
   if (file && !emptyFile && used_ && currentIdentity() == used_) {
-    result.verdict = MediaCheck::Verdict::Written;
+    result.verdict = MediaCheck::Verdict::Used;
     result.mediaType = "stdio file";
-    result.reason = "this medium has already been used; insert a blank one";
+    result.reason = "this medium has already been used";
     return result;
   }
   Grab grab(address_, loadTray_);
@@ -219,15 +219,28 @@ MediaCheck OpticalDrive::check(const MediaNeed& need) const {
   }
   if (!emptyFile) {
     // Overwritable media and pseudo-drives say "blank" whatever they hold: look ourselves.
+    // A pseudo-drive's file is read directly: libburn cannot read every kind of file back
+    // (character devices such as /dev/full), and those must still look blank when they are.
     std::vector<char> head(32 * 2048);
-    off_t got = 0;
-    const int read = burn::burn_read_data(grab.drive(), 0, head.data(),
-                                          static_cast<off_t>(head.size()), &got, 2);
+    ssize_t got = -1;
+    if (file) {
+      const int fd = ::open(file->c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        got = ::pread(fd, head.data(), head.size(), 0);
+        ::close(fd);
+      }
+    } else {
+      off_t count = 0;
+      if (burn::burn_read_data(grab.drive(), 0, head.data(), static_cast<off_t>(head.size()),
+                               &count, 2) > 0) {
+        got = count;
+      }
+    }
     const bool data =
-        read > 0 && std::any_of(head.begin(), head.begin() + got, [](char c) { return c != 0; });
-    if (data || (read <= 0 && file)) {
+        got > 0 && std::any_of(head.begin(), head.begin() + got, [](char c) { return c != 0; });
+    if (data || (got < 0 && file)) {
       result.verdict = MediaCheck::Verdict::Written;
-      result.reason = "the medium already holds data";
+      result.reason = got < 0 ? "the medium cannot be read" : "the medium already holds data";
       return result;
     }
   }

@@ -8,47 +8,13 @@
 #include <fstream>
 #include <thread>
 
-#include "dicom_factory.h"
-#include "station_harness.h"
+#include "jobs_fixture.h"
 
 namespace burnstation {
 namespace {
 
 namespace fs = std::filesystem;
-using harness::CommandResult;
 using harness::Station;
-using harness::TempDir;
-
-CommandResult bs(const fs::path& data, std::vector<std::string> args) {
-  args.push_back("--data-dir");
-  args.push_back(data.string());
-  return harness::burnstation(args);
-}
-
-class JobsTest : public ::testing::Test {
- protected:
-  TempDir dir;
-  fs::path data() const { return dir.path() / "data"; }
-
-  // Receives count small CT instances of one patient into the store, then stops the service.
-  void receive(int count) {
-    Station station(data());
-    std::vector<fs::path> files;
-    testdata::InstanceSpec spec;
-    spec.patientIdBytes = "JOB-1";
-    spec.patientNameBytes = "JOBS^TEST";
-    spec.studyInstanceUid = testdata::newUid();
-    for (int i = 0; i < count; ++i) {
-      spec.sopInstanceUid.clear();
-      spec.seed = static_cast<unsigned>(i);
-      files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
-    }
-    ASSERT_EQ(harness::storescu(station.port(), files).exitCode, 0);
-  }
-  nlohmann::json jobs() {
-    return nlohmann::json::parse(bs(data(), {"jobs", "--json"}).out)["jobs"];
-  }
-};
 
 TEST_F(JobsTest, BurnWaitWritesEveryVolumeAndCopyAndVerifiesThem) {
   receive(40);
@@ -121,16 +87,6 @@ TEST_F(JobsTest, AStdioDriveRefusesWrittenMediaAndWaitsForTheNextOne) {
                                   "stdio:" + disc.string(), "--copies", "2", "--json"});
   ASSERT_EQ(queued.exitCode, 0) << queued.err;
 
-  auto poll = [&](auto condition) {
-    nlohmann::json job;
-    for (int i = 0; i < 200; ++i) {
-      job = jobs()[0];
-      if (condition(job)) return job;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << "job did not get there: " << job.dump(2);
-    return job;
-  };
   auto job = poll([](const nlohmann::json& j) { return j["state"] == "waiting_for_media"; });
   EXPECT_EQ(job["volumes"][0]["reject_reason"], "the medium already holds data");
   EXPECT_NE(job["message"].get<std::string>().find("insert a blank disc"), std::string::npos);

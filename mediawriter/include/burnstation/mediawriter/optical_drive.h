@@ -20,7 +20,7 @@ namespace burnstation::mediawriter {
 enum class DiscFamily { Unknown, Cd, Dvd, Bd };
 
 struct MediaCheck {
-  enum class Verdict { Blank, Written, Unsuitable, WrongType, TooSmall, Absent, Erasable };
+  enum class Verdict { Blank, Written, Used, Unsuitable, WrongType, TooSmall, Absent, Erasable };
   Verdict verdict = Verdict::Absent;
   std::string mediaType;  // libburn's profile name, e.g. "CD-R", "stdio file"
   DiscFamily family = DiscFamily::Unknown;
