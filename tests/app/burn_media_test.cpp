@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 
+#include "file_set_readers.h"
 #include "jobs_fixture.h"
 
 namespace burnstation {
@@ -115,6 +116,7 @@ TEST_F(BurnMediaTest, EveryMediumCarriesAManifestThatMd5sumAccepts) {
   // DICOMDIR and the five instances, nothing left out.
   EXPECT_EQ(std::count(md5sum.out.begin(), md5sum.out.end(), '\n'), 6) << md5sum.out;
   EXPECT_NE(md5sum.out.find("DICOMDIR: OK"), std::string::npos);
+  expectReadersAccept(tree, 5);  // the burned file-set, as the file-set tests read theirs
 
   // A changed file on the medium is caught by md5sum too.
   fs::permissions(tree / "DICOMDIR", fs::perms::owner_write, fs::perm_options::add);
