@@ -1,8 +1,10 @@
-// `burnstation verify PATH [--json]`: reads a written ISO image or a file-set folder back
-// and checks it. Exit 0 when every check passes, 1 when one fails.
+// `burnstation verify PATH|ADDR [--json]`: reads a written ISO image, a file-set folder or
+// the disc in a drive (a configured drive name, /dev/sr0 or stdio:FILE) back and checks it.
+// Exit 0 when every check passes, 1 when one fails.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "burnstation/mediawriter/optical_drive.h"
 #include "burnstation/mediawriter/verification.h"
 #include "command_line.h"
 #include "commands.h"
@@ -14,17 +16,27 @@ int runVerify(const std::vector<std::string>& args) {
   try {
     const CommandLine line(args, {"--config", "--data-dir"}, {"--json"});
     json = line.flag("--json");
-    if (line.positional().size() != 1) throw UsageError("verify takes one image file or folder");
-    const std::filesystem::path target = line.positional()[0];
+    if (line.positional().size() != 1) {
+      throw UsageError("verify takes one image file, file-set folder or drive");
+    }
+    const std::string given = line.positional()[0];
+    const std::filesystem::path target = given;
     mediawriter::VerificationReport report;
-    if (std::filesystem::is_directory(target)) {
+    const StationConfig config = resolveConfig(line);
+    std::string address;
+    if (const DriveSetting* drive = config.findDrive(given)) address = drive->address;
+    if (given.rfind("stdio:", 0) == 0 || given.rfind("/dev/", 0) == 0) address = given;
+    if (!address.empty()) {
+      // Read from the medium itself: the drive's tray is cycled, cached pages dropped.
+      const auto reader = mediawriter::OpticalDrive(address).openForReading();
+      report = mediawriter::verifyMedium(*reader);
+    } else if (std::filesystem::is_directory(target)) {
       report = mediawriter::verifyFileSetFolder(target);
     } else if (std::filesystem::is_regular_file(target)) {
       report = mediawriter::verifyIsoImage(target);
     } else {
       throw UsageError(target.string() +
-                       " is neither an image file nor a file-set folder "
-                       "(drive addresses come with the burning issue)");
+                       " is neither an image file, a file-set folder nor a configured drive");
     }
     if (json) {
       nlohmann::json checks = nlohmann::json::array();

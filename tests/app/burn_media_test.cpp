@@ -61,6 +61,20 @@ TEST_F(BurnMediaTest, AWriteThatFailsRejectsTheMediumAndTheVolumeGoesOnTheNextOn
   EXPECT_EQ(job["volumes"][0]["reject_reason"], "");
   EXPECT_EQ(bs(data(), {"verify", disc.string()}).exitCode, 0);
   EXPECT_EQ(referencedFiles(disc), 4);
+
+  // Read back through the drive (libburn), as a disc would be; one flipped byte is caught.
+  const auto good = bs(data(), {"verify", "stdio:" + disc.string()});
+  EXPECT_EQ(good.exitCode, 0) << good.out;
+  std::smatch blocks;  // "blocks 0 to N match": damage a block inside the session
+  ASSERT_TRUE(std::regex_search(good.out, blocks, std::regex("blocks 0 to ([0-9]+) match")));
+  {
+    std::fstream f(disc, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(std::stoi(blocks[1]) - 8) * 2048 + 100);
+    f.put('\x5a');
+  }
+  const auto damaged = bs(data(), {"verify", "stdio:" + disc.string()});
+  EXPECT_EQ(damaged.exitCode, 1);
+  EXPECT_NE(damaged.out.find("FAILED  session_md5"), std::string::npos) << damaged.out;
 }
 
 TEST_F(BurnMediaTest, AMediumTooSmallIsRefusedBeforeAnythingIsWritten) {
