@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -51,6 +53,16 @@ std::string drainMessages() {
   }
   return text;
 }
+
+template <typename T, void (*Free)(T*)>
+struct BurnFree {
+  void operator()(T* handle) const {
+    if (handle) Free(handle);
+  }
+};
+// A libburn object owned by the scope that made it.
+template <typename T, void (*Free)(T*)>
+using BurnHandle = std::unique_ptr<T, BurnFree<T, Free>>;
 
 // A grabbed drive, released when it goes out of scope (and ejected if asked).
 class Grab {
@@ -322,48 +334,55 @@ void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& p
   ImageStream image = openImageStream(content);
   const off_t total = image.source->get_size(image.source.get());
   Grab grab(address_, true);
-  burn::burn_source* fifo = burn::burn_fifo_source_new(image.source.get(), 2048, 1024, 0);
-  burn::burn_disc* disc = burn::burn_disc_create();
-  burn::burn_session* session = burn::burn_session_create();
-  burn::burn_track* track = burn::burn_track_create();
-  burn::burn_track_define_data(track, 0, 0, 1, BURN_MODE1);
-  burn::burn_track_set_source(track, fifo);
-  burn::burn_session_add_track(session, track, BURN_POS_END);
-  burn::burn_disc_add_session(disc, session, BURN_POS_END);
-  burn::burn_write_opts* options = burn::burn_write_opts_new(grab.drive());
-  burn::burn_write_opts_set_multi(options, 0);
-  burn::burn_write_opts_set_underrun_proof(options, 1);
-  burn::burn_write_opts_set_perform_opc(options, 1);
-  burn::burn_write_opts_set_stdio_fsync(options, 1);
+  // Declared so that they are freed in the order libburn wants: options first, source last.
+  const BurnHandle<burn::burn_source, burn::burn_source_free> fifo(
+      burn::burn_fifo_source_new(image.source.get(), 2048, 1024, 0));
+  const BurnHandle<burn::burn_track, burn::burn_track_free> track(burn::burn_track_create());
+  const BurnHandle<burn::burn_session, burn::burn_session_free> session(
+      burn::burn_session_create());
+  const BurnHandle<burn::burn_disc, burn::burn_disc_free> disc(burn::burn_disc_create());
+  const BurnHandle<burn::burn_write_opts, burn::burn_write_opts_free> options(
+      burn::burn_write_opts_new(grab.drive()));
+  burn::burn_track_define_data(track.get(), 0, 0, 1, BURN_MODE1);
+  burn::burn_track_set_source(track.get(), fifo.get());
+  burn::burn_session_add_track(session.get(), track.get(), BURN_POS_END);
+  burn::burn_disc_add_session(disc.get(), session.get(), BURN_POS_END);
+  burn::burn_write_opts_set_multi(options.get(), 0);
+  burn::burn_write_opts_set_underrun_proof(options.get(), 1);
+  burn::burn_write_opts_set_perform_opc(options.get(), 1);
+  burn::burn_write_opts_set_stdio_fsync(options.get(), 1);
   burn::burn_drive_set_speed(grab.drive(), 0, 0);
   char reasons[BURN_REASONS_LEN] = {};
-  auto release = [&] {
-    burn::burn_write_opts_free(options);
-    burn::burn_disc_free(disc);
-    burn::burn_session_free(session);
-    burn::burn_track_free(track);
-    burn::burn_source_free(fifo);
-  };
-  if (burn::burn_write_opts_auto_write_type(options, disc, reasons, 0) == burn::BURN_WRITE_NONE) {
-    release();
+  if (burn::burn_write_opts_auto_write_type(options.get(), disc.get(), reasons, 0) ==
+      burn::BURN_WRITE_NONE) {
     throw MediaError(MediaError::Code::Io, std::string("no way to write this medium: ") + reasons);
   }
-  burn::burn_disc_write(options, disc);
+  burn::burn_disc_write(options.get(), disc.get());
   while (burn::burn_drive_get_status(grab.drive(), nullptr) == burn::BURN_DRIVE_SPAWNING)
     usleep(50000);
   bool cancelled = false;
+  std::exception_ptr failure;  // from progress: rethrown once the drive has stopped
   burn::burn_progress p{};
   while (burn::burn_drive_get_status(grab.drive(), &p) != burn::BURN_DRIVE_IDLE) {
-    if (progress && !cancelled && p.sectors > 0 &&
-        !progress(static_cast<std::uint64_t>(p.sector) * 2048, static_cast<std::uint64_t>(total))) {
-      burn::burn_drive_cancel(grab.drive());  // the drive goes idle by itself after this
-      cancelled = true;
+    if (progress && !cancelled && p.sectors > 0) {
+      bool goOn = true;
+      try {
+        goOn = progress(static_cast<std::uint64_t>(p.sector) * 2048,
+                        static_cast<std::uint64_t>(total));
+      } catch (...) {
+        failure = std::current_exception();
+        goOn = false;
+      }
+      if (!goOn) {
+        burn::burn_drive_cancel(grab.drive());  // the drive goes idle by itself after this
+        cancelled = true;
+      }
     }
     usleep(100000);
   }
+  if (failure) std::rethrow_exception(failure);
   const bool good = burn::burn_drive_wrote_well(grab.drive()) == 1;
   const std::string why = drainMessages();
-  release();
   if (auto identity = currentIdentity()) used_ = identity;  // libburn may have created it
   if (cancelled) throw MediaError(MediaError::Code::Cancelled, "writing cancelled");
   if (!good) throw MediaError(MediaError::Code::Io, "writing failed on " + address_ + ": " + why);
