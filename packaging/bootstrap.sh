@@ -19,6 +19,8 @@ build_packages=(
   libxxhash-dev            # content hash of received instances
   libsqlite3-dev           # the index
   libisofs-dev libburn-dev # ISO 9660 images and (issue 4) optical drives
+  libpango1.0-dev libcairo2-dev  # disc labels: text layout with font fallback, PNG output
+  fonts-noto-cjk           # label fonts that cover Chinese, Japanese and Korean names
   libgtest-dev             # unit and integration tests (built with the project)
 )
 test_packages=(

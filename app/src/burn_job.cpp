@@ -18,6 +18,7 @@
 #include "burnstation/mediawriter/optical_drive.h"
 #include "burnstation/mediawriter/verification.h"
 #include "burnstation/store/store.h"
+#include "disc_labels.h"
 #include "drive_choice.h"
 #include "medium_selection.h"
 
@@ -71,6 +72,8 @@ class BurnJob {
  private:
   void freezeSelection(MediumSelection& medium);
   dicomdir::VolumePlan planOrResume(const MediumSelection& medium, const PlanInput& input);
+  void writeLabel(const store::Store& store, const MediumSelection& medium, const PlanInput& input,
+                  const dicomdir::PlannedVolume& planned);
   void writeToImageDrive(const mediawriter::IsoVolumeContent& content, store::JobVolume& volume);
   void writeToDisc(mediawriter::OpticalDrive& drive, const mediawriter::IsoVolumeContent& content,
                    store::JobVolume& volume);
@@ -195,6 +198,24 @@ mediawriter::WriteProgress BurnJob::progressFor(store::JobVolume& volume) {
     queue_.updateVolume(job_.id, volume);
     return !stopping();
   };
+}
+
+// A label that cannot be drawn costs the clerk a printed label, not the disc: logged only.
+void BurnJob::writeLabel(const store::Store& store, const MediumSelection& medium,
+                         const PlanInput& input, const dicomdir::PlannedVolume& planned) {
+  const fs::path png = labelPath(config_.dataDir, job_.id, planned.index, planned.of);
+  try {
+    fs::create_directories(png.parent_path());
+    const auto drawn = mediawriter::renderDiscLabel(
+        labelFor(store, medium, input, planned, config_.receiver.aeTitle), png);
+    if (drawn.unknownGlyphs > 0) {
+      std::fprintf(stderr, "burnstation: label %s: %d character(s) have no font\n", png.c_str(),
+                   drawn.unknownGlyphs);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "burnstation: no label for job %lld: %s\n",
+                 static_cast<long long>(job_.id), e.what());
+  }
 }
 
 void BurnJob::writeToImageDrive(const mediawriter::IsoVolumeContent& content,
@@ -375,6 +396,7 @@ void BurnJob::run() {
       contents[volume.index] = volumeContentFor(medium, input, planned,
                                                 scratch_ / ("VOL" + std::to_string(volume.index)),
                                                 config_.receiver.aeTitle, true);
+      if (profile_.label) writeLabel(store, medium, input, planned);
     }
     const auto& content = contents[volume.index];
     volume.bytesWritten = 0;

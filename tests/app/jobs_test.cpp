@@ -43,6 +43,20 @@ TEST_F(JobsTest, BurnWaitWritesEveryVolumeAndCopyAndVerifiesThem) {
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["state"], "done");
   EXPECT_EQ(listed[0]["copies"], 2);
+  // One printable label per volume, next to the job's images.
+  for (int volume = 1; volume <= of; ++volume) {
+    const fs::path label = data() / "labels" /
+                           (std::to_string(job["id"].get<int>()) + "-" + std::to_string(volume) +
+                            "of" + std::to_string(of) + ".png");
+    ASSERT_TRUE(fs::exists(label)) << label;
+    std::ifstream in(label, std::ios::binary);
+    char signature[8] = {};
+    in.read(signature, 8);
+    EXPECT_EQ(std::string(signature, 8), "\x89PNG\r\n\x1a\n");
+  }
+  EXPECT_FALSE(fs::exists(data() / "labels" /
+                          (std::to_string(job["id"].get<int>()) + "-" + std::to_string(of + 1) +
+                           "of" + std::to_string(of) + ".png")));
 }
 
 TEST_F(JobsTest, WaitWithoutAServiceFailsAtOnceAndQueuesNothing) {
