@@ -33,6 +33,8 @@ JobRunner::~JobRunner() {
 }
 
 void JobRunner::start() {
+  // Alive before `listening` is printed, so `burn --wait` right after start finds us.
+  store::JobQueue(currentConfig().dataDir).heartbeat();
   thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
 }
 
