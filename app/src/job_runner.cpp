@@ -1,6 +1,8 @@
 // Job runner (see job_runner.h).
 #include "job_runner.h"
 
+#include "auto_burn.h"
+
 #include <charconv>
 #include <chrono>
 #include <iostream>
@@ -85,6 +87,8 @@ void JobRunner::loop(std::stop_token stop) {
   }
   auto lastBeat = Clock::now() - std::chrono::hours(1);
   auto lastPurge = Clock::now() - std::chrono::hours(1);
+  auto lastAutoBurn = Clock::now();
+  AutoBurnWatch autoBurn;
   while (!stop.stop_requested()) {
     try {
       if (Clock::now() - lastBeat > std::chrono::seconds(2)) {
@@ -97,6 +101,10 @@ void JobRunner::loop(std::stop_token stop) {
         for (std::int64_t id : finished_) running_.erase(id);  // joins the finished thread
         finished_.clear();
         busy.assign(busyDrives_.begin(), busyDrives_.end());
+      }
+      if (Clock::now() - lastAutoBurn > std::chrono::seconds(1)) {
+        autoBurn.poll(queue, currentConfig());
+        lastAutoBurn = Clock::now();
       }
       if (Clock::now() - lastPurge > std::chrono::minutes(10)) {
         purge(queue, currentConfig());

@@ -72,6 +72,30 @@ void loadVolumes(SqliteDb& db, Job& job) {
   }
 }
 
+std::int64_t insertJob(SqliteDb& db, const JobRequest& r,
+                       const std::vector<std::string>& instanceUids) {
+  const std::string now = isoNow();
+  Statement insert(
+      db,
+      "INSERT INTO jobs(state, patient_key, studies, profile, drive, copies, capacity, "
+      "created, updated, requested_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, job_state::kQueued)
+      .bind(2, r.patientKey)
+      .bind(3, studiesJson(r.studies))
+      .bind(4, r.profile)
+      .bind(5, r.drive)
+      .bind(6, static_cast<std::int64_t>(r.copies))
+      .bind(7, static_cast<std::int64_t>(r.capacity))
+      .bind(8, now)
+      .bind(9, now)
+      .bind(10, r.requestedBy)
+      .run();
+  const std::int64_t id = db.lastInsertRowId();
+  Statement hold(db, "INSERT OR IGNORE INTO job_instances(job_id, sop_instance_uid) VALUES(?,?)");
+  for (const std::string& uid : instanceUids) hold.bind(1, id).bind(2, uid).run();
+  return id;
+}
+
 double nowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -92,25 +116,57 @@ JobQueue::~JobQueue() = default;
 
 std::int64_t JobQueue::submit(const JobRequest& r, const std::vector<std::string>& instanceUids) {
   Transaction tx(*db_);
-  const std::string now = isoNow();
-  Statement insert(
-      *db_,
-      "INSERT INTO jobs(state, patient_key, studies, profile, drive, copies, capacity, "
-      "created, updated, requested_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
-  insert.bind(1, job_state::kQueued)
-      .bind(2, r.patientKey)
-      .bind(3, studiesJson(r.studies))
-      .bind(4, r.profile)
-      .bind(5, r.drive)
-      .bind(6, static_cast<std::int64_t>(r.copies))
-      .bind(7, static_cast<std::int64_t>(r.capacity))
-      .bind(8, now)
-      .bind(9, now)
-      .bind(10, r.requestedBy)
+  const std::int64_t id = insertJob(*db_, r, instanceUids);
+  tx.commit();
+  return id;
+}
+
+std::vector<QuietStudy> JobQueue::quietStudies(const std::string& calledAe, int quietSeconds) {
+  // Times carry their UTC offset, which julianday() honours across clock changes.
+  Statement q(*db_,
+              "SELECT st.study_uid, c.key, count(i.id), "
+              "(SELECT max(a.instances) FROM auto_burns a WHERE a.study_uid = st.study_uid AND "
+              "a.called_ae = ?1) FROM instances i JOIN series se ON se.id = i.series_id "
+              "JOIN studies st ON st.id = se.study_id JOIN collections c ON c.id = "
+              "st.collection_id WHERE i.called_ae = ?1 GROUP BY st.id HAVING "
+              "(julianday('now') - julianday(max(i.received_at))) * 86400.0 >= ?2 AND "
+              "count(i.id) > coalesce((SELECT max(a.instances) FROM auto_burns a WHERE "
+              "a.study_uid = st.study_uid AND a.called_ae = ?1), 0)");
+  q.bind(1, calledAe).bind(2, static_cast<std::int64_t>(quietSeconds));
+  std::vector<QuietStudy> out;
+  while (q.step()) {
+    QuietStudy s;
+    s.studyUid = q.text(0);
+    s.collectionKey = q.text(1);
+    s.burnedBefore = !q.isNull(3);
+    out.push_back(std::move(s));
+  }
+  q.reset();
+  Statement uids(*db_,
+                 "SELECT i.sop_instance_uid FROM instances i JOIN series se ON se.id = "
+                 "i.series_id JOIN studies st ON st.id = se.study_id JOIN collections c ON c.id "
+                 "= st.collection_id WHERE st.study_uid = ? AND c.key = ? AND i.called_ae = ?");
+  for (QuietStudy& s : out) {
+    uids.bind(1, s.studyUid).bind(2, s.collectionKey).bind(3, calledAe);
+    while (uids.step()) s.instanceUids.push_back(uids.text(0));
+    uids.reset();
+  }
+  return out;
+}
+
+std::int64_t JobQueue::submitAutoBurn(const JobRequest& request, const std::string& calledAe,
+                                      const QuietStudy& study) {
+  Transaction tx(*db_);
+  const std::int64_t id = insertJob(*db_, request, study.instanceUids);
+  Statement record(*db_,
+                   "INSERT INTO auto_burns(study_uid, called_ae, instances, job_id, queued_at) "
+                   "VALUES(?,?,?,?,?)");
+  record.bind(1, study.studyUid)
+      .bind(2, calledAe)
+      .bind(3, static_cast<std::int64_t>(study.instanceUids.size()))
+      .bind(4, id)
+      .bind(5, isoNow())
       .run();
-  const std::int64_t id = db_->lastInsertRowId();
-  Statement hold(*db_, "INSERT OR IGNORE INTO job_instances(job_id, sop_instance_uid) VALUES(?,?)");
-  for (const std::string& uid : instanceUids) hold.bind(1, id).bind(2, uid).run();
   tx.commit();
   return id;
 }

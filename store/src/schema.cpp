@@ -115,6 +115,16 @@ CREATE TABLE IF NOT EXISTS job_volumes(
   attempts INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(job_id, volume_index, copy));
 
+-- Studies auto-burn rules have queued, with how many instances, so a study is burned once
+-- (and once more only if it grows).
+CREATE TABLE IF NOT EXISTS auto_burns(
+  study_uid TEXT NOT NULL,
+  called_ae TEXT NOT NULL,
+  instances INTEGER NOT NULL,
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  queued_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS auto_burns_study ON auto_burns(study_uid, called_ae);
+
 CREATE TABLE IF NOT EXISTS service(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL);

@@ -23,15 +23,6 @@ class BurnMediaTest : public JobsTest {
     std::ofstream(file) << text;
     return file;
   }
-  // File IDs the medium's DICOMDIR references, read back by `verify`.
-  int referencedFiles(const fs::path& medium) {
-    const auto r = bs(data(), {"verify", medium.string(), "--json"});
-    const auto doc = nlohmann::json::parse(r.out);
-    for (const auto& c : doc["checks"]) {
-      if (c["name"] == "file_set") return std::stoi(c["detail"].get<std::string>());
-    }
-    return -1;
-  }
 };
 
 TEST_F(BurnMediaTest, AWriteThatFailsRejectsTheMediumAndTheVolumeGoesOnTheNextOne) {

@@ -525,7 +525,8 @@ TEST_F(ExportTest, VerifyReadsImagesAndFoldersBackAndNoticesDamage) {
 
   const auto nothing = bs({"verify", (dir.path() / "nowhere").string()});
   EXPECT_EQ(nothing.exitCode, 2);
-  EXPECT_NE(nothing.err.find("neither an image file, a file-set folder nor a configured drive"), std::string::npos);
+  EXPECT_NE(nothing.err.find("neither an image file, a file-set folder nor a configured drive"),
+            std::string::npos);
 }
 
 TEST_F(ExportTest, AnAdminProfileCanAskForLosslessJpeg) {

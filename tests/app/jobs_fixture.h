@@ -50,12 +50,23 @@ class JobsTest : public ::testing::Test {
   nlohmann::json jobs() {
     return nlohmann::json::parse(bs(data(), {"jobs", "--json"}).out)["jobs"];
   }
+  // How many files the DICOMDIR of a written medium references, as `verify` reads it back.
+  int referencedFiles(const std::filesystem::path& medium) {
+    const auto r = bs(data(), {"verify", medium.string(), "--json"});
+    const auto doc = nlohmann::json::parse(r.out);  // must outlive the loop over its checks
+    for (const auto& c : doc["checks"]) {
+      if (c["name"] == "file_set") return std::stoi(c["detail"].get<std::string>());
+    }
+    ADD_FAILURE() << r.out << r.err;
+    return -1;
+  }
   // The first job once condition holds for it (a test failure after about 30 s).
   nlohmann::json poll(const std::function<bool(const nlohmann::json&)>& condition) {
     nlohmann::json job;
     for (int i = 0; i < 300; ++i) {
-      job = jobs()[0];
-      if (condition(job)) return job;
+      const nlohmann::json all = jobs();
+      job = all.empty() ? nlohmann::json::object() : all[0];
+      if (!all.empty() && condition(job)) return job;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ADD_FAILURE() << "job did not get there: " << job.dump(2);

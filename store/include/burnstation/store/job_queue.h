@@ -56,6 +56,15 @@ struct HeldInstance {
   int volume = 0;
 };
 
+// A study sent to an auto-burn AE title that has been quiet long enough and holds instances
+// no auto-burn job has taken yet.
+struct QuietStudy {
+  std::string studyUid;
+  std::string collectionKey;
+  std::vector<std::string> instanceUids;  // received via that AE title
+  bool burnedBefore = false;              // it grew after an earlier auto-burn
+};
+
 struct Job {
   std::int64_t id = 0;
   std::string state;
@@ -78,6 +87,13 @@ class JobQueue {
   // Queues a job with its frozen list of instances: later arrivals are not added.
   std::int64_t submit(const JobRequest& request, const std::vector<std::string>& instanceUids);
   std::vector<Job> jobs();
+
+  // Auto-burn (REQUIREMENTS §5): studies received via calledAe, quiet for quietSeconds.
+  std::vector<QuietStudy> quietStudies(const std::string& calledAe, int quietSeconds);
+  // Queues the study's job and records it in the auto-burn ledger in one transaction, so a
+  // restart can never queue the same arrivals twice.
+  std::int64_t submitAutoBurn(const JobRequest& request, const std::string& calledAe,
+                              const QuietStudy& study);
   std::optional<Job> job(std::int64_t id);
   // Queued jobs are cancelled at once; running ones when the runner next looks.
   // Returns false when the job does not exist or has already ended.
