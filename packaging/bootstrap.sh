@@ -22,6 +22,7 @@ build_packages=(
   libpango1.0-dev libcairo2-dev  # disc labels: text layout with font fallback, PNG output
   fonts-noto-cjk           # label fonts that cover Chinese, Japanese and Korean names
   libgtest-dev             # unit and integration tests (built with the project)
+  libusb-1.0-0-dev         # USB sticks arriving and leaving (hotplug)
 )
 test_packages=(
   dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers
@@ -31,6 +32,10 @@ test_packages=(
   xorriso                  # reads our ISO images back (names, MD5)
   genisoimage              # isoinfo: the raw ISO 9660 names
   time                     # peak RSS in benchmarks
+  dosfstools               # mkfs.vfat: FAT32 stick images
+  mtools                   # mdir/mcopy: read stick images without mounting them
+  fusefat fuse             # mount FAT images where the kernel has no vfat; fusermount
+  exfatprogs               # mkfs.exfat: an exFAT stick that must be refused
 )
 
 packages=("${build_packages[@]}")
