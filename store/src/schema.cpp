@@ -137,6 +137,10 @@ CREATE TABLE IF NOT EXISTS events(
   called_ae TEXT,
   peer TEXT,
   detail TEXT NOT NULL);
+
+-- Auto-burn looks for quiet studies of its called AE titles every second; without this it
+-- would read every instance row (record keys and all) each time.
+CREATE INDEX IF NOT EXISTS instances_called_ae ON instances(called_ae, received_at, series_id);
 )sql";
 }  // namespace
 

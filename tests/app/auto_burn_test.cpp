@@ -82,5 +82,15 @@ TEST_F(AutoBurnTest, AQuietStudyBurnsOnceAndAGrownStudyOnceMore) {
   }
 }
 
+TEST_F(AutoBurnTest, QuietStudiesAreFoundThroughAnIndexNotATableScan) {
+  Station station(data(), config());
+  // The shape of the watch's query: the called AE's instances, grouped, with their times.
+  const std::string plan = harness::queryIndex(
+      data(),
+      "EXPLAIN QUERY PLAN SELECT series_id, max(received_at), count(id) FROM instances "
+      "WHERE called_ae = 'BURN_CD' GROUP BY series_id");
+  EXPECT_NE(plan.find("COVERING INDEX"), std::string::npos) << plan;
+}
+
 }  // namespace
 }  // namespace burnstation
