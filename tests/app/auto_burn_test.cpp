@@ -1,6 +1,9 @@
 // Auto-burn: studies sent to a rule's called AE title burn by themselves once quiet, once;
-// other AE titles do not; a study that grows gets exactly one more job.
+// other AE titles do not; a study that grows gets exactly one more job; a study that cannot
+// be burned fails once and is not retried.
 #include <gtest/gtest.h>
+
+#include <dcmtk/dcmdata/dcuid.h>
 
 #include <fstream>
 
@@ -80,6 +83,44 @@ TEST_F(AutoBurnTest, AQuietStudyBurnsOnceAndAGrownStudyOnceMore) {
     std::this_thread::sleep_for(std::chrono::seconds(2));
     EXPECT_EQ(jobCount(), 2u);
   }
+}
+
+TEST_F(AutoBurnTest, AStudyACdCannotHoldFailsOnceAndTheWatchGoesOn) {
+  const fs::path file = config();
+  testdata::InstanceSpec j2k;
+  j2k.patientIdBytes = "JOB-1";
+  j2k.patientNameBytes = "JOBS^TEST";
+  j2k.studyInstanceUid = testdata::newUid();
+  j2k.transferSyntax = UID_JPEG2000LosslessOnlyTransferSyntax;  // STD-GEN-CD cannot take it
+  const fs::path j2kFile = testdata::writeInstance(j2k, dir.path() / "j2k");
+  Station station(data(), file);
+  const auto statuses =
+      harness::testScuStatuses(station.port(), {j2kFile}, {"--raw", "--aec", "BURN_CD"});
+  ASSERT_EQ(statuses.size(), 1u);
+  ASSERT_EQ(statuses.begin()->second, "0000");
+  const auto failed =
+      poll([](const auto& j) { return j["state"] == "done" || j["state"] == "failed"; });
+  ASSERT_EQ(failed["state"], "failed") << failed.dump(2);
+  EXPECT_NE(failed["message"].get<std::string>().find("cannot be written to STD-GEN-CD"),
+            std::string::npos)
+      << failed.dump(2);
+  EXPECT_EQ(failed["requested_by"], "auto-burn for called AE BURN_CD");
+
+  // The failure is not retried every quiet period, and the next study still burns.
+  send(station, "BURN_CD", instances(2));
+  nlohmann::json next;
+  for (int i = 0; i < 600 && next.is_null(); ++i) {
+    const auto all = jobs();
+    if (all.size() >= 2 && (all[1]["state"] == "done" || all[1]["state"] == "failed"))
+      next = all[1];
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(next.is_null()) << jobs().dump(2);
+  EXPECT_EQ(next["state"], "done") << next.dump(2);
+  EXPECT_EQ(next["patient_key"], failed["patient_key"]);
+  EXPECT_EQ(referencedFiles(next["volumes"][0]["target"].get<std::string>()), 2);
+  std::this_thread::sleep_for(std::chrono::seconds(7));  // more than the quiet time
+  EXPECT_EQ(jobCount(), 2u) << jobs().dump(2);
 }
 
 TEST_F(AutoBurnTest, QuietStudiesAreFoundThroughAnIndexNotATableScan) {
