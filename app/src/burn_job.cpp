@@ -21,6 +21,7 @@
 #include "disc_labels.h"
 #include "drive_choice.h"
 #include "medium_selection.h"
+#include "stick_writer.h"
 
 namespace burnstation::app {
 
@@ -79,6 +80,8 @@ class BurnJob {
                    store::JobVolume& volume);
   void waitForUsableMedium(mediawriter::OpticalDrive& drive, const mediawriter::MediaNeed& need,
                            store::JobVolume& volume);
+  void writeToStick(StickWriter& stick, const MediumSelection& medium, const PlanInput& input,
+                    const dicomdir::PlannedVolume& planned, store::JobVolume& volume);
   void refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& volume,
               const std::string& reason);
   mediawriter::WriteProgress progressFor(store::JobVolume& volume);
@@ -152,6 +155,8 @@ dicomdir::VolumePlan BurnJob::planOrResume(const MediumSelection& medium, const 
   std::uint64_t capacity = job_.request.capacity;
   if (capacity == 0 && drive_.capacity) capacity = *drive_.capacity;
   if (capacity == 0) capacity = medium.setting.capacity.value_or(medium.profile->defaultCapacity);
+  // A stick's size is known only once it is in; one file-set per stick.
+  if (capacity == 0 && drive_.kind == DriveKind::Usb) capacity = 2'000'000'000'000;
   if (capacity == 0) capacity = fs::space(config_.dataDir).available;
   dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
   if (!plan.unplaceable.empty()) {
@@ -235,6 +240,26 @@ void BurnJob::writeToImageDrive(const mediawriter::IsoVolumeContent& content,
     throw std::runtime_error("the image of " + discText(volume) +
                              " does not read back as written: " + firstFailure(report));
   }
+}
+
+void BurnJob::writeToStick(StickWriter& stick, const MediumSelection& medium,
+                           const PlanInput& input, const dicomdir::PlannedVolume& planned,
+                           store::JobVolume& volume) {
+  std::vector<std::size_t> indexes;
+  for (std::size_t item : planned.items) indexes.push_back(input.selectionIndex[item]);
+  const std::string copy = volume.copy > 1 ? " (copy " + std::to_string(volume.copy) + ")" : "";
+  const auto refused = [&](const std::string& reason) {
+    volume.state = store::job_state::kWaitingForMedia;
+    volume.rejectReason = reason == "insert a USB stick" ? "" : reason;
+    queue_.updateVolume(job_.id, volume);
+    queue_.setState(job_.id, store::job_state::kWaitingForMedia,
+                    "USB stick" + copy + ": " + reason);
+  };
+  volume.target = stick.write(medium, indexes, refused, [this] { checkCancel(); });
+  volume.bytesWritten = volume.bytesTotal;
+  volume.rejectReason.clear();
+  queue_.setState(job_.id, store::job_state::kWriting,
+                  "the stick" + copy + " is written and checked; it can be removed");
 }
 
 void BurnJob::refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& volume,
@@ -384,6 +409,15 @@ void BurnJob::run() {
 
   std::optional<mediawriter::OpticalDrive> optical;
   if (drive_.kind == DriveKind::Optical) optical.emplace(drive_.address);
+  std::optional<StickWriter> stick;
+  if (drive_.kind == DriveKind::Usb) {
+    if (plan.volumes.size() > 1) {
+      throw std::runtime_error("a USB job writes one file-set per stick; this selection needs " +
+                               std::to_string(plan.volumes.size()) +
+                               " (choose fewer studies or a larger --capacity)");
+    }
+    stick.emplace(drive_, config_);
+  }
   std::map<int, mediawriter::IsoVolumeContent> contents;  // copies share their volume's content
   const auto current = queue_.job(job_.id);
   std::vector<store::JobVolume> volumes =
@@ -392,31 +426,38 @@ void BurnJob::run() {
     if (volume.state == store::job_state::kDone) continue;  // written before a restart
     checkCancel();
     const auto& planned = plan.volumes[static_cast<std::size_t>(volume.index - 1)];
-    if (!contents.count(volume.index)) {
-      contents[volume.index] = volumeContentFor(medium, input, planned,
-                                                scratch_ / ("VOL" + std::to_string(volume.index)),
-                                                config_.receiver.aeTitle, true);
-      if (profile_.label) writeLabel(store, medium, input, planned);
-    }
-    const auto& content = contents[volume.index];
     volume.bytesWritten = 0;
-    if (optical) {
-      writeToDisc(*optical, content, volume);
+    std::string fileSetId;
+    if (stick) {
+      writeToStick(*stick, medium, input, planned, volume);
     } else {
-      writeToImageDrive(content, volume);
+      if (!contents.count(volume.index)) {
+        contents[volume.index] = volumeContentFor(medium, input, planned,
+                                                  scratch_ / ("VOL" + std::to_string(volume.index)),
+                                                  config_.receiver.aeTitle, true);
+        if (profile_.label) writeLabel(store, medium, input, planned);
+      }
+      const auto& content = contents[volume.index];
+      fileSetId = ", volume " + content.volumeId;
+      if (optical) {
+        writeToDisc(*optical, content, volume);
+      } else {
+        writeToImageDrive(content, volume);
+      }
     }
     volume.state = store::job_state::kDone;
     queue_.updateVolume(job_.id, volume);
-    queue_.recordMedium(
-        job_.id,
-        summary_ + ", " + std::to_string(planned.items.size()) + " instance(s), " +
-            discText(volume) + ", volume " + content.volumeId + ", drive " + drive_.name + " (" +
-            volume.target + "), requested by " +
-            (job_.request.requestedBy.empty() ? std::string("unknown") : job_.request.requestedBy));
+    queue_.recordMedium(job_.id, summary_ + ", " + std::to_string(planned.items.size()) +
+                                     " instance(s), " + discText(volume) + fileSetId + ", drive " +
+                                     drive_.name + " (" + volume.target + "), requested by " +
+                                     (job_.request.requestedBy.empty() ? std::string("unknown")
+                                                                       : job_.request.requestedBy));
   }
-  std::string message = std::to_string(plan.volumes.size()) + " disc(s) x " +
-                        std::to_string(job_.request.copies) + " cop(ies) written" +
-                        (config_.jobs.verify ? " and verified" : "");
+  std::string message = stick ? std::to_string(job_.request.copies) +
+                                    " stick(s) written and verified; the last one can be removed"
+                              : std::to_string(plan.volumes.size()) + " disc(s) x " +
+                                    std::to_string(job_.request.copies) + " cop(ies) written" +
+                                    (config_.jobs.verify ? " and verified" : "");
   // Instances of these studies may also have arrived while the job ran.
   const MediumSelection now = resolveMediumSelection(config_, store, job_.request.patientKey,
                                                      job_.request.studies, job_.request.profile);

@@ -7,12 +7,12 @@
 
 namespace burnstation::app {
 
-namespace {
-
 bool isUsbProfile(const ProfileSetting& profile) {
   return profile.medium == dicomdir::ApplicationProfile::StdGenUsbJpeg ||
          profile.medium == dicomdir::ApplicationProfile::StdGenUsbJ2k;
 }
+
+namespace {
 
 DriveChoice fromSetting(const DriveSetting& d) {
   return {d.name, d.address, DriveKind::Optical, d.media, d.capacity};
@@ -69,10 +69,13 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
                         const ProfileSetting& profile) {
   DriveChoice choice;
   if (requested.empty()) {
-    // USB profiles go to an image until sticks are a drive of their own; discs go to the
-    // first burner whose media suit the profile, else to the image drive.
+    // USB profiles go to a stick; discs go to the first burner whose media suit the
+    // profile, else to the image drive.
+    if (isUsbProfile(profile)) {
+      return {kUsbDriveName, kUsbDriveName, DriveKind::Usb, MediaKind::Any, std::nullopt};
+    }
     choice = imageDrive(config);
-    if (!isUsbProfile(profile)) {
+    {
       for (const DriveChoice& d : knownDrives(config, true)) {
         if (d.kind == DriveKind::Optical && suits(d, profile)) {
           choice = d;
@@ -83,6 +86,15 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
     return choice;
   }
   if (requested == kImageDriveName) return imageDrive(config);
+  if (requested == kUsbDriveName || requested.rfind("usb:/", 0) == 0) {
+    if (!isUsbProfile(profile)) {
+      throw std::invalid_argument(
+          "profile \"" + profile.name +
+          "\" is for discs; a USB stick needs a USB profile (usb, usb-j2k)");
+    }
+    const std::string address = requested == kUsbDriveName ? requested : requested.substr(4);
+    return {requested, address, DriveKind::Usb, MediaKind::Any, std::nullopt};
+  }
   if (const DriveSetting* d = config.findDrive(requested)) {
     choice = fromSetting(*d);
   } else if (requested.rfind("stdio:/", 0) == 0 || requested.rfind("/dev/", 0) == 0) {
@@ -94,7 +106,7 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
     std::string names;
     for (const DriveSetting& d : config.drives) names += ", " + d.name;
     throw std::invalid_argument("drive \"" + requested + "\" is unknown; give " + kImageDriveName +
-                                names + ", a burner such as /dev/sr0 or stdio:/path/file");
+                                names + ", usb, a burner such as /dev/sr0 or stdio:/path/file");
   }
   if (isUsbProfile(profile)) {
     throw std::invalid_argument("profile \"" + profile.name +

@@ -1,6 +1,6 @@
 // Which drive a job goes to: a configured drive by name, a libburn address, the image drive,
-// or (no --drive) the default for the profile's medium. Shared by `burn`, `drives`, the
-// runner and auto-burn, so all of them agree on names and refusals.
+// a USB stick, or (no --drive) the default for the profile's medium. Shared by `burn`, `drives`,
+// the runner and auto-burn, so all of them agree on names and refusals.
 #pragma once
 
 #include <optional>
@@ -12,7 +12,7 @@
 
 namespace burnstation::app {
 
-enum class DriveKind { Image, Optical };
+enum class DriveKind { Image, Optical, Usb };
 
 struct DriveChoice {
   std::string name;     // what `jobs` shows and the job records
@@ -24,6 +24,11 @@ struct DriveChoice {
 
 // The built-in drive's name, as `drives` lists it and `burn --drive` accepts it.
 inline constexpr const char* kImageDriveName = "images";
+// The first allowed USB stick the station sees; "usb:/path" names a stick's partition or a
+// FAT image file standing in for one (as stdio: does for discs).
+inline constexpr const char* kUsbDriveName = "usb";
+
+bool isUsbProfile(const ProfileSetting& profile);
 
 // Configured drives, then burners found on this machine that no entry names, then the
 // image drive.

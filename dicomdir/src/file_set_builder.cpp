@@ -3,6 +3,9 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 
+#include <fstream>
+#include <vector>
+
 #include "burnstation/dicomdir/record_type.h"
 #include "burnstation/store/store_error.h"
 #include "dcm_values.h"
@@ -18,6 +21,30 @@ store::InstanceHeader headerOf(const store::SelectedInstance& instance) {
     return store::readInstanceHeader(instance.file);
   } catch (const store::StoreError& e) {
     failFileSet(FileSetError::Code::Source, std::string("stored instance unreadable: ") + e.what());
+  }
+}
+
+// fs::copy_file uses copy_file_range/sendfile, which some filesystems (FUSE's fusefat on
+// USB sticks) do not implement; then the bytes are copied by read and write.
+void copyFile(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (fs::copy_file(from, to, ec)) return;
+  if (ec != std::errc::function_not_supported && ec != std::errc::not_supported &&
+      ec != std::errc::invalid_argument && ec != std::errc::cross_device_link) {
+    throw fs::filesystem_error("cannot copy file", from, to, ec);
+  }
+  fs::remove(to, ec);
+  std::ifstream in(from, std::ios::binary);
+  std::ofstream out(to, std::ios::binary | std::ios::trunc);
+  std::vector<char> buffer(1 << 20);
+  while (in && out) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    out.write(buffer.data(), in.gcount());
+  }
+  out.flush();
+  if (!in.eof() || !out) {
+    throw fs::filesystem_error("cannot copy file", from, to,
+                               std::make_error_code(std::errc::io_error));
   }
 }
 
@@ -129,7 +156,7 @@ FileSetEntry FileSetBuilder::add(const store::SelectedInstance& in, const MediaF
       transcode(in.file, target, form.conversion, stationAe_);
       writtenSyntax = transferSyntaxAfter(form.conversion, in.transferSyntaxUid);
     } else {
-      fs::copy_file(in.file, target);
+      copyFile(in.file, target);
     }
   } catch (const fs::filesystem_error& e) {
     failFileSet(FileSetError::Code::Target, "cannot write " + toPath(fileId) + ": " + e.what());

@@ -34,6 +34,22 @@ void syncFilesystemOf(const fs::path& path) {
 }
 
 // Removes the staging folder unless the volume was completed.
+// Moves a staged tree into place one file at a time: FUSE's fusefat, which mounts USB sticks
+// where the kernel has no vfat, loses the content of a renamed folder.
+void moveFileByFile(const fs::path& from, const fs::path& to, std::error_code& ec) {
+  fs::create_directories(to, ec);
+  for (auto it = fs::recursive_directory_iterator(from, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::path target = to / fs::relative(it->path(), from);
+    if (it->is_directory()) {
+      fs::create_directories(target, ec);
+    } else {
+      fs::rename(it->path(), target, ec);
+    }
+    if (ec) return;
+  }
+}
+
 struct Staging {
   fs::path path;
   bool done = false;
@@ -113,7 +129,7 @@ WrittenFileSet writeFileSet(const store::Selection& selection,
   written.bytes = builder.bytes() + fs::file_size(staging.path / "DICOMDIR");
   syncFilesystemOf(staging.path);
 
-  fs::rename(staging.path / "DICOM", root / "DICOM", ec);
+  moveFileByFile(staging.path / "DICOM", root / "DICOM", ec);
   if (!ec) fs::rename(staging.path / "DICOMDIR", root / "DICOMDIR", ec);
   if (ec) {
     std::error_code ignored;

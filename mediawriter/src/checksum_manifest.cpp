@@ -38,7 +38,8 @@ std::map<std::string, std::string> md5OfTree(const fs::path& root) {
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file()) continue;
     const std::string relative = fs::relative(entry.path(), root).generic_string();
-    if (relative == kManifestName) continue;
+    // The file-set only: a stick may also hold files that are not ours to vouch for.
+    if (relative != "DICOMDIR" && relative.rfind("DICOM/", 0) != 0) continue;
     out[relative] = md5OfFile(entry.path());
   }
   return out;
