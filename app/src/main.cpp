@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "burnstation/mediawriter/label_image.h"
 #include "commands.h"
 #include "station_config.h"
 
@@ -39,6 +40,7 @@ every command takes --config FILE and --data-dir DIR to find the station's data.
 
 int main(int argc, char** argv) {
   using namespace burnstation::app;
+  const burnstation::mediawriter::LabelFonts fonts;  // font caches released at exit
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::cout << kUsage;
     return argc < 2 ? 2 : 0;

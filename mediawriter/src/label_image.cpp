@@ -4,6 +4,7 @@
 #include "burnstation/mediawriter/label_image.h"
 
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include <algorithm>
@@ -81,7 +82,10 @@ class LabelPainter {
     const double centre = kSize / 2.0;
     const double far = std::max(std::abs(y - centre), std::abs(y + height - centre));
     const double chord = far < kRadius ? 2 * std::sqrt(kRadius * kRadius - far * far) - 60 : 0;
-    if (chord < 400) return y;  // too near the rim: leave the line out rather than cut it
+    if (chord < 400) {  // too near the rim: leave the line out rather than cut it
+      ++linesLeftOut_;
+      return y;
+    }
     pango_layout_set_width(layout.get(), static_cast<int>(chord * PANGO_SCALE));
     pango_layout_get_pixel_size(layout.get(), &width, &height);
     unknownGlyphs_ += pango_layout_get_unknown_glyphs_count(layout.get());
@@ -90,13 +94,23 @@ class LabelPainter {
     return y + height * 1.15;
   }
   int unknownGlyphs() const { return unknownGlyphs_; }
+  int linesLeftOut() const { return linesLeftOut_; }
 
  private:
   cairo_t* cairo_;
   int unknownGlyphs_ = 0;
+  int linesLeftOut_ = 0;
 };
 
 }  // namespace
+
+LabelFonts::~LabelFonts() {
+  // fontconfig and pango keep their font caches for the process's life; handing them back
+  // here keeps LeakSanitizer's report to real leaks.
+  pango_cairo_font_map_set_default(nullptr);
+  cairo_debug_reset_static_data();
+  FcFini();
+}
 
 std::vector<std::string> displayNames(const std::string& personName) {
   std::vector<std::string> out;
@@ -155,6 +169,11 @@ LabelRendering renderDiscLabel(const DiscLabel& label, const fs::path& png) {
   result.width = kSize;
   result.height = kSize;
   y = kSize / 2.0 + kHubRadius + 20;
+  // The disc's place in the set first: of everything below the hub it must never be dropped.
+  std::string disc =
+      "Disc " + std::to_string(label.volumeIndex) + " of " + std::to_string(label.volumeCount);
+  if (label.copy > 1) disc += ", copy " + std::to_string(label.copy);
+  y = painter.line(disc, y, 11, true);
   constexpr std::size_t kListed = 3;
   for (std::size_t i = 0; i < label.studies.size() && i < kListed; ++i) {
     const LabelStudy& s = label.studies[i];
@@ -170,11 +189,8 @@ LabelRendering renderDiscLabel(const DiscLabel& label, const fs::path& png) {
                      y, 9);
   }
   if (!label.institution.empty()) y = painter.line(label.institution, y, 9);
-  std::string disc =
-      "Disc " + std::to_string(label.volumeIndex) + " of " + std::to_string(label.volumeCount);
-  if (label.copy > 1) disc += ", copy " + std::to_string(label.copy);
-  y = painter.line(disc, y, 11, true);
   if (!label.stationName.empty()) painter.line(label.stationName, y, 7);
+  result.linesLeftOut = painter.linesLeftOut();
   result.unknownGlyphs = painter.unknownGlyphs();
 
   cairo_surface_flush(surface.get());

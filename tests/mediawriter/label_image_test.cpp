@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 
 #include "burnstation/mediawriter/media_error.h"
 #include "station_harness.h"
@@ -14,6 +15,16 @@ namespace burnstation::mediawriter {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The font caches go back before LeakSanitizer looks, as the burnstation executable does.
+class LabelFontsEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override { fonts_.reset(); }
+
+ private:
+  std::unique_ptr<LabelFonts> fonts_ = std::make_unique<LabelFonts>();
+};
+const auto* const kFonts = ::testing::AddGlobalTestEnvironment(new LabelFontsEnvironment);
 
 DiscLabel sample(const std::string& name) {
   DiscLabel label;
@@ -107,6 +118,11 @@ TEST(DiscLabel, ManyStudiesAreSummarisedAndLongTextStaysOnTheDisc) {
   const fs::path png = dir.path() / "many.png";
   const LabelRendering r = renderDiscLabel(label, png);
   EXPECT_EQ(r.studiesNotListed, 37);
+  // Whatever else is left out, which disc of the set this is stays on the label.
+  DiscLabel first = label;
+  first.volumeIndex = 1;
+  renderDiscLabel(first, dir.path() / "first.png");
+  EXPECT_NE(bytes(png), bytes(dir.path() / "first.png"));
   // Nothing outside the disc: the corners of the square image stay white.
   cairo_surface_t* image = cairo_image_surface_create_from_png(png.c_str());
   ASSERT_EQ(cairo_surface_status(image), CAIRO_STATUS_SUCCESS);

@@ -34,6 +34,16 @@ struct LabelRendering {
   int height = 0;
   int unknownGlyphs = 0;     // characters no installed font could draw
   int studiesNotListed = 0;  // summarised as "+ N more studies"
+  int linesLeftOut = 0;      // lines too near the rim to print (the least important)
+};
+
+// Owned by main (and the test runner): releases the font caches at exit.
+class LabelFonts {
+ public:
+  LabelFonts() = default;
+  ~LabelFonts();
+  LabelFonts(const LabelFonts&) = delete;
+  LabelFonts& operator=(const LabelFonts&) = delete;
 };
 
 // Writes the label (via a temporary file and a rename). Throws MediaError.
