@@ -346,7 +346,10 @@ void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
     mediawriter::VerificationReport report;
     try {
       const auto reader = drive.openForReading();
-      report = mediawriter::verifyMedium(*reader);
+      // A pseudo-drive's file can also be read directly, on the second core.
+      const auto second =
+          drive.pseudo() ? mediawriter::openImageFile(drive.address().substr(6)) : nullptr;
+      report = mediawriter::verifyMedium(*reader, second.get());
     } catch (const mediawriter::MediaError& e) {
       report.checks.push_back({"read", false, e.what()});
     }

@@ -38,7 +38,8 @@ class MediumReader {
 // An image file read past the page cache (its cached pages are dropped first).
 std::unique_ptr<MediumReader> openImageFile(const std::filesystem::path& image);
 
-VerificationReport verifyMedium(MediumReader& medium);
+// second, when given, is another reader of the same medium for reading in parallel.
+VerificationReport verifyMedium(MediumReader& medium, MediumReader* second = nullptr);
 VerificationReport verifyIsoImage(const std::filesystem::path& image);
 VerificationReport verifyFileSetFolder(const std::filesystem::path& root);
 
