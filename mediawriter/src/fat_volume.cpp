@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include "burnstation/mediawriter/media_error.h"
@@ -61,6 +63,35 @@ bool isMountPoint(const fs::path& path) {
     if (line.find(needle) != std::string::npos) return true;
   }
   return false;
+}
+
+std::string contentOf(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The fusefat process serving a mount point, found by its command line, or -1.
+pid_t fuseServerFor(const fs::path& mountPoint) {
+  pid_t found = -1;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = contentOf(entry.path() / "cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.rfind("fusefat ", 0) == 0 &&
+        cmdline.find(" " + mountPoint.string()) != std::string::npos) {
+      found = static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return found;
+}
+
+// Alive and not a zombie (a container's init may never reap an orphaned server).
+bool serverRunning(pid_t pid) {
+  const std::string stat = contentOf("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
 }
 
 }  // namespace
@@ -143,6 +174,7 @@ void MountedFat::mount() {
                          "): " + (output.empty() ? "mount failed" : output.substr(0, 200)));
   }
   mounted_ = true;
+  if (fuse_) server_ = fuseServerFor(mountPoint_);
 }
 
 void MountedFat::flush() {
@@ -175,6 +207,16 @@ void MountedFat::unmount() {
         ignored);
     throw MediaError(MediaError::Code::Io, "the stick could not be closed cleanly: " + output);
   }
+  // fusefat writes its last sectors (the FAT's clean flag) as it exits, which can be after
+  // fusermount returns: the stick is done only when the server is gone.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (server_ > 0 && serverRunning(server_)) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw MediaError(MediaError::Code::Io, "the stick is still being written after a minute");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  server_ = -1;
 }
 
 }  // namespace burnstation::mediawriter

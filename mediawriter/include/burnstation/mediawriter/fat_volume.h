@@ -42,6 +42,7 @@ class MountedFat {
   std::filesystem::path mountPoint_;
   bool fuse_ = false;
   bool mounted_ = false;
+  int server_ = -1;  // the fusefat process, which must have exited before the stick is done
 };
 
 }  // namespace burnstation::mediawriter
