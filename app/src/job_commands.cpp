@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "burnstation/mediawriter/fat_volume.h"
+#include "burnstation/mediawriter/usb_stick.h"
 #include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
 #include "command_line.h"
@@ -243,6 +245,38 @@ int runDrives(const std::vector<std::string>& args) {
                       {"address", d.address},
                       {"kind", d.kind == DriveKind::Image ? "image" : "optical"},
                       {"media", media}});
+    }
+    // USB sticks as libusb sees them now (hotplug enumerates those present at once).
+    mediawriter::UsbSticks sticks(mediawriter::libusbHotplug());
+    const auto usbEntry = [&](const std::string& address, const std::string& status,
+                              const std::string& type, std::uint64_t size,
+                              const std::string& reason) {
+      list.push_back(
+          {{"name", kUsbDriveName},
+           {"address", address},
+           {"kind", "usb"},
+           {"media",
+            {{"status", status}, {"type", type}, {"capacity_bytes", size}, {"reason", reason}}}});
+    };
+    const auto present = sticks.present();
+    if (!sticks.watching()) usbEntry(kUsbDriveName, "unavailable", "", 0, sticks.problem());
+    if (sticks.watching() && present.empty()) {
+      usbEntry(kUsbDriveName, "absent", "", 0, "no USB stick is inserted");
+    }
+    for (const auto& stick : present) {
+      std::string status = "usable", reason;
+      if (!mediawriter::allowedByList(stick, config.usbAllowlist)) {
+        status = "refused";
+        reason = "not on the station's list of allowed sticks";
+      } else if (stick.partition.empty()) {
+        status = "absent";
+        reason = "the system has not made a disk of it (yet)";
+      } else if (const auto fat = mediawriter::checkFilesystem(stick.partition); !fat.usable()) {
+        status = "refused";
+        reason = fat.reason;
+      }
+      usbEntry(stick.partition.empty() ? stick.sysfsName() : stick.partition.string(), status,
+               stick.describe(), stick.sizeBytes, reason);
     }
     if (json) {
       std::cout << nlohmann::json{{"drives", list}}.dump(2) << "\n";
