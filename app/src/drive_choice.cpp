@@ -95,8 +95,14 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
     const std::string address = requested == kUsbDriveName ? requested : requested.substr(4);
     return {requested, address, DriveKind::Usb, MediaKind::Any, std::nullopt};
   }
+  const auto byAddress =
+      std::find_if(config.drives.begin(), config.drives.end(),
+                   [&](const DriveSetting& d) { return d.address == requested; });
   if (const DriveSetting* d = config.findDrive(requested)) {
     choice = fromSetting(*d);
+  } else if (byAddress != config.drives.end()) {
+    // One drive, one name: jobs for it then wait for each other whichever way it was named.
+    choice = fromSetting(*byAddress);
   } else if (requested.rfind("stdio:/", 0) == 0 || requested.rfind("/dev/", 0) == 0) {
     if (requested[0] == '/' && !std::filesystem::exists(requested)) {
       throw std::invalid_argument("there is no burner at " + requested);

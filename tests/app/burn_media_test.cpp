@@ -91,6 +91,11 @@ TEST_F(BurnMediaTest, AMediumTooSmallIsRefusedBeforeAnythingIsWritten) {
   EXPECT_NE(dvd.exitCode, 0);
   EXPECT_NE(dvd.err.find("drive tiny takes CDs; profile \"dvd\" needs a DVD"), std::string::npos)
       << dvd.err;
+  // Named by its address, it is still the configured drive, with its media kind.
+  const auto byAddress =
+      bs(data(), {"burn", "--config", config.string(), "--patient", "JOB-1", "--profile", "dvd",
+                  "--drive", "stdio:" + (drive() / "disc").string()});
+  EXPECT_NE(byAddress.err.find("drive tiny takes CDs"), std::string::npos) << byAddress.err;
 
   // Planned for a 700 MB disc, the volume needs more than this drive's 1 MB medium.
   const auto queued =
