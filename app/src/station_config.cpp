@@ -89,8 +89,9 @@ class Reader {
 
 void readStation(const Reader& r, const toml::table& t, StationConfig& c) {
   r.onlyKeys(t, "[station]",
-             {"ae_title", "port", "data_dir", "max_pdu", "max_associations", "free_space_reserve",
-              "duplicates"});
+             {"ae_title", "port", "data_dir", "max_pdu", "max_associations",
+              "max_associations_per_host", "max_pending_requests", "max_pending_requests_per_host",
+              "free_space_reserve", "duplicates"});
   if (auto* n = t.get("ae_title")) c.receiver.aeTitle = r.aeTitle(*n, "ae_title");
   if (auto* n = t.get("port")) c.receiver.port = static_cast<int>(r.integer(*n, "port", 0, 65535));
   if (auto* n = t.get("data_dir")) c.dataDir = r.string(*n, "data_dir");
@@ -99,6 +100,17 @@ void readStation(const Reader& r, const toml::table& t, StationConfig& c) {
   }
   if (auto* n = t.get("max_associations")) {
     c.receiver.maxAssociations = static_cast<int>(r.integer(*n, "max_associations", 1, 256));
+  }
+  if (auto* n = t.get("max_associations_per_host")) {
+    c.receiver.maxAssociationsPerHost =
+        static_cast<int>(r.integer(*n, "max_associations_per_host", 1, 256));
+  }
+  if (auto* n = t.get("max_pending_requests")) {
+    c.receiver.maxPendingRequests = static_cast<int>(r.integer(*n, "max_pending_requests", 1, 4096));
+  }
+  if (auto* n = t.get("max_pending_requests_per_host")) {
+    c.receiver.maxPendingRequestsPerHost =
+        static_cast<int>(r.integer(*n, "max_pending_requests_per_host", 1, 4096));
   }
   if (auto* n = t.get("free_space_reserve")) c.freeSpaceReserve = r.size(*n, "free_space_reserve");
   if (auto* n = t.get("duplicates")) {
@@ -446,6 +458,9 @@ port = 11112                    # DICOM port
 # data_dir = "/var/lib/burnstation"
 max_pdu = 65536                 # largest PDU we receive, 4096..131072
 max_associations = 5            # simultaneous associations; more are rejected (2/3/2)
+# max_associations_per_host = 5 # from one address (default: max_associations)
+max_pending_requests = 64       # connections still sending their association request; beyond
+max_pending_requests_per_host = 16  # either bound the oldest of them is closed
 free_space_reserve = "2G"       # below this, C-STORE answers A700 (out of resources)
 duplicates = "keep"             # same instance resent: "keep" the stored copy or "replace" it
 

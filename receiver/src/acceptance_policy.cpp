@@ -85,6 +85,14 @@ AcceptanceDecision decideAcceptance(const ReceiverSettings& settings,
         "association limit of " + std::to_string(settings.maxAssociations) + " reached";
     return decision;
   }
+  const int perHost = settings.maxAssociationsPerHost > 0 ? settings.maxAssociationsPerHost
+                                                          : settings.maxAssociations;
+  if (request.activeFromPeer >= perHost) {
+    decision.rejection = rejection::kLocalLimitExceeded;
+    decision.explanation = "limit of " + std::to_string(perHost) + " associations from " +
+                           request.peerAddress + " reached";
+    return decision;
+  }
   decision.explanation =
       "accepted \"" + calling + "\" calling \"" + called + "\" from " + request.peerAddress;
   return decision;

@@ -1,19 +1,26 @@
-// The listener: accepts or rejects association requests and hands each accepted one to
-// its own worker thread.
+// The receiver: a request gate reads every new connection's association request without
+// blocking the others; each complete request gets a worker thread that DCMTK parses it on,
+// decides acceptance and serves the association.
 #include "burnstation/receiver/receiver.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/oflog/oflog.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <list>
+#include <map>
 #include <mutex>
 #include <thread>
 
+#include "association_request_check.h"
 #include "burnstation/receiver/acceptance_policy.h"
 #include "burnstation/receiver/receiver_error.h"
 #include "burnstation/store/implementation_identity.h"
@@ -21,6 +28,8 @@
 #include "dicom_handles.h"
 #include "presentation_contexts.h"
 #include "prompt_ack_transport.h"
+#include "request_gate.h"
+#include "socket_handle.h"
 #include "store_scp_session.h"
 
 namespace burnstation::receiver {
@@ -56,6 +65,29 @@ struct Worker {
   std::atomic<bool> done{false};
 };
 
+// DCMTK reads whether to accept() itself from one process-wide setting,
+// dcmExternalSocketHandle; whoever sets it holds this lock until DCMTK has read it.
+std::mutex& externalSocketLock() {
+  static std::mutex lock;
+  return lock;
+}
+
+SocketHandle listenOn(int port) {
+  SocketHandle socket(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!socket) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  const int on = 1;
+  (void)::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_ANY);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(socket.get(), SOMAXCONN) != 0) {
+    throw std::runtime_error(std::strerror(errno));
+  }
+  return socket;
+}
+
 }  // namespace
 
 class Receiver::Impl {
@@ -72,32 +104,53 @@ class Receiver::Impl {
       dcmDisableGethostbyaddr.set(OFTrue);
     });
     const auto settings = snapshot();
-    T_ASC_Network* raw = nullptr;
-    const OFCondition cond =
-        ASC_initializeNetwork(NET_ACCEPTOR, settings->port, settings->artimSeconds, &raw);
-    if (cond.bad()) {
+    SocketHandle listening;
+    try {
+      listening = listenOn(settings->port);
+    } catch (const std::exception& e) {
       throw ReceiverError(
           ReceiverError::Code::Network,
-          "cannot listen on port " + std::to_string(settings->port) + ": " + cond.text());
+          "cannot listen on port " + std::to_string(settings->port) + ": " + e.what());
     }
-    network_.reset(raw);
-    ASC_setTransportLayer(network_.get(), &transport_, 0);
     sockaddr_in bound{};
     socklen_t length = sizeof bound;
-    if (getsockname(DUL_networkSocket(network_->network), reinterpret_cast<sockaddr*>(&bound),
-                    &length) != 0) {
+    if (getsockname(listening.get(), reinterpret_cast<sockaddr*>(&bound), &length) != 0) {
       throw ReceiverError(ReceiverError::Code::Network, "cannot read the listening port");
     }
     port_ = ntohs(bound.sin_port);
-    listener_ = std::jthread([this](std::stop_token stop) { acceptLoop(stop); });
+
+    // The gate owns the listening socket; DCMTK must not open one of its own, which it
+    // skips while an external socket is set.
+    T_ASC_Network* raw = nullptr;
+    OFCondition cond;
+    {
+      std::lock_guard lock(externalSocketLock());
+      dcmExternalSocketHandle.set(listening.get());
+      cond = ASC_initializeNetwork(NET_ACCEPTOR, port_, settings->artimSeconds, &raw);
+      dcmExternalSocketHandle.set(DCMNET_INVALID_SOCKET);
+    }
+    if (cond.bad()) {
+      throw ReceiverError(ReceiverError::Code::Network,
+                          std::string("cannot set up DICOM networking: ") + cond.text());
+    }
+    network_.reset(raw);
+    ASC_setTransportLayer(network_.get(), &transport_, 0);
+    gate_ = std::make_unique<RequestGate>(
+        std::move(listening),
+        [this] {
+          const auto s = snapshot();
+          return GateLimits{s->artimSeconds, s->maxPendingRequests, s->maxPendingRequestsPerHost};
+        },
+        [this](ReadyRequest request) { startWorker(std::move(request)); },
+        [this](const std::string& kind, const std::string& detail, const std::string& peer) {
+          OFLOG_WARN(logger, kind << " " << peer << ": " << detail);
+          logEvent(kind, detail, store::IngestSource{"", "", peer, ""});
+        });
     return port_;
   }
 
   void stop() {
-    if (listener_.joinable()) {
-      listener_.request_stop();
-      listener_.join();
-    }
+    gate_.reset();  // no new connections, none handed on
     std::list<Worker> workers;
     {
       std::lock_guard lock(workersMutex_);
@@ -121,32 +174,84 @@ class Receiver::Impl {
     return settings_;
   }
 
-  void reapFinished() {
-    std::lock_guard lock(workersMutex_);
-    workers_.remove_if([](const Worker& w) { return w.done.load(); });
-  }
-
-  void acceptLoop(std::stop_token stop) {
-    while (!stop.stop_requested()) {
-      reapFinished();
-      const auto settings = snapshot();
-      T_ASC_Association* raw = nullptr;
-      const OFCondition cond = ASC_receiveAssociation(network_.get(), &raw, settings->maxPduBytes,
-                                                      nullptr, nullptr, OFFalse, DUL_NOBLOCK, 1);
-      AssociationHandle association(raw);
-      if (cond == DUL_NOASSOCIATIONREQUEST) continue;
-      if (cond.bad()) {
-        // ARTIM expiry or a broken request: drop it and keep serving (Philips Table 11).
-        OFLOG_WARN(logger, "association request failed: " << cond.text());
-        store_.logEvent("association-failed", std::string("request failed: ") + cond.text(), {});
-        continue;
-      }
-      handleRequest(std::move(association), settings);
+  // An event that cannot be written (disk full, index busy) must not end a thread.
+  void logEvent(const std::string& kind, const std::string& detail,
+                const store::IngestSource& source) {
+    try {
+      store_.logEvent(kind, detail, source);
+    } catch (const std::exception& e) {
+      OFLOG_ERROR(logger, "cannot record event " << kind << ": " << e.what());
     }
   }
 
-  void handleRequest(AssociationHandle association,
-                     const std::shared_ptr<const ReceiverSettings>& settings) {
+  // Runs on the gate's thread: must not block.
+  void startWorker(ReadyRequest request) {
+    const auto settings = snapshot();
+    std::lock_guard lock(workersMutex_);
+    workers_.remove_if([](const Worker& w) { return w.done.load(); });
+    // Requests still being decided count too, so a burst of valid requests cannot make
+    // threads without bound; over it the peer hears 2/3/2 at once.
+    const std::size_t bound =
+        static_cast<std::size_t>(settings->maxAssociations + settings->maxPendingRequests);
+    if (workers_.size() >= bound) {
+      const std::string rj = associateRejectPdu(rejection::kLocalLimitExceeded);
+      (void)::send(request.socket.get(), rj.data(), rj.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      OFLOG_WARN(logger, "association from " << request.peerAddress
+                                             << " rejected: too many requests in progress");
+      return;
+    }
+    Worker& worker = workers_.emplace_back();
+    worker.thread = std::jthread(
+        [this, &worker](std::stop_token stop, ReadyRequest ready) {
+          try {
+            serve(std::move(ready), stop);
+          } catch (const std::exception& e) {
+            OFLOG_ERROR(logger, "association worker failed: " << e.what());
+          } catch (...) {
+            OFLOG_ERROR(logger, "association worker failed");
+          }
+          worker.done = true;
+        },
+        std::move(request));
+  }
+
+  // DCMTK parses the request the gate has already read and checked, from memory.
+  AssociationHandle receiveFromDcmtk(ReadyRequest& request, const ReceiverSettings& settings) {
+    // DCMTK closes its descriptor when the association goes; ours is closed once DCMTK
+    // has taken the connection, so only one owner keeps the socket open.
+    const int dcmtkSocket = ::fcntl(request.socket.get(), F_DUPFD_CLOEXEC, 3);
+    if (dcmtkSocket < 0) return nullptr;
+    T_ASC_Association* raw = nullptr;
+    OFCondition cond;
+    bool taken = false;
+    {
+      std::lock_guard lock(externalSocketLock());
+      transport_.prime(dcmtkSocket, request.pdu);
+      dcmExternalSocketHandle.set(dcmtkSocket);
+      cond = ASC_receiveAssociation(network_.get(), &raw, settings.maxPduBytes, nullptr, nullptr,
+                                    OFFalse, DUL_NOBLOCK, settings.artimSeconds);
+      dcmExternalSocketHandle.set(DCMNET_INVALID_SOCKET);
+      taken = !transport_.unprime(dcmtkSocket);
+    }
+    if (!taken) ::close(dcmtkSocket);
+    AssociationHandle association(raw);
+    if (cond.bad()) {
+      // The gate checked the request, so this is DCMTK refusing something we let through.
+      const std::string abort = abortPdu(abort_reason::kInvalidParameterValue);
+      (void)::send(request.socket.get(), abort.data(), abort.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      logEvent("association-failed", std::string("request not understood: ") + cond.text(),
+               store::IngestSource{request.check.callingAe, request.check.calledAe,
+                                   request.peerAddress, ""});
+      return nullptr;
+    }
+    request.socket.reset();
+    return association;
+  }
+
+  void serve(ReadyRequest request, std::stop_token stop) {
+    const auto settings = snapshot();
+    AssociationHandle association = receiveFromDcmtk(request, *settings);
+    if (!association) return;
     T_ASC_Parameters* params = association->params;
     // Our identity on the wire, not DCMTK's defaults.
     OFStandard::strlcpy(params->ourImplementationClassUID, kImplementationClassUid,
@@ -154,24 +259,44 @@ class Receiver::Impl {
     OFStandard::strlcpy(params->ourImplementationVersionName, kImplementationVersionName,
                         sizeof params->ourImplementationVersionName);
 
-    char calling[64] = {}, called[64] = {}, peer[128] = {}, ours[128] = {}, context[128] = {};
+    char calling[64] = {}, called[64] = {}, context[128] = {};
     ASC_getAPTitles(params, calling, sizeof calling, called, sizeof called, nullptr, 0);
-    ASC_getPresentationAddresses(params, peer, sizeof peer, ours, sizeof ours);
     ASC_getApplicationContextName(params, context, sizeof context);
+    const std::string peer = request.peerAddress;
 
-    AssociationRequest request{calling, called, peer, context, active_.load()};
-    const AcceptanceDecision decision = decideAcceptance(*settings, request);
-    store::IngestSource source{request.callingAe, request.calledAe, request.peerAddress, ""};
+    AcceptanceDecision decision;
+    AssociationRequest asked{calling, called, peer, context, 0, 0};
+    {
+      // Decided and counted in one step, so two requests cannot both take the last slot.
+      std::lock_guard lock(admissionMutex_);
+      asked.activeAssociations = active_.load();
+      asked.activeFromPeer = activeByPeer_[peer];
+      decision = decideAcceptance(*settings, asked);
+      if (!decision.rejection) {
+        ++active_;
+        ++activeByPeer_[peer];
+      }
+    }
+    store::IngestSource source{asked.callingAe, asked.calledAe, peer, ""};
     if (decision.rejection) {
       T_ASC_RejectParameters reject = toDcmtk(*decision.rejection);
       ASC_rejectAssociation(association.get(), &reject);
       OFLOG_WARN(logger, "association rejected (" << decision.rejection->meaning
                                                   << "): " << decision.explanation);
-      store_.logEvent("association-rejected",
-                      std::string(decision.rejection->meaning) + ": " + decision.explanation,
-                      source);
+      logEvent("association-rejected",
+               std::string(decision.rejection->meaning) + ": " + decision.explanation, source);
       return;
     }
+    struct Release {
+      Impl& impl;
+      std::string peer;
+      ~Release() {
+        std::lock_guard lock(impl.admissionMutex_);
+        --impl.active_;
+        if (--impl.activeByPeer_[peer] <= 0) impl.activeByPeer_.erase(peer);
+      }
+    } release{*this, peer};
+
     negotiatePresentationContexts(params);
     const OFCondition ack = ASC_acknowledgeAssociation(association.get());
     if (ack.bad()) {
@@ -180,16 +305,8 @@ class Receiver::Impl {
     }
     SessionPeer sessionPeer{source.callingAe, source.calledAe, source.peerAddress,
                             decision.remote ? decision.remote->assumeCharset : std::string()};
-    auto session = std::make_shared<StoreScpSession>(std::move(association), store_, settings,
-                                                     std::move(sessionPeer));
-    std::lock_guard lock(workersMutex_);
-    Worker& worker = workers_.emplace_back();
-    ++active_;
-    worker.thread = std::jthread([this, session, &worker](std::stop_token stop) {
-      session->run(stop);
-      --active_;
-      worker.done = true;
-    });
+    StoreScpSession session(std::move(association), store_, settings, std::move(sessionPeer));
+    session.run(stop);
   }
 
   mutable std::mutex settingsMutex_;
@@ -198,10 +315,12 @@ class Receiver::Impl {
   PromptAckTransportLayer transport_;  // must outlive network_
   NetworkHandle network_;
   int port_ = 0;
+  std::mutex admissionMutex_;
   std::atomic<int> active_{0};
+  std::map<std::string, int> activeByPeer_;  // admissionMutex_
   std::mutex workersMutex_;
   std::list<Worker> workers_;
-  std::jthread listener_;
+  std::unique_ptr<RequestGate> gate_;  // hands requests to workers: stopped first
 };
 
 Receiver::Receiver(ReceiverSettings settings, store::Store& store)

@@ -238,7 +238,7 @@ TEST(Association, SilentClientIsDroppedAfterArtimAndTheServiceGoesOn) {
   address.sin_port = htons(static_cast<uint16_t>(station.port()));
   inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
   ASSERT_EQ(connect(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  EXPECT_TRUE(eventually(station.dataDir(), "association-failed")) << station.log();
+  EXPECT_TRUE(eventually(station.dataDir(), "association-timeout")) << station.log();
   close(silent);
   EXPECT_EQ(harness::runCommand({"echoscu", "127.0.0.1", station.portText()}).exitCode, 0);
 }

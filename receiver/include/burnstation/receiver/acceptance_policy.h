@@ -16,6 +16,7 @@ struct AssociationRequest {
   std::string peerAddress;
   std::string applicationContext;
   int activeAssociations = 0;
+  int activeFromPeer = 0;  // of those, from the same peer address
 };
 
 struct AcceptanceDecision {

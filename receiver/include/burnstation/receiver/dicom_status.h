@@ -29,7 +29,22 @@ inline constexpr Rejection kApplicationContextNotSupported{1, 1, 2,
                                                            "application context not supported"};
 inline constexpr Rejection kCallingAeNotRecognized{1, 1, 3, "calling AE title not recognized"};
 inline constexpr Rejection kCalledAeNotRecognized{1, 1, 7, "called AE title not recognized"};
+inline constexpr Rejection kProtocolVersionNotSupported{1, 2, 2,
+                                                        "protocol version not supported"};
 inline constexpr Rejection kLocalLimitExceeded{2, 3, 2, "local limit exceeded"};
 }  // namespace rejection
+
+// A-ABORT source/reason pairs (PS3.8 9.3.8); we only abort as the service provider.
+struct AbortReason {
+  int source;  // 0 service user, 2 service provider
+  int reason;  // meaningful for the provider source only
+  const char* meaning;
+};
+
+namespace abort_reason {
+inline constexpr AbortReason kUnrecognizedPdu{2, 1, "unrecognized PDU"};
+inline constexpr AbortReason kUnexpectedPdu{2, 2, "unexpected PDU"};
+inline constexpr AbortReason kInvalidParameterValue{2, 6, "invalid PDU parameter value"};
+}  // namespace abort_reason
 
 }  // namespace burnstation::receiver

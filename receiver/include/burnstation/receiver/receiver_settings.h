@@ -21,6 +21,11 @@ struct ReceiverSettings {
   int port = 11112;
   int maxPduBytes = 65536;
   int maxAssociations = 5;
+  int maxAssociationsPerHost = 0;  // from one peer address; 0: as many as maxAssociations
+  // Connections that have not yet completed their association request: in total and from
+  // one address. Beyond either, the oldest such connection is closed.
+  int maxPendingRequests = 64;
+  int maxPendingRequestsPerHost = 16;
   int artimSeconds = 10;
   int dimseSeconds = 30;
   int idleSeconds = 300;

@@ -1,0 +1,39 @@
+// Keeps a flood of connections from becoming a flood of index commits: the first event of
+// a kind from a host is written at once, later ones within the interval are counted and
+// written as one summary when it has passed.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace burnstation::receiver {
+
+class EventThrottle {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // kind, detail, peer address
+  using Sink = std::function<void(const std::string&, const std::string&, const std::string&)>;
+
+  EventThrottle(Sink sink, Clock::duration interval)
+      : sink_(std::move(sink)), interval_(interval) {}
+
+  void report(const std::string& kind, const std::string& detail, const std::string& peer,
+              Clock::time_point now = Clock::now());
+  // Writes the summaries whose interval has passed; call it now and then.
+  void flush(Clock::time_point now = Clock::now());
+
+ private:
+  struct Entry {
+    Clock::time_point lastWritten;
+    int suppressed = 0;
+    std::string lastDetail;
+  };
+  Sink sink_;
+  Clock::duration interval_;
+  std::map<std::pair<std::string, std::string>, Entry> entries_;  // (kind, peer)
+};
+
+}  // namespace burnstation::receiver
