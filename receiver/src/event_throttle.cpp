@@ -3,9 +3,10 @@
 
 namespace burnstation::receiver {
 
-void EventThrottle::report(const std::string& kind, const std::string& detail,
-                           const std::string& peer, Clock::time_point now) {
-  auto [it, fresh] = entries_.try_emplace({kind, peer});
+void EventThrottle::report(const std::string& kind, const std::string& category,
+                           const std::string& detail, const std::string& peer,
+                           Clock::time_point now) {
+  auto [it, fresh] = entries_.try_emplace(Key{kind, category, peer});
   Entry& entry = it->second;
   if (fresh || now - entry.lastWritten >= interval_) {
     if (entry.suppressed > 0) {
@@ -30,9 +31,9 @@ void EventThrottle::flush(Clock::time_point now) {
       continue;
     }
     if (entry.suppressed > 0) {
-      sink_(it->first.first,
+      sink_(it->first.kind,
             std::to_string(entry.suppressed) + " more like this; the last: " + entry.lastDetail,
-            it->first.second);
+            it->first.peer);
     }
     it = entries_.erase(it);
   }

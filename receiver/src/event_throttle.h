@@ -1,13 +1,13 @@
 // Keeps a flood of connections from becoming a flood of index commits: the first event of
-// a kind from a host is written at once, later ones within the interval are counted and
-// written as one summary when it has passed.
+// a kind and category (a rejection reason, say: a handful of values, never received text)
+// from a host is written at once, later ones within the interval are counted and written as
+// one summary when it has passed.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <string>
-#include <utility>
 
 namespace burnstation::receiver {
 
@@ -20,8 +20,8 @@ class EventThrottle {
   EventThrottle(Sink sink, Clock::duration interval)
       : sink_(std::move(sink)), interval_(interval) {}
 
-  void report(const std::string& kind, const std::string& detail, const std::string& peer,
-              Clock::time_point now = Clock::now());
+  void report(const std::string& kind, const std::string& category, const std::string& detail,
+              const std::string& peer, Clock::time_point now = Clock::now());
   // Writes the summaries whose interval has passed; call it now and then.
   void flush(Clock::time_point now = Clock::now());
 
@@ -33,7 +33,11 @@ class EventThrottle {
   };
   Sink sink_;
   Clock::duration interval_;
-  std::map<std::pair<std::string, std::string>, Entry> entries_;  // (kind, peer)
+  struct Key {
+    std::string kind, category, peer;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, Entry> entries_;
 };
 
 }  // namespace burnstation::receiver

@@ -134,7 +134,7 @@ class RequestGate::Loop {
     const std::string what = p.bytes.empty() ? "connected but sent no association request"
                                              : "sent only " + std::to_string(p.bytes.size()) +
                                                    " bytes of an association request";
-    throttle_.report("association-timeout",
+    throttle_.report("association-timeout", "ARTIM",
                      what + " within " + std::to_string(p.artimSeconds) + " s (ARTIM): closed",
                      p.peer);
     return true;
@@ -185,7 +185,7 @@ class RequestGate::Loop {
   void dropOldest(Predicate which, const std::string& why) {
     const auto oldest = std::find_if(pending_.begin(), pending_.end(), which);
     if (oldest == pending_.end()) return;
-    throttle_.report("association-dropped", why + ": the oldest was closed", oldest->peer);
+    throttle_.report("association-dropped", "bound", why + ": the oldest was closed", oldest->peer);
     pending_.erase(oldest);
   }
 
@@ -216,13 +216,13 @@ class RequestGate::Loop {
         return true;
       case RequestCheck::Verdict::Reject:
         sendBestEffort(p.socket.get(), associateRejectPdu(*check.rejection));
-        throttle_.report("association-rejected",
+        throttle_.report("association-rejected", check.rejection->meaning,
                          std::string(check.rejection->meaning) + ": " + check.explanation, p.peer);
         return true;
       case RequestCheck::Verdict::Abort:
         sendBestEffort(p.socket.get(), abortPdu(*check.abort));
         throttle_.report(
-            "association-failed",
+            "association-failed", check.abort->meaning,
             std::string("aborted (") + check.abort->meaning + "): " + check.explanation, p.peer);
         return true;
       case RequestCheck::Verdict::Valid:
