@@ -1,11 +1,13 @@
 // TCP_NODELAY, TCP_QUICKACK and the replayed request (see prompt_ack_transport.h).
 #include "prompt_ack_transport.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace burnstation::receiver {
@@ -19,8 +21,26 @@ void setOption(DcmNativeSocketType socket, int option) {
 
 }  // namespace
 
-PromptAckConnection::PromptAckConnection(DcmNativeSocketType socket, std::string alreadyRead)
-    : DcmTCPConnection(socket), socket_(socket), alreadyRead_(std::move(alreadyRead)) {
+namespace {
+
+std::string peerOf(DcmNativeSocketType socket) {
+  sockaddr_in peer{};
+  socklen_t length = sizeof peer;
+  char text[INET_ADDRSTRLEN] = "?";
+  if (::getpeername(socket, reinterpret_cast<sockaddr*>(&peer), &length) == 0) {
+    inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
+  }
+  return text;
+}
+
+}  // namespace
+
+PromptAckConnection::PromptAckConnection(DcmNativeSocketType socket, std::string alreadyRead,
+                                         StreamProblemReport report)
+    : DcmTCPConnection(socket),
+      socket_(socket),
+      alreadyRead_(std::move(alreadyRead)),
+      report_(std::move(report)) {
   setOption(socket_, TCP_NODELAY);
   setOption(socket_, TCP_QUICKACK);
 }
@@ -37,9 +57,21 @@ ssize_t PromptAckConnection::read(void* buf, size_t nbyte) {
     }
     return static_cast<ssize_t>(n);
   }
+  if (refused_) {
+    errno = EPROTO;
+    return -1;
+  }
   const ssize_t n = DcmTCPConnection::read(buf, nbyte);
   // Linux leaves quick-ACK mode on its own; it has to be asked for again after each read.
   setOption(socket_, TCP_QUICKACK);
+  if (n > 0) {
+    if (auto problem = guard_.feed(static_cast<const char*>(buf), static_cast<std::size_t>(n))) {
+      refused_ = true;
+      if (report_) report_(peerOf(socket_), *problem);
+      errno = EPROTO;  // DCMTK sees a failed read and drops the association
+      return -1;
+    }
+  }
   return n;
 }
 
@@ -59,7 +91,7 @@ DcmTransportConnection* PromptAckTransportLayer::createConnection(DcmNativeSocke
       primed_.erase(it);
     }
   }
-  return new PromptAckConnection(openSocket, std::move(alreadyRead));
+  return new PromptAckConnection(openSocket, std::move(alreadyRead), report_);
 }
 
 void PromptAckTransportLayer::prime(DcmNativeSocketType socket, std::string alreadyRead) {

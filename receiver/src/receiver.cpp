@@ -134,6 +134,11 @@ class Receiver::Impl {
                           std::string("cannot set up DICOM networking: ") + cond.text());
     }
     network_.reset(raw);
+    transport_.onStreamProblem([this](const std::string& peer, const std::string& problem) {
+      OFLOG_WARN(logger, "association from " << peer << " dropped: " << problem);
+      logEvent("association-failed", "dropped before DCMTK parsed it: " + problem,
+               store::IngestSource{"", "", peer, ""});
+    });
     ASC_setTransportLayer(network_.get(), &transport_, 0);
     gate_ = std::make_unique<RequestGate>(
         std::move(listening),

@@ -152,6 +152,24 @@ TEST(HostileConnections, EveryMalformedRequestIsAnsweredAndTheServiceGoesOn) {
   EXPECT_TRUE(eventAppears(station.dataDir(), "association-rejected", "no presentation context"));
 }
 
+TEST(HostileConnections, ACommandSetNestedThousandsDeepIsDroppedBeforeDcmtkParsesIt) {
+  TempDir dir;
+  Station station(dir.path() / "data");
+  RawPeer attacker(station.port());
+  ASSERT_TRUE(attacker.associate(AssociateRequest{}, 5));
+  const std::string command = rawdicom::nestedSequences(20000);
+  for (std::size_t at = 0; at < command.size(); at += 16000) {
+    if (!attacker.send(
+            rawdicom::pDataPdu(1, command.substr(at, 16000), true, at + 16000 >= command.size()))) {
+      break;  // the station may hang up before all of it is sent
+    }
+  }
+  EXPECT_TRUE(attacker.closedByPeer(5));
+  EXPECT_EQ(promptEcho(station).exitCode, 0) << station.log();
+  EXPECT_TRUE(eventAppears(station.dataDir(), "association-failed", "outside group 0000"))
+      << station.log();
+}
+
 TEST(HostileConnections, AssociationsFromOneAddressAreBounded) {
   TempDir dir;
   Station station(dir.path() / "data", writeConfig(dir, "max_associations_per_host = 1"));

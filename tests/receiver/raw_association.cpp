@@ -57,6 +57,57 @@ std::string encode(const AssociateRequest& r) {
   return encodeWithRawAeFields(r, aeField(r.calledAe), aeField(r.callingAe));
 }
 
+std::string pDataPdu(std::uint8_t contextId, const std::string& fragment, bool command, bool last) {
+  const char header = static_cast<char>((command ? 0x01 : 0x00) | (last ? 0x02 : 0x00));
+  const std::string pdv =
+      big32(fragment.size() + 2) + std::string{char(contextId), header} + fragment;
+  return std::string{0x04, 0} + big32(pdv.size()) + pdv;
+}
+
+namespace {
+
+std::string element(std::uint16_t group, std::uint16_t number, const std::string& value) {
+  const std::size_t n = value.size();
+  return std::string{char(group & 0xff),     char(group >> 8),      char(number & 0xff),
+                     char(number >> 8),      char(n & 0xff),        char((n >> 8) & 0xff),
+                     char((n >> 16) & 0xff), char((n >> 24) & 0xff)} +
+         value;
+}
+
+std::string us(std::uint16_t v) {
+  return std::string{char(v & 0xff), char(v >> 8)};
+}
+
+}  // namespace
+
+std::string echoCommand() {
+  const std::string body = element(0x0000, 0x0002, std::string("1.2.840.10008.1.1\0", 18)) +
+                           element(0x0000, 0x0100, us(0x0030)) + element(0x0000, 0x0110, us(1)) +
+                           element(0x0000, 0x0800, us(0x0101));
+  return element(0x0000, 0x0000,
+                 std::string{char(body.size() & 0xff), char(body.size() >> 8), 0, 0}) +
+         body;
+}
+
+std::string nestedSequences(int depth) {
+  // (0008,1115) is SQ in the dictionary, so an implicit-VR parser descends into it.
+  const std::string level("\x08\x00\x15\x11\xff\xff\xff\xff\xfe\xff\x00\xe0\xff\xff\xff\xff", 16);
+  std::string out;
+  out.reserve(level.size() * static_cast<std::size_t>(depth));
+  for (int i = 0; i < depth; ++i) out += level;
+  return out;
+}
+
+bool RawPeer::associate(const AssociateRequest& request, int deadlineSeconds) {
+  if (!send(encode(request))) return false;
+  const std::string header = receive(6, deadlineSeconds);
+  if (header.size() != 6) return false;
+  const std::size_t length = (std::size_t(std::uint8_t(header[2])) << 24) |
+                             (std::size_t(std::uint8_t(header[3])) << 16) |
+                             (std::size_t(std::uint8_t(header[4])) << 8) | std::uint8_t(header[5]);
+  return receive(length, deadlineSeconds).size() == length && header[0] == 0x02;
+}
+
 RawPeer::RawPeer(int port) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};

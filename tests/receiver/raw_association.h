@@ -33,6 +33,13 @@ std::string encode(const AssociateRequest& request);
 std::string encodeWithRawAeFields(const AssociateRequest& request, const std::string& called16,
                                   const std::string& calling16);
 
+// A P-DATA-TF PDU with one PDV: a command or data fragment, last or not.
+std::string pDataPdu(std::uint8_t contextId, const std::string& fragment, bool command, bool last);
+// A C-ECHO-RQ command set (implicit VR little endian).
+std::string echoCommand();
+// Undefined-length sequences and items nested depth times, never closed (implicit VR LE).
+std::string nestedSequences(int depth);
+
 // A TCP connection to 127.0.0.1:port with a receive deadline, closed when destroyed.
 class RawPeer {
  public:
@@ -46,6 +53,8 @@ class RawPeer {
   std::string receive(std::size_t n, int deadlineSeconds);
   // True when the station closes the connection within the deadline.
   bool closedByPeer(int deadlineSeconds);
+  // Sends a well-formed request and reads the whole answer PDU; true for an A-ASSOCIATE-AC.
+  bool associate(const AssociateRequest& request, int deadlineSeconds);
 
  private:
   int fd_ = -1;
