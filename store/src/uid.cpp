@@ -1,0 +1,111 @@
+// UID validation (see uid.h).
+#include "burnstation/store/uid.h"
+
+#include <cstdio>
+
+namespace burnstation::store {
+namespace {
+
+constexpr std::size_t kMaxUidLength = 64;
+
+std::string printable(std::string_view raw) {
+  std::string out;
+  for (const char c : raw) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte > 0x7e || c == '\\' || c == '%' || c == '"') {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+UidCheck checkUid(std::string_view raw) {
+  UidCheck check;
+  std::string_view value = raw;
+  while (!value.empty() && (value.back() == '\0' || value.back() == ' ')) value.remove_suffix(1);
+  if (value.empty()) {
+    check.reason = "empty";
+    return check;
+  }
+  for (const char c : value) {
+    if ((c < '0' || c > '9') && c != '.') {
+      check.reason = "only digits and dots allowed";
+      return check;
+    }
+  }
+  if (value.size() > kMaxUidLength) {
+    check.reason = "longer than 64 characters";
+    return check;
+  }
+  bool leadingZero = false;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = value.find('.', start);
+    const std::string_view component =
+        value.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (component.empty()) {
+      check.reason = "empty component (leading, trailing or double dot)";
+      return check;
+    }
+    if (component.size() > 1 && component.front() == '0') leadingZero = true;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  check.value = std::string(value);
+  if (leadingZero) {
+    check.verdict = UidVerdict::Unusual;
+    check.reason = "a component has a leading zero";
+  } else {
+    check.verdict = UidVerdict::Valid;
+  }
+  return check;
+}
+
+std::string uidProblem(std::string_view attribute, std::string_view raw, const UidCheck& check,
+                       std::size_t maxLength) {
+  const std::string shown = printable(raw);
+  const std::string head = std::string(attribute) + " \"";
+  const std::string what =
+      check.verdict == UidVerdict::Invalid ? " is not a valid UID: " : " is an unusual UID: ";
+  const std::string sentence = head + shown + "\"" + what + check.reason;
+  if (maxLength == std::string::npos || sentence.size() <= maxLength) return sentence;
+  // Too long for an Error Comment: the reason matters more than the value.
+  const std::string tail = "\": " + check.reason;
+  if (head.size() + shown.size() + tail.size() <= maxLength) return head + shown + tail;
+  const std::size_t fixed = head.size() + tail.size() + 3;  // "..."
+  if (fixed >= maxLength) {
+    return (std::string(attribute) + ": " + check.reason).substr(0, maxLength);
+  }
+  return head + shown.substr(0, maxLength - fixed) + "..." + tail;
+}
+
+UidScreen screenUids(std::initializer_list<NamedUid> uids, std::size_t maxLength) {
+  UidScreen screen;
+  for (const NamedUid& uid : uids) {
+    const UidCheck check = checkUid(uid.raw);
+    if (check.verdict == UidVerdict::Invalid) {
+      if (!screen.refused()) screen.refusal = uidProblem(uid.attribute, uid.raw, check, maxLength);
+    } else if (check.verdict == UidVerdict::Unusual) {
+      if (!screen.unusual.empty()) screen.unusual += "; ";
+      screen.unusual += uidProblem(uid.attribute, uid.raw, check);
+    }
+  }
+  return screen;
+}
+
+UidScreen screenInstanceUids(const InstanceHeader& header, std::size_t maxLength) {
+  return screenUids({{"SOP Instance UID", header.sopInstanceUid},
+                     {"SOP Class UID", header.sopClassUid},
+                     {"Study Instance UID", header.studyInstanceUid},
+                     {"Series Instance UID", header.seriesInstanceUid},
+                     {"Transfer Syntax UID", header.transferSyntaxUid}},
+                    maxLength);
+}
+
+}  // namespace burnstation::store
