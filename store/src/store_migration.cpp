@@ -72,9 +72,14 @@ class Migration {
     try {
       const Directory target = dirs_.data.child(folder, true);
       const fs::path old(row.path);
-      const Directory from = dirs_.data.child(old.parent_path().generic_string(), false);
       const std::string name = old.filename().string();
-      if (from.contains(name)) {
+      Directory from;
+      try {
+        from = dirs_.data.child(old.parent_path().generic_string(), false);
+      } catch (const StoreError&) {
+        // No such folder (any more): the file can only be under its new name.
+      }
+      if (from.valid() && from.contains(name)) {
         OpenFile check(from, name);  // a regular file, not a link
         const std::string moved = moveWithoutReplacing(from, name, target, base, extension);
         ++renamed_;
