@@ -100,12 +100,20 @@ UidScreen screenUids(std::initializer_list<NamedUid> uids, std::size_t maxLength
 }
 
 UidScreen screenInstanceUids(const InstanceHeader& header, std::size_t maxLength) {
-  return screenUids({{"SOP Instance UID", header.sopInstanceUid},
-                     {"SOP Class UID", header.sopClassUid},
-                     {"Study Instance UID", header.studyInstanceUid},
-                     {"Series Instance UID", header.seriesInstanceUid},
-                     {"Transfer Syntax UID", header.transferSyntaxUid}},
-                    maxLength);
+  UidScreen screen = screenUids({{"SOP Instance UID", header.sopInstanceUid},
+                                 {"SOP Class UID", header.sopClassUid},
+                                 {"Transfer Syntax UID", header.transferSyntaxUid}},
+                                maxLength);
+  // Objects outside the patient/study model (a colour palette, a hanging protocol) have
+  // no study or series: absent is fine, present must be valid.
+  for (const NamedUid uid : {NamedUid{"Study Instance UID", header.studyInstanceUid},
+                             NamedUid{"Series Instance UID", header.seriesInstanceUid}}) {
+    if (uid.raw.empty()) continue;
+    const UidScreen one = screenUids({uid}, maxLength);
+    if (!screen.refused()) screen.refusal = one.refusal;
+    if (!one.unusual.empty()) screen.unusual += (screen.unusual.empty() ? "" : "; ") + one.unusual;
+  }
+  return screen;
 }
 
 }  // namespace burnstation::store

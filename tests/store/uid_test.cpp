@@ -101,5 +101,42 @@ TEST(UidCheck, UnusualIsDescribedAsSuch) {
             "Study Instance UID \"1.02\" is an unusual UID: a component has a leading zero");
 }
 
+TEST(UidCheck, AnInstanceIsScreenedOnEveryUidItUses) {
+  InstanceHeader h;
+  h.sopInstanceUid = "1.2.3";
+  h.sopClassUid = "1.2.840.10008.5.1.4.1.1.2";
+  h.transferSyntaxUid = "1.2.840.10008.1.2.1";
+  h.studyInstanceUid = "1.2.4";
+  h.seriesInstanceUid = "1.2.5";
+  EXPECT_FALSE(screenInstanceUids(h).refused());
+  EXPECT_TRUE(screenInstanceUids(h).unusual.empty());
+
+  InstanceHeader palette = h;  // no study, no series: outside the patient/study model
+  palette.studyInstanceUid.clear();
+  palette.seriesInstanceUid.clear();
+  EXPECT_FALSE(screenInstanceUids(palette).refused());
+
+  InstanceHeader badSeries = h;
+  badSeries.seriesInstanceUid = "1.2/../5";
+  EXPECT_EQ(screenInstanceUids(badSeries, 64).refusal,
+            "Series Instance UID \"1.2/../5\": only digits and dots allowed");
+  InstanceHeader noInstance = h;
+  noInstance.sopInstanceUid.clear();
+  EXPECT_NE(screenInstanceUids(noInstance).refusal.find("SOP Instance UID"), std::string::npos);
+  InstanceHeader badSyntax = h;
+  badSyntax.transferSyntaxUid = "1.2.840.10008.1.2.1 ;";
+  EXPECT_TRUE(screenInstanceUids(badSyntax).refused());
+
+  InstanceHeader unusual = h;
+  unusual.studyInstanceUid = "1.2.04";
+  unusual.sopInstanceUid = "1.02.3";
+  const UidScreen screen = screenInstanceUids(unusual);
+  EXPECT_FALSE(screen.refused());
+  EXPECT_NE(screen.unusual.find("SOP Instance UID \"1.02.3\""), std::string::npos)
+      << screen.unusual;
+  EXPECT_NE(screen.unusual.find("Study Instance UID \"1.2.04\""), std::string::npos)
+      << screen.unusual;
+}
+
 }  // namespace
 }  // namespace burnstation::store

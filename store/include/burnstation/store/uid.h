@@ -49,8 +49,9 @@ UidScreen screenUids(std::initializer_list<NamedUid> uids,
                      std::size_t maxLength = std::string::npos);
 
 // The UIDs of a received instance the station uses: SOP Instance, SOP Class, Study and
-// Series Instance UIDs and the Transfer Syntax (of the File Meta, which we wrote from the
-// request, so the Media Storage SOP Instance UID there is the request's).
+// Series Instance UIDs (when present: objects outside the study model have none) and the
+// Transfer Syntax (of the File Meta, which we wrote from the request, so the Media Storage
+// SOP Instance UID there is the request's).
 UidScreen screenInstanceUids(const InstanceHeader& header,
                              std::size_t maxLength = std::string::npos);
 
