@@ -181,11 +181,12 @@ void StoreScpSession::handleStore(T_ASC_PresentationContextID id, const T_DIMSE_
   if (outcome.status != status::kSuccess) {
     ++failed_;
     detail = errorComment(outcome.comment);
-    OFLOG_WARN(logger, "C-STORE of " << rq.AffectedSOPInstanceUID << " from " << peer_.callingAe
-                                     << " answered " << std::hex << outcome.status << ": "
-                                     << outcome.comment);
+    OFLOG_WARN(logger, "C-STORE of " << store::printableUid(rq.AffectedSOPInstanceUID) << " from "
+                                     << peer_.callingAe << " answered " << std::hex
+                                     << outcome.status << ": " << outcome.comment);
     store_.logEvent("store-refused",
-                    std::string(rq.AffectedSOPInstanceUID) + ": " + outcome.comment, source_);
+                    store::printableUid(rq.AffectedSOPInstanceUID) + ": " + outcome.comment,
+                    source_);
   } else {
     ++stored_;
   }

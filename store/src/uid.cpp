@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::size_t kMaxUidLength = 64;
 
-std::string printable(std::string_view raw) {
+}  // namespace
+
+std::string printableUid(std::string_view raw) {
   std::string out;
   for (const char c : raw) {
     const auto byte = static_cast<unsigned char>(c);
@@ -22,8 +24,6 @@ std::string printable(std::string_view raw) {
   }
   return out;
 }
-
-}  // namespace
 
 UidCheck checkUid(std::string_view raw) {
   UidCheck check;
@@ -69,7 +69,7 @@ UidCheck checkUid(std::string_view raw) {
 
 std::string uidProblem(std::string_view attribute, std::string_view raw, const UidCheck& check,
                        std::size_t maxLength) {
-  const std::string shown = printable(raw);
+  const std::string shown = printableUid(raw);
   const std::string head = std::string(attribute) + " \"";
   const std::string what =
       check.verdict == UidVerdict::Invalid ? " is not a valid UID: " : " is an unusual UID: ";

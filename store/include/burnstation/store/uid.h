@@ -27,6 +27,10 @@ struct UidCheck {
 // components.
 UidCheck checkUid(std::string_view raw);
 
+// A received value as it may go into a log line or an Error Comment: bytes other than
+// printable ASCII, and the backslash, quote and %, as %XX.
+std::string printableUid(std::string_view raw);
+
 // `SOP Instance UID "../x" is not a valid UID: only digits and dots allowed`, with the value
 // shown printable (bytes other than printable ASCII, backslash, quote and % as %XX). When
 // that is longer than maxLength (64 for an Error Comment, which is LO) it becomes
