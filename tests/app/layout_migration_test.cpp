@@ -138,6 +138,8 @@ TEST_F(LayoutMigration, FilesNamedByUidGetDerivedNamesAtStart) {
   ASSERT_TRUE(fs::exists(data() / oldObjectPath(uids[0])));
   {
     Station station(data());
+    EXPECT_NE(station.log().find("layout: 5 stored file(s) renamed"), std::string::npos)
+        << station.log();
     // The service answers at once on the migrated store.
     const auto echo = harness::runCommand({"echoscu", "-to", "5", "-aet", "MODALITY1", "-aec",
                                            "BURNSTATION", "127.0.0.1", station.portText()});
