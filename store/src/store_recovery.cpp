@@ -36,6 +36,9 @@ std::unordered_map<std::string, IndexedFile> indexedFiles(SqliteDb& db) {
 }  // namespace
 
 RecoveryReport Store::recover() {
+  if (access_ == Access::ReadOnly) {
+    throw StoreError(StoreError::Code::Io, "the store is open read-only");
+  }
   std::lock_guard lock(writeMutex_);
   RecoveryReport report;
   report.filesRenamed = filesRenamedAtStart_;
