@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "burnstation/store/stored_path.h"
+
 namespace burnstation::app {
 
 bool isUsbProfile(const ProfileSetting& profile) {
@@ -21,6 +23,15 @@ DriveChoice fromSetting(const DriveSetting& d) {
 DriveChoice imageDrive(const StationConfig& config) {
   return {kImageDriveName, (config.dataDir / "images").string(), DriveKind::Image, MediaKind::Any,
           std::nullopt};
+}
+
+// A medium written into the data directory would land among the store's own files.
+void refuseInsideDataDir(const StationConfig& config, const std::string& requested,
+                         const std::string& file) {
+  if (store::isInsideDataDir(file, config.dataDir)) {
+    throw std::invalid_argument("drive " + requested + " is inside the station's data directory " +
+                                config.dataDir.string() + "; give a file outside it");
+  }
 }
 
 bool suits(const DriveChoice& drive, const ProfileSetting& profile) {
@@ -93,6 +104,7 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
           "\" is for discs; a USB stick needs a USB profile (usb, usb-j2k)");
     }
     const std::string address = requested == kUsbDriveName ? requested : requested.substr(4);
+    if (requested != kUsbDriveName) refuseInsideDataDir(config, requested, address);
     return {requested, address, DriveKind::Usb, MediaKind::Any, std::nullopt};
   }
   const auto byAddress =
@@ -107,6 +119,8 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
     if (requested[0] == '/' && !std::filesystem::exists(requested)) {
       throw std::invalid_argument("there is no burner at " + requested);
     }
+    if (requested.rfind("stdio:", 0) == 0)
+      refuseInsideDataDir(config, requested, requested.substr(6));
     choice = {requested, requested, DriveKind::Optical, MediaKind::Any, std::nullopt};
   } else {
     std::string names;

@@ -11,6 +11,7 @@
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/store/store.h"
+#include "burnstation/store/stored_path.h"
 #include "commands.h"
 #include "medium_selection.h"
 
@@ -57,6 +58,11 @@ int runExport(const std::vector<std::string>& args) {
     if (!to) throw UsageError("--to DIR is required");
     const fs::path target = fs::absolute(*to);
     const bool update = line.flag("--update");
+    const StationConfig config = resolveConfig(line);
+    if (store::isInsideDataDir(target, config.dataDir)) {
+      throw UsageError("--to " + target.string() + " is inside the station's data directory " +
+                       config.dataDir.string() + "; export to a folder outside it");
+    }
     std::error_code ec;
     if (update && !fs::exists(target / "DICOMDIR")) {
       throw UsageError("--update needs a file-set in " + target.string() + " (no DICOMDIR there)");
@@ -66,7 +72,6 @@ int runExport(const std::vector<std::string>& args) {
           target.string() +
           " is not empty; choose an empty or new folder, or --update the file-set there");
     }
-    const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
     MediumSelection medium = resolveMediumSelection(line, config, store);
     if (const std::string unwritable = unwritableSummary(medium); !unwritable.empty()) {

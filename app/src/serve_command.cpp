@@ -111,6 +111,10 @@ int runServe(const std::vector<std::string>& args) {
     store::Store store({config.dataDir, config.freeSpaceReserve, config.duplicates},
                        store::Store::Access::Service);
     const store::RecoveryReport recovered = store.recover();
+    if (recovered.filesRenamed > 0) {
+      log("layout: " + std::to_string(recovered.filesRenamed) +
+          " stored file(s) renamed from their SOP Instance UIDs to names the station derives");
+    }
     if (recovered.temporaryFilesRemoved + recovered.filesReindexed + recovered.filesQuarantined >
             0 ||
         !recovered.missingFiles.empty()) {

@@ -11,10 +11,13 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "burnstation/receiver/dicom_status.h"
 #include "burnstation/store/implementation_identity.h"
 #include "burnstation/store/store_error.h"
+#include "burnstation/store/uid.h"
+#include "request_uids.h"
 #include "streamed_file.h"
 
 namespace burnstation::receiver {
@@ -90,8 +93,10 @@ void StoreScpSession::run(std::stop_token stop) {
     }
     T_ASC_PresentationContextID id = 0;
     T_DIMSE_Message message{};
-    const OFCondition cond =
-        DIMSE_receiveCommand(association_.get(), DIMSE_NONBLOCKING, 1, &id, &message, nullptr);
+    DcmDataset* received = nullptr;  // the command set as sent: the UID check needs its bytes
+    const OFCondition cond = DIMSE_receiveCommand(association_.get(), DIMSE_NONBLOCKING, 1, &id,
+                                                  &message, nullptr, &received);
+    const std::unique_ptr<DcmDataset> command(received);
     if (cond == DIMSE_NODATAAVAILABLE) {
       if (++idleSeconds >= settings_->idleSeconds) {
         OFLOG_WARN(logger, "association from " << peer_.callingAe << " idle for " << idleSeconds
@@ -125,7 +130,7 @@ void StoreScpSession::run(std::stop_token stop) {
                                nullptr);
         break;
       case DIMSE_C_STORE_RQ:
-        handleStore(id, message.msg.CStoreRQ);
+        handleStore(id, message.msg.CStoreRQ, command.get());
         break;
       default:
         OFLOG_WARN(logger, "unsupported DIMSE command 0x" << std::hex << message.CommandField
@@ -153,10 +158,11 @@ bool StoreScpSession::drainDataSet() {
   return cond.good();
 }
 
-void StoreScpSession::handleStore(T_ASC_PresentationContextID id, const T_DIMSE_C_StoreRQ& rq) {
+void StoreScpSession::handleStore(T_ASC_PresentationContextID id, const T_DIMSE_C_StoreRQ& rq,
+                                  DcmDataset* command) {
   Outcome outcome{status::kProcessingFailure, "internal error"};
   try {
-    outcome = receiveAndStore(id, rq);
+    outcome = receiveAndStore(id, rq, command);
   } catch (const std::exception& e) {
     outcome = {status::kProcessingFailure, e.what()};
   }
@@ -175,11 +181,12 @@ void StoreScpSession::handleStore(T_ASC_PresentationContextID id, const T_DIMSE_
   if (outcome.status != status::kSuccess) {
     ++failed_;
     detail = errorComment(outcome.comment);
-    OFLOG_WARN(logger, "C-STORE of " << rq.AffectedSOPInstanceUID << " from " << peer_.callingAe
-                                     << " answered " << std::hex << outcome.status << ": "
-                                     << outcome.comment);
+    OFLOG_WARN(logger, "C-STORE of " << store::printableUid(rq.AffectedSOPInstanceUID) << " from "
+                                     << peer_.callingAe << " answered " << std::hex
+                                     << outcome.status << ": " << outcome.comment);
     store_.logEvent("store-refused",
-                    std::string(rq.AffectedSOPInstanceUID) + ": " + outcome.comment, source_);
+                    store::printableUid(rq.AffectedSOPInstanceUID) + ": " + outcome.comment,
+                    source_);
   } else {
     ++stored_;
   }
@@ -193,8 +200,13 @@ void StoreScpSession::handleStore(T_ASC_PresentationContextID id, const T_DIMSE_
 }
 
 StoreScpSession::Outcome StoreScpSession::receiveAndStore(T_ASC_PresentationContextID id,
-                                                          const T_DIMSE_C_StoreRQ& rq) {
+                                                          const T_DIMSE_C_StoreRQ& rq,
+                                                          DcmDataset* command) {
   const std::string transferSyntax = acceptedTransferSyntax(id);
+  if (const std::string bad = requestUidRefusal(rq, command, transferSyntax); !bad.empty()) {
+    if (!drainDataSet()) broken_ = true;
+    return {status::kCannotUnderstand, bad};
+  }
   if (store_.wouldCrossReserve(0)) {
     if (!drainDataSet()) broken_ = true;
     return {status::kOutOfResources, "storage full: free space below the station's reserve"};
@@ -250,6 +262,10 @@ StoreScpSession::Outcome StoreScpSession::receiveAndStore(T_ASC_PresentationCont
   } catch (const store::StoreError& e) {
     fs::remove(temp, ignored);
     return {status::kCannotUnderstand, "data set cannot be parsed"};
+  }
+  if (const auto uids = store::screenInstanceUids(header, 64); uids.refused()) {
+    fs::remove(temp, ignored);
+    return {status::kCannotUnderstand, uids.refusal};
   }
   if (header.sopClassUid != rq.AffectedSOPClassUID) {
     fs::remove(temp, ignored);

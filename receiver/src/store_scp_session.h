@@ -32,8 +32,11 @@ class StoreScpSession {
     unsigned short status;
     std::string comment;  // why, for the sender's log (Error Comment) and ours
   };
-  void handleStore(T_ASC_PresentationContextID id, const T_DIMSE_C_StoreRQ& request);
-  Outcome receiveAndStore(T_ASC_PresentationContextID id, const T_DIMSE_C_StoreRQ& request);
+  // command: the request's command set as received (request_uids.h).
+  void handleStore(T_ASC_PresentationContextID id, const T_DIMSE_C_StoreRQ& request,
+                   DcmDataset* command);
+  Outcome receiveAndStore(T_ASC_PresentationContextID id, const T_DIMSE_C_StoreRQ& request,
+                          DcmDataset* command);
   // Reads the rest of a data set we will not keep, so a failure status can still be sent.
   bool drainDataSet();
   std::string acceptedTransferSyntax(T_ASC_PresentationContextID id) const;

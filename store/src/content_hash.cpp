@@ -35,12 +35,16 @@ std::string hashFileFrom(const std::filesystem::path& file, std::uint64_t offset
     throw StoreError(StoreError::Code::Io,
                      "cannot open " + file.string() + " to hash it: " + std::strerror(errno));
   }
+  return hashOpenFileFrom(in.fd, file, offset);
+}
+
+std::string hashOpenFileFrom(int fd, const std::filesystem::path& file, std::uint64_t offset) {
   std::unique_ptr<XXH3_state_t, StateDeleter> state(XXH3_createState());
   XXH3_128bits_reset(state.get());
   std::vector<char> buffer(1 << 20);
   off_t position = static_cast<off_t>(offset);
   for (;;) {
-    const ssize_t n = ::pread(in.fd, buffer.data(), buffer.size(), position);
+    const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), position);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw StoreError(StoreError::Code::Io,

@@ -19,6 +19,7 @@ struct IndexedInstance {
   std::string relativePath;
   std::uint64_t size = 0;
   std::string contentHash;
+  std::string uidNote;  // why a UID is unusual (uid.h), for the admin; empty when it is not
 };
 
 // Must run inside a transaction.

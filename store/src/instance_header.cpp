@@ -68,6 +68,17 @@ std::string stringOf(DcmItem& item, const DcmTagKey& tag) {
   return {};
 }
 
+// A UID with every byte it has (a NUL inside is kept, for the UID check to refuse), its
+// trailing NUL or space padding removed.
+std::string uidOf(DcmItem& item, const DcmTagKey& tag) {
+  const char* value = nullptr;
+  Uint32 length = 0;
+  if (item.findAndGetString(tag, value, length).bad() || value == nullptr) return {};
+  std::string uid(value, length);
+  while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.pop_back();
+  return uid;
+}
+
 // The raw value of one element (all values, backslashes included), for text that still
 // has to be decoded with the instance's character set.
 std::string rawOf(DcmItem& item, const DcmTagKey& tag) {
@@ -114,9 +125,9 @@ InstanceHeader readInstanceHeader(const std::filesystem::path& file) {
   DcmDataset& data = *format.getDataset();
 
   InstanceHeader h;
-  h.transferSyntaxUid = stringOf(meta, DCM_TransferSyntaxUID);
-  h.sopClassUid = stringOf(data, DCM_SOPClassUID);
-  h.sopInstanceUid = stringOf(data, DCM_SOPInstanceUID);
+  h.transferSyntaxUid = uidOf(meta, DCM_TransferSyntaxUID);
+  h.sopClassUid = uidOf(data, DCM_SOPClassUID);
+  h.sopInstanceUid = uidOf(data, DCM_SOPInstanceUID);
   h.specificCharacterSet = rawOf(data, DCM_SpecificCharacterSet);
   h.patientIdPresent = data.tagExists(DCM_PatientID);
   h.patientId = rawOf(data, DCM_PatientID);
@@ -124,13 +135,13 @@ InstanceHeader readInstanceHeader(const std::filesystem::path& file) {
   h.patientName = rawOf(data, DCM_PatientName);
   h.patientBirthDate = stringOf(data, DCM_PatientBirthDate);
   h.patientSex = stringOf(data, DCM_PatientSex);
-  h.studyInstanceUid = stringOf(data, DCM_StudyInstanceUID);
+  h.studyInstanceUid = uidOf(data, DCM_StudyInstanceUID);
   h.studyDate = stringOf(data, DCM_StudyDate);
   h.studyTime = stringOf(data, DCM_StudyTime);
   h.studyId = rawOf(data, DCM_StudyID);
   h.accessionNumber = rawOf(data, DCM_AccessionNumber);
   h.studyDescription = rawOf(data, DCM_StudyDescription);
-  h.seriesInstanceUid = stringOf(data, DCM_SeriesInstanceUID);
+  h.seriesInstanceUid = uidOf(data, DCM_SeriesInstanceUID);
   h.modality = stringOf(data, DCM_Modality);
   h.seriesNumber = stringOf(data, DCM_SeriesNumber);
   h.seriesDescription = rawOf(data, DCM_SeriesDescription);

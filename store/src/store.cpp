@@ -15,6 +15,7 @@
 #include "index_rows.h"
 #include "schema.h"
 #include "sqlite_db.h"
+#include "store_directory.h"
 #include "store_layout.h"
 
 namespace burnstation::store {
@@ -33,16 +34,19 @@ Store::Store(StoreOptions options, Access access) : options_(std::move(options))
     return;
   }
   std::error_code ec;
-  for (const char* dir :
-       {layout::kObjectsDir, layout::kTemporaryDir, layout::kSetAsideDir, layout::kQuarantineDir}) {
-    fs::create_directories(options_.dataDir / dir, ec);
-    if (ec) {
-      throw StoreError(StoreError::Code::Io,
-                       "cannot create " + (options_.dataDir / dir).string() + ": " + ec.message());
-    }
+  fs::create_directories(options_.dataDir, ec);
+  if (ec) {
+    throw StoreError(StoreError::Code::Io,
+                     "cannot create " + options_.dataDir.string() + ": " + ec.message());
   }
+  dirs_ = std::make_unique<StoreDirectories>();
+  dirs_->data = Directory::open(options_.dataDir);
+  dirs_->objects = dirs_->data.child(layout::kObjectsDir, true);
+  dirs_->incoming = dirs_->data.child(layout::kTemporaryDir, true);
+  dirs_->setAside = dirs_->data.child(layout::kSetAsideDir, true);
+  dirs_->quarantine = dirs_->data.child(layout::kQuarantineDir, true);
   db_ = std::make_unique<SqliteDb>(index, SqliteDb::Mode::ReadWrite);
-  createSchema(*db_);
+  filesRenamedAtStart_ = migrateLayout();
 }
 
 Store::~Store() = default;
@@ -59,10 +63,15 @@ void Store::setDuplicatePolicy(DuplicatePolicy policy) {
 
 fs::path Store::temporaryPath() {
   static std::atomic<std::uint64_t> counter{0};
-  char name[64];
-  std::snprintf(name, sizeof name, "%d-%llu%s", static_cast<int>(::getpid()),
-                static_cast<unsigned long long>(counter.fetch_add(1)), layout::kTemporarySuffix);
-  return options_.dataDir / layout::kTemporaryDir / name;
+  for (;;) {
+    char name[64];
+    std::snprintf(name, sizeof name, "%d-%llu%s", static_cast<int>(::getpid()),
+                  static_cast<unsigned long long>(counter.fetch_add(1)), layout::kTemporarySuffix);
+    // Whatever is there already (a leftover, or a link someone planted) is left alone.
+    if (!dirs_ || !dirs_->incoming.contains(name)) {
+      return options_.dataDir / layout::kTemporaryDir / name;
+    }
+  }
 }
 
 std::uint64_t Store::freeBytes() const {
@@ -85,14 +94,6 @@ bool Store::wouldCrossReserve(std::uint64_t incomingBytes) const {
   }
   const std::uint64_t available = freeBytes();
   return available < reserve || available - reserve < incomingBytes;
-}
-
-fs::path Store::objectPathFor(const std::string& sopInstanceUid) const {
-  // 256 buckets keep directories small enough for any filesystem and for `ls`.
-  char bucket[3];
-  std::snprintf(bucket, sizeof bucket, "%02x",
-                static_cast<unsigned>(hashText(sopInstanceUid) & 0xffu));
-  return options_.dataDir / layout::kObjectsDir / bucket / (sopInstanceUid + ".dcm");
 }
 
 void Store::logEvent(const std::string& kind, const std::string& detail,

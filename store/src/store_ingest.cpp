@@ -7,10 +7,13 @@
 #include "burnstation/store/collection_key.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
+#include "burnstation/store/stored_path.h"
+#include "burnstation/store/uid.h"
 #include "content_hash.h"
 #include "durable_file.h"
 #include "index_rows.h"
 #include "sqlite_db.h"
+#include "store_directory.h"
 #include "store_layout.h"
 
 namespace burnstation::store {
@@ -22,16 +25,18 @@ namespace {
 // Removes the temporary file on every path out of ingest() unless it was moved.
 class TemporaryFile {
  public:
-  explicit TemporaryFile(fs::path path) : path_(std::move(path)) {}
+  TemporaryFile(const Directory& incoming, std::string name)
+      : incoming_(incoming), name_(std::move(name)) {}
   ~TemporaryFile() {
-    std::error_code ignored;
-    if (!moved_) fs::remove(path_, ignored);
+    if (!moved_) removeFile(incoming_, name_);
   }
-  const fs::path& path() const { return path_; }
+  const std::string& name() const { return name_; }
+  fs::path path() const { return incoming_.path() / name_; }
   void markMoved() { moved_ = true; }
 
  private:
-  fs::path path_;
+  const Directory& incoming_;
+  std::string name_;
   bool moved_ = false;
 };
 
@@ -40,10 +45,6 @@ std::string decoded(const InstanceHeader& h, const IngestSource& source, const s
   const std::string& charset =
       h.specificCharacterSet.empty() ? source.assumeCharset : h.specificCharacterSet;
   return decodeForDisplay(charset, raw, vr).utf8;
-}
-
-std::string relativeTo(const fs::path& file, const fs::path& base) {
-  return fs::relative(file, base).generic_string();
 }
 
 struct StoredRow {
@@ -60,6 +61,13 @@ std::optional<StoredRow> findStored(SqliteDb& db, const std::string& sopInstance
   query.bind(1, sopInstanceUid);
   if (!query.step()) return std::nullopt;
   return StoredRow{query.text(0), query.text(1), query.text(2)};
+}
+
+// The folder (opened without following links) and the name of a file the index names.
+std::pair<Directory, std::string> openStored(const Directory& data, const std::string& relative) {
+  if (!isStoredPath(relative)) storedFile(data.path(), relative);  // throws, naming the path
+  const fs::path path(relative);
+  return {data.child(path.parent_path().generic_string(), false), path.filename().string()};
 }
 
 }  // namespace
@@ -138,8 +146,8 @@ void insertInstanceRows(SqliteDb& db, const IndexedInstance& in) {
   Statement instance(db,
                      "INSERT INTO instances(series_id, sop_instance_uid, sop_class_uid, "
                      "transfer_syntax, path, size, dataset_offset, content_hash, instance_number, "
-                     "specific_charset, calling_ae, called_ae, peer, received_at, record_keys) "
-                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                     "specific_charset, calling_ae, called_ae, peer, received_at, record_keys, "
+                     "uid_note) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   instance.bind(1, seriesId)
       .bind(2, h.sopInstanceUid)
       .bind(3, h.sopClassUid)
@@ -155,6 +163,7 @@ void insertInstanceRows(SqliteDb& db, const IndexedInstance& in) {
       .bind(13, in.source.peerAddress)
       .bind(14, now)
       .bindBlob(15, h.recordKeys)
+      .bind(16, in.uidNote)
       .run();
 }
 
@@ -163,17 +172,24 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
   if (access_ == Access::ReadOnly) {
     throw StoreError(StoreError::Code::Io, "the store is open read-only");
   }
-  TemporaryFile temp(temporaryFile);
-  std::error_code ec;
-  const std::uint64_t size = fs::file_size(temp.path(), ec);
-  if (ec) {
-    throw StoreError(StoreError::Code::Io,
-                     "received file " + temp.path().string() + " is gone: " + ec.message());
+  if (temporaryFile.parent_path() != dirs_->incoming.path()) {
+    throw StoreError(StoreError::Code::Io, "received file " + temporaryFile.string() +
+                                               " is not in the store's incoming folder");
   }
-  // Hashing, fsync and the rename run outside the lock so parallel associations overlap
-  // their I/O; only the decision and the index commit are serialised.
-  const std::string hash = hashFileFrom(temp.path(), header.datasetOffset);
-  fsyncFile(temp.path());
+  TemporaryFile temp(dirs_->incoming, temporaryFile.filename().string());
+  // Names and rows come from these UIDs: they are refused here too, whoever calls.
+  const UidScreen uids = screenInstanceUids(header);
+  if (uids.refused()) throw StoreError(StoreError::Code::Parse, uids.refusal);
+  std::uint64_t size = 0;
+  std::string hash;
+  {
+    // Hashing, fsync and the rename run outside the lock so parallel associations overlap
+    // their I/O; only the decision and the index commit are serialised.
+    const OpenFile received(dirs_->incoming, temp.name());
+    size = received.size();
+    hash = hashOpenFileFrom(received.fd(), temp.path(), header.datasetOffset);
+    received.sync();
+  }
   const CollectionKey key = collectionKeyFor(header, source.assumeCharset);
   const std::string& uid = header.sopInstanceUid;
 
@@ -198,31 +214,31 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
   } release{*this, uid, lock};
   lock.unlock();
 
-  const fs::path target = objectPathFor(uid);
-  if (!fs::exists(target.parent_path())) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) {
-      throw StoreError(StoreError::Code::Io,
-                       "cannot create " + target.parent_path().string() + ": " + ec.message());
-    }
-    fsyncDirectory(target.parent_path().parent_path());
-  }
-  renameDurably(temp.path(), target);
+  // The name comes from a hash of the UID, never from its bytes; a file already there
+  // (another UID with the same digest, or anything planted) keeps its name.
+  const fs::path derived(objectPathFor(uid));
+  const Directory bucket = dirs_->objects.child(derived.parent_path().filename().string(), true);
+  const std::string name = moveWithoutReplacing(dirs_->incoming, temp.name(), bucket,
+                                                derived.stem().string(), layout::kObjectSuffix);
   temp.markMoved();
+  const std::string relative = derived.parent_path().generic_string() + "/" + name;
 
   lock.lock();
   try {
     Transaction tx(*db_);
-    insertInstanceRows(*db_, IndexedInstance{header, key, source,
-                                             relativeTo(target, options_.dataDir), size, hash});
+    insertInstanceRows(*db_,
+                       IndexedInstance{header, key, source, relative, size, hash, uids.unusual});
     insertEvent(*db_, "received", uid + " for " + key.key, source);
+    if (!uids.unusual.empty()) insertEvent(*db_, "unusual-uid", uids.unusual, source);
     tx.commit();
   } catch (...) {
     // Not indexed means not acknowledged: the file must not linger to be re-indexed later.
-    fs::remove(target, ec);
+    removeFile(bucket, name);
     throw;
   }
-  return {IngestOutcome::Stored, key.key, target};
+  IngestResult result{IngestOutcome::Stored, key.key, bucket.path() / name};
+  result.unusualUid = !uids.unusual.empty();
+  return result;
 }
 
 namespace {
@@ -245,10 +261,11 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
   result.collectionKey = key.key;
 
   // Called with the lock held, for a UID that is already stored.
+  const std::string tempName = temp.filename().string();
   if (const auto stored = findStored(*db_, header.sopInstanceUid)) {
-    const fs::path storedFile = options_.dataDir / stored->path;
+    const fs::path storedPath = storedFile(options_.dataDir, stored->path);
     if (stored->hash == hash && stored->collectionKey == key.key) {
-      result.file = storedFile;
+      result.file = storedPath;
       // A queued or running job planned with the stored file's size and reads it by path.
       const bool held = heldByActiveJob(*db_, header.sopInstanceUid);
       if (options_.duplicates == DuplicatePolicy::KeepStored || held) {
@@ -259,8 +276,10 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
             source);
         return result;
       }
-      // Same content: only the File Meta (sender, time) differs, so replacing is safe.
-      renameDurably(temp, storedFile);
+      // Same content: only the File Meta (sender, time) differs, so replacing is safe. The
+      // one place a stored file is replaced.
+      const auto [folder, name] = openStored(dirs_->data, stored->path);
+      moveReplacing(dirs_->incoming, tempName, folder, name);
       result.outcome = IngestOutcome::DuplicateReplaced;
       Transaction tx(*db_);
       Statement update(*db_,
@@ -281,11 +300,12 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
         stored->collectionKey != key.key
             ? "SOP Instance UID already stored for patient " + stored->collectionKey
             : "SOP Instance UID already stored with different content";
-    const fs::path aside = options_.dataDir / layout::kSetAsideDir /
-                           (header.sopInstanceUid + "." + hash.substr(0, 16) + ".dcm");
-    renameDurably(temp, aside);
+    const std::string aside = moveWithoutReplacing(
+        dirs_->incoming, tempName, dirs_->setAside,
+        uidDigest(header.sopInstanceUid) + "." + hash.substr(0, 16), layout::kObjectSuffix);
+    const std::string relative = std::string(layout::kSetAsideDir) + "/" + aside;
     result.outcome = IngestOutcome::SetAside;
-    result.file = aside;
+    result.file = dirs_->setAside.path() / aside;
     Transaction tx(*db_);
     Statement insert(*db_,
                      "INSERT INTO set_aside(sop_instance_uid, sop_class_uid, path, size, "
@@ -293,7 +313,7 @@ IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& hea
                      "VALUES(?,?,?,?,?,?,?,?,?)");
     insert.bind(1, header.sopInstanceUid)
         .bind(2, header.sopClassUid)
-        .bind(3, relativeTo(aside, options_.dataDir))
+        .bind(3, relative)
         .bind(4, static_cast<std::int64_t>(size))
         .bind(5, hash)
         .bind(6, key.key)

@@ -9,5 +9,9 @@ inline constexpr const char* kTemporaryDir = "incoming";     // files still bein
 inline constexpr const char* kSetAsideDir = "set-aside";     // UID reused with other content
 inline constexpr const char* kQuarantineDir = "quarantine";  // unreadable files found at start
 inline constexpr const char* kTemporarySuffix = ".part";
+inline constexpr const char* kObjectSuffix = ".dcm";
+// PRAGMA user_version of an index whose files have station-derived names (stored_path.h);
+// 0 is the layout that named files by their SOP Instance UID.
+inline constexpr int kLayoutVersion = 2;
 
 }  // namespace burnstation::store::layout

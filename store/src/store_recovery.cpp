@@ -6,10 +6,13 @@
 #include "burnstation/store/collection_key.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
+#include "burnstation/store/stored_path.h"
+#include "burnstation/store/uid.h"
 #include "content_hash.h"
 #include "durable_file.h"
 #include "index_rows.h"
 #include "sqlite_db.h"
+#include "store_directory.h"
 #include "store_layout.h"
 
 namespace burnstation::store {
@@ -33,33 +36,45 @@ std::unordered_map<std::string, IndexedFile> indexedFiles(SqliteDb& db) {
 }  // namespace
 
 RecoveryReport Store::recover() {
+  if (access_ == Access::ReadOnly) {
+    throw StoreError(StoreError::Code::Io, "the store is open read-only");
+  }
   std::lock_guard lock(writeMutex_);
   RecoveryReport report;
+  report.filesRenamed = filesRenamedAtStart_;
   const IngestSource recovery{"", "", "", ""};
 
   // Files still being received when the service stopped were never acknowledged.
-  for (const auto& entry : fs::directory_iterator(options_.dataDir / layout::kTemporaryDir)) {
-    std::error_code ec;
-    fs::remove(entry.path(), ec);
-    if (!ec) ++report.temporaryFilesRemoved;
+  for (const auto& entry : fs::directory_iterator(dirs_->incoming.path())) {
+    if (removeFile(dirs_->incoming, entry.path().filename().string())) {
+      ++report.temporaryFilesRemoved;
+    }
   }
 
   auto indexed = indexedFiles(*db_);
   std::unordered_set<std::string> seen;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(options_.dataDir / layout::kObjectsDir)) {
-    if (!entry.is_regular_file()) continue;
+  // The iterator does not descend into linked folders; links to files are quarantined,
+  // never read through.
+  for (const auto& entry : fs::recursive_directory_iterator(dirs_->objects.path())) {
+    const fs::file_status status = entry.symlink_status();
+    if (fs::is_directory(status)) continue;
     const std::string relative = fs::relative(entry.path(), options_.dataDir).generic_string();
-    if (indexed.count(relative)) {
+    if (fs::is_regular_file(status) && indexed.count(relative)) {
       seen.insert(relative);
       continue;
     }
     // A file without a row was renamed into place but its commit did not happen: it was
     // never acknowledged, but it is complete (fsync came before rename), so index it.
     try {
+      if (!fs::is_regular_file(status)) {
+        throw StoreError(StoreError::Code::Inconsistent, "not a regular file");
+      }
       const InstanceHeader header = readInstanceHeader(entry.path());
-      if (entry.path().filename() != header.sopInstanceUid + ".dcm") {
-        throw StoreError(StoreError::Code::Inconsistent, "file name does not match its UID");
+      const UidScreen uids = screenInstanceUids(header);
+      if (uids.refused()) throw StoreError(StoreError::Code::Parse, uids.refusal);
+      if (!isObjectPathOf(relative, header.sopInstanceUid)) {
+        throw StoreError(StoreError::Code::Inconsistent,
+                         "file name is not the one the station derives from its UID");
       }
       const CollectionKey key = collectionKeyFor(header);
       Transaction tx(*db_);
@@ -68,16 +83,21 @@ RecoveryReport Store::recover() {
       if (existing.step()) {
         throw StoreError(StoreError::Code::Inconsistent, "UID already indexed under another path");
       }
-      insertInstanceRows(*db_, IndexedInstance{header, key, recovery, relative,
-                                               static_cast<std::uint64_t>(entry.file_size()),
-                                               hashFileFrom(entry.path(), header.datasetOffset)});
+      insertInstanceRows(
+          *db_, IndexedInstance{header, key, recovery, relative,
+                                static_cast<std::uint64_t>(entry.file_size()),
+                                hashFileFrom(entry.path(), header.datasetOffset), uids.unusual});
       insertEvent(*db_, "recovered", "re-indexed " + relative, recovery);
       tx.commit();
       ++report.filesReindexed;
     } catch (const StoreError& e) {
-      const fs::path target = options_.dataDir / layout::kQuarantineDir / entry.path().filename();
-      renameDurably(entry.path(), target);
-      insertEvent(*db_, "quarantined", relative + ": " + e.what(), recovery);
+      const fs::path path(relative);
+      const Directory folder = dirs_->data.child(path.parent_path().generic_string(), false);
+      const std::string name = moveWithoutReplacing(
+          folder, path.filename().string(), dirs_->quarantine, path.filename().string(), "");
+      insertEvent(*db_, "quarantined",
+                  relative + " (now " + layout::kQuarantineDir + "/" + name + "): " + e.what(),
+                  recovery);
       ++report.filesQuarantined;
     }
   }
@@ -95,8 +115,21 @@ ConsistencyReport Store::checkConsistency() const {
   auto indexed = indexedFiles(*db_);
   report.instancesChecked = static_cast<std::int64_t>(indexed.size());
   for (const auto& [path, file] : indexed) {
+    if (!isStoredPath(path)) {
+      report.problems.push_back("indexed path " + path + " is not inside the store's objects");
+      continue;
+    }
     const fs::path full = options_.dataDir / path;
     std::error_code ec;
+    const fs::file_status status = fs::symlink_status(full, ec);
+    if (ec || !fs::exists(status)) {
+      report.problems.push_back("indexed file " + path + " is missing");
+      continue;
+    }
+    if (!fs::is_regular_file(status)) {
+      report.problems.push_back("indexed file " + path + " is not a regular file");
+      continue;
+    }
     const auto size = fs::file_size(full, ec);
     if (ec) {
       report.problems.push_back("indexed file " + path + " is missing");
@@ -108,9 +141,15 @@ ConsistencyReport Store::checkConsistency() const {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(options_.dataDir / layout::kObjectsDir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file()) continue;
+    std::error_code statusError;
+    const fs::file_status status = it->symlink_status(statusError);
+    if (fs::is_directory(status)) continue;
     const std::string relative = fs::relative(it->path(), options_.dataDir).generic_string();
-    if (!indexed.count(relative)) report.problems.push_back("file " + relative + " is not indexed");
+    if (fs::is_symlink(status)) {
+      report.problems.push_back("file " + relative + " is a symbolic link");
+    } else if (!indexed.count(relative)) {
+      report.problems.push_back("file " + relative + " is not indexed");
+    }
   }
   Statement orphans(*db_,
                     "SELECT (SELECT count(*) FROM series s WHERE NOT EXISTS "

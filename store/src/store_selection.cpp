@@ -4,6 +4,7 @@
 
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
+#include "burnstation/store/stored_path.h"
 #include "sqlite_db.h"
 
 namespace burnstation::store {
@@ -86,7 +87,7 @@ Selection Store::select(const SelectionRequest& request) const {
     in.sopInstanceUid = query.text(0);
     in.sopClassUid = query.text(1);
     in.transferSyntaxUid = query.text(2);
-    in.file = options_.dataDir / query.text(3);
+    in.file = storedFile(options_.dataDir, query.text(3));
     in.size = static_cast<std::uint64_t>(query.integer(4));
     in.datasetOffset = static_cast<std::uint64_t>(query.integer(5));
     in.instanceNumber = query.text(6);

@@ -204,10 +204,12 @@ std::vector<fs::path> filesEndingWith(const fs::path& dir, const std::string& su
 }
 
 fs::path storedFileOf(const fs::path& dataDir, const std::string& sopInstanceUid) {
-  for (const auto& f : filesEndingWith(dataDir / "objects", ".dcm")) {
-    if (f.filename() == sopInstanceUid + ".dcm") return f;
-  }
-  return {};
+  // File names are derived by the station: the index says which file is the instance's.
+  if (sopInstanceUid.find('\'') != std::string::npos) return {};
+  const std::string relative = queryIndex(
+      dataDir, "SELECT path FROM instances WHERE sop_instance_uid = '" + sopInstanceUid + "'");
+  if (relative.empty() || !fs::exists(dataDir / relative)) return {};
+  return dataDir / relative;
 }
 
 CommandResult storescu(int port, const std::vector<fs::path>& files,

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "burnstation/store/store_error.h"
+#include "burnstation/store/stored_path.h"
 #include "dicom_factory.h"
 #include "station_harness.h"
 
@@ -72,12 +73,14 @@ TEST_F(StoreTest, RecoveryCleansUpAfterACrash) {
   std::ofstream(data() / "incoming" / "123-4.part") << "half a data set";
   const fs::path uncommitted = instance("LATE");
   const std::string uid = uncommitted.stem().string();
+  const fs::path late = data() / objectPathFor(uid);
+  fs::create_directories(late.parent_path());
+  fs::copy_file(uncommitted, late);
   fs::create_directories(data() / "objects" / "zz");
-  fs::copy_file(uncommitted, data() / "objects" / "zz" / (uid + ".dcm"));
   std::ofstream(data() / "objects" / "zz" / "9.9.9.dcm") << "not DICOM";
   std::string goneRelative;
   for (const auto& f : harness::filesEndingWith(data() / "objects", ".dcm")) {
-    if (f != indexedFile && f.parent_path().filename() != "zz") {
+    if (f != indexedFile && f != late && f.parent_path().filename() != "zz") {
       goneRelative = fs::relative(f, data()).generic_string();
       fs::remove(f);
     }

@@ -1,6 +1,8 @@
 // bs_test_scu: a Storage SCU for what storescu cannot send — a data set whose SOP Class
-// differs from the request's, or bytes that are not a parseable data set. Data set bytes
-// go out as they are on disk (DIMSE streams the file after its meta header).
+// differs from the request's, bytes that are not a parseable data set, or a request whose
+// SOP Instance UID is any bytes at all (--request-uid, NULs included). Data set bytes go out
+// as they are on disk (DIMSE streams the file after its meta header). Each file gets a line
+// "FILE status=XXXX", and "FILE comment=TEXT" when the response has an Error Comment.
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,17 +52,39 @@ FileInfo readMeta(const std::string& path) {
   return info;
 }
 
+std::string errorCommentOf(DcmDataset* detail) {
+  OFString text;
+  if (detail != nullptr) detail->findAndGetOFString(DCM_ErrorComment, text);
+  return text.c_str();
+}
+
+// "%00" and the like stand for bytes a command line cannot carry.
+std::string percentDecoded(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 // C-STORE with the data set sent as raw PDVs, never parsed on our side: the only way to
 // deliver bytes a receiver must refuse as unparseable, or a deflated stream bit for bit.
 OFCondition storeRaw(T_ASC_Association* assoc, T_ASC_PresentationContextID id,
-                     const T_DIMSE_C_StoreRQ& rq, const std::string& data, DIC_US& status) {
+                     const T_DIMSE_C_StoreRQ& rq, const std::string& requestUid,
+                     const std::string& data, DIC_US& status, std::string& comment) {
   DcmDataset command;
   command.putAndInsertString(DCM_AffectedSOPClassUID, rq.AffectedSOPClassUID);
   command.putAndInsertUint16(DCM_CommandField, DIMSE_C_STORE_RQ);
   command.putAndInsertUint16(DCM_MessageID, rq.MessageID);
   command.putAndInsertUint16(DCM_Priority, 0);
   command.putAndInsertUint16(DCM_CommandDataSetType, 0x0000);
-  command.putAndInsertString(DCM_AffectedSOPInstanceUID, rq.AffectedSOPInstanceUID);
+  command.putAndInsertString(DCM_AffectedSOPInstanceUID, requestUid.data(),
+                             static_cast<Uint32>(requestUid.size()));
   command.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, EXS_LittleEndianImplicit);
   std::vector<char> buffer(8192);
   DcmOutputBufferStream out(buffer.data(), buffer.size());
@@ -86,15 +111,20 @@ OFCondition storeRaw(T_ASC_Association* assoc, T_ASC_PresentationContextID id,
   if (c.bad()) return c;
   T_ASC_PresentationContextID responseId = 0;
   T_DIMSE_Message response{};
-  c = DIMSE_receiveCommand(assoc, DIMSE_BLOCKING, 0, &responseId, &response, nullptr);
+  DcmDataset* detail = nullptr;
+  c = DIMSE_receiveCommand(assoc, DIMSE_BLOCKING, 0, &responseId, &response, &detail);
   if (c.good()) status = response.msg.CStoreRSP.DimseStatus;
+  comment = errorCommentOf(detail);
+  delete detail;
   return c;
 }
 
 int usage() {
-  std::fprintf(stderr,
-               "usage: bs_test_scu --host H --port P [--aet AE] [--aec AE] "
-               "[--affected-sop-class UID] [--raw] FILE...\n");
+  std::fprintf(
+      stderr,
+      "usage: bs_test_scu --host H --port P [--aet AE] [--aec AE] "
+      "[--affected-sop-class UID] [--request-uid UID] [--raw] FILE...\n"
+      "  --request-uid: the request's SOP Instance UID, %%XX for any byte (implies --raw)\n");
   return 2;
 }
 
@@ -102,6 +132,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1", port, aet = "BS_TEST_SCU", aec = "BURNSTATION", affected;
+  std::optional<std::string> requestUid;
   std::vector<FileInfo> files;
   bool raw = false;
   for (int i = 1; i < argc; ++i) {
@@ -119,6 +150,8 @@ int main(int argc, char** argv) {
       affected = next();
     else if (a == "--raw")
       raw = true;
+    else if (a == "--request-uid")
+      requestUid = percentDecoded(next());
     else if (a.rfind("--", 0) == 0)
       return usage();
     else
@@ -167,15 +200,18 @@ int main(int argc, char** argv) {
     rq.Priority = DIMSE_PRIORITY_MEDIUM;
     T_DIMSE_C_StoreRSP rsp{};
     OFCondition sent;
-    if (raw) {
+    std::string comment;
+    if (raw || requestUid) {
       std::string bytes = burnstation::testdata::datasetBytesOf(f.path);
       // A deflated stream may have any length; PS3.5 A.5 pads it to even with one NUL.
       if (bytes.size() % 2) bytes.push_back('\0');
-      sent = storeRaw(assoc.get(), id, rq, bytes, rsp.DimseStatus);
+      sent = storeRaw(assoc.get(), id, rq, requestUid.value_or(f.sopInstance), bytes,
+                      rsp.DimseStatus, comment);
     } else {
       DcmDataset* detail = nullptr;
       sent = DIMSE_storeUser(assoc.get(), id, &rq, f.path.c_str(), nullptr, nullptr, nullptr,
                              DIMSE_BLOCKING, 0, &rsp, &detail);
+      comment = errorCommentOf(detail);
       delete detail;
     }
     id = static_cast<T_ASC_PresentationContextID>(id + 2);
@@ -185,6 +221,7 @@ int main(int argc, char** argv) {
       return 6;
     }
     std::printf("%s status=%04X\n", f.path.c_str(), rsp.DimseStatus);
+    if (!comment.empty()) std::printf("%s comment=%s\n", f.path.c_str(), comment.c_str());
   }
   ASC_releaseAssociation(assoc.get());
   return 0;

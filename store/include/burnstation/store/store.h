@@ -18,6 +18,7 @@
 namespace burnstation::store {
 
 class SqliteDb;
+struct StoreDirectories;
 
 enum class DuplicatePolicy { KeepStored, Replace };
 
@@ -46,6 +47,7 @@ struct IngestResult {
   IngestOutcome outcome = IngestOutcome::Stored;
   std::string collectionKey;
   std::filesystem::path file;  // where the instance now lives
+  bool unusualUid = false;     // stored, and flagged: a UID component has a leading zero
 };
 
 struct StudySummary {
@@ -74,6 +76,7 @@ struct CollectionSummary {
 };
 
 struct RecoveryReport {
+  int filesRenamed = 0;  // files of a data directory named by UID, given derived names
   int temporaryFilesRemoved = 0;
   int filesReindexed = 0;
   int filesQuarantined = 0;
@@ -90,8 +93,9 @@ class Store {
  public:
   enum class Access { Service, ReadOnly };
 
-  // Service access creates the layout and the index; ReadOnly (command line, kiosk)
-  // requires an existing store and never writes.
+  // Service access creates the layout and the index, and gives the files of a data
+  // directory written by an earlier version their derived names (stored_path.h);
+  // ReadOnly (command line, kiosk) requires an existing store and never writes.
   Store(StoreOptions options, Access access);
   ~Store();
   Store(const Store&) = delete;
@@ -106,6 +110,7 @@ class Store {
   RecoveryReport recover();
 
   // A fresh path for a file being received, on the same filesystem as its final place.
+  // Nothing exists there yet; create it with O_CREAT | O_EXCL, which never follows a link.
   std::filesystem::path temporaryPath();
   // Bytes available to us on the data filesystem, and whether a file of incomingBytes
   // would take the free space below the reserve.
@@ -113,8 +118,10 @@ class Store {
   bool wouldCrossReserve(std::uint64_t incomingBytes) const;
 
   // Makes a fully received temporary file durable and indexes it. On return the file is
-  // fsync'd, renamed into place and its index row committed. Throws StoreError; the
-  // temporary file is removed in every case.
+  // fsync'd, renamed into place and its index row committed. Throws StoreError (Parse for
+  // a header whose UIDs are not valid, uid.h); the temporary file is removed in every case.
+  // The file's name is derived from its UID, never replaces another file (except a stored
+  // copy of the same content under DuplicatePolicy::Replace) and the index row records it.
   IngestResult ingest(const std::filesystem::path& temporaryFile, const InstanceHeader& header,
                       const IngestSource& source);
 
@@ -130,11 +137,13 @@ class Store {
   IngestResult ingestLocked(const std::filesystem::path& temporaryFile,
                             const InstanceHeader& header, const IngestSource& source,
                             const std::string& hash, std::uint64_t size);
-  std::filesystem::path objectPathFor(const std::string& sopInstanceUid) const;
+  int migrateLayout();
 
   StoreOptions options_;
   Access access_;
   std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<StoreDirectories> dirs_;  // Service access only
+  int filesRenamedAtStart_ = 0;
   mutable std::mutex writeMutex_;   // one writer connection, shared by receiver threads
   std::set<std::string> inFlight_;  // new UIDs between decision and commit (writeMutex_)
   std::condition_variable inFlightChanged_;
