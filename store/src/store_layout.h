@@ -9,5 +9,6 @@ inline constexpr const char* kTemporaryDir = "incoming";     // files still bein
 inline constexpr const char* kSetAsideDir = "set-aside";     // UID reused with other content
 inline constexpr const char* kQuarantineDir = "quarantine";  // unreadable files found at start
 inline constexpr const char* kTemporarySuffix = ".part";
+inline constexpr const char* kLockFile = "service.lock";  // flock'd by the running service
 
 }  // namespace burnstation::store::layout
