@@ -5,6 +5,7 @@
 
 #include "burnstation/store/charset.h"
 #include "burnstation/store/collection_key.h"
+#include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "content_hash.h"
@@ -164,6 +165,10 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
     throw StoreError(StoreError::Code::Io, "the store is open read-only");
   }
   TemporaryFile temp(temporaryFile);
+  if (!resumeWriting()) {
+    throw StoreError(StoreError::Code::NoSpace, "the store is read-only until space returns");
+  }
+  makePrivate(temp.path());  // whatever the umask it was created under
   std::error_code ec;
   const std::uint64_t size = fs::file_size(temp.path(), ec);
   if (ec) {

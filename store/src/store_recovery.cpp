@@ -1,5 +1,7 @@
 // Start-up recovery and the consistency check: the index and the files must describe the
 // same set of instances after any crash.
+#include <unistd.h>
+
 #include <unordered_map>
 #include <unordered_set>
 
@@ -34,11 +36,39 @@ std::unordered_map<std::string, IndexedFile> indexedFiles(SqliteDb& db) {
 
 RecoveryReport Store::recover() {
   std::lock_guard lock(writeMutex_);
+  std::string why = indexWritable_ ? std::string() : readOnlyReason_;
+  if (why.empty() && nearlyFull())
+    why = "the disk holding " + options_.dataDir.string() + " is full";
+  if (why.empty()) {
+    try {
+      lastRecovery_ = recoverLocked();
+      return lastRecovery_;
+    } catch (const StoreError& e) {
+      if (e.code() != StoreError::Code::NoSpace && !nearlyFull()) throw;
+      why = std::string("start-up recovery ran out of space: ") + e.what();
+    }
+  }
+  // Postponed, not fatal: until it has run, nothing is ingested (a file it re-indexes could
+  // otherwise be one an association is about to commit).
+  writable_ = false;
+  if (readOnlyReason_.empty()) {
+    readOnlyReason_ = why;
+    readOnlySince_ = isoNow();
+  }
+  RecoveryReport report;
+  report.postponed = true;
+  return report;
+}
+
+RecoveryReport Store::recoverLocked() {
   RecoveryReport report;
   const IngestSource recovery{"", "", "", ""};
 
-  // Files still being received when the service stopped were never acknowledged.
+  // Files still being received when the service stopped were never acknowledged. Our own
+  // (recovery postponed until space returned) may be arriving right now: they are kept.
+  const std::string ours = std::to_string(::getpid()) + "-";
   for (const auto& entry : fs::directory_iterator(options_.dataDir / layout::kTemporaryDir)) {
+    if (entry.path().filename().string().rfind(ours, 0) == 0) continue;
     std::error_code ec;
     fs::remove(entry.path(), ec);
     if (!ec) ++report.temporaryFilesRemoved;
@@ -75,6 +105,8 @@ RecoveryReport Store::recover() {
       tx.commit();
       ++report.filesReindexed;
     } catch (const StoreError& e) {
+      // A full disk says nothing about the file: recovery is postponed, the file stays.
+      if (e.code() == StoreError::Code::NoSpace) throw;
       const fs::path target = options_.dataDir / layout::kQuarantineDir / entry.path().filename();
       renameDurably(entry.path(), target);
       insertEvent(*db_, "quarantined", relative + ": " + e.what(), recovery);

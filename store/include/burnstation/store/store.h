@@ -3,15 +3,18 @@
 // the command line and the kiosk need.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "burnstation/store/data_dir_lock.h"
 #include "burnstation/store/instance_header.h"
 #include "burnstation/store/selection.h"
 
@@ -78,6 +81,7 @@ struct RecoveryReport {
   int filesReindexed = 0;
   int filesQuarantined = 0;
   std::vector<std::string> missingFiles;  // relative paths of rows whose file is gone
+  bool postponed = false;  // the disk was too full to write: it runs when space returns
 };
 
 struct ConsistencyReport {
@@ -90,8 +94,10 @@ class Store {
  public:
   enum class Access { Service, ReadOnly };
 
-  // Service access creates the layout and the index; ReadOnly (command line, kiosk)
-  // requires an existing store and never writes.
+  // Service access locks the data directory (one service per directory), creates the
+  // layout and the index and makes them private; on a (nearly) full disk it opens the index
+  // read-only instead and writes once space returns. ReadOnly (command line, kiosk) requires
+  // an existing store and never writes.
   Store(StoreOptions options, Access access);
   ~Store();
   Store(const Store&) = delete;
@@ -102,8 +108,20 @@ class Store {
   void setDuplicatePolicy(DuplicatePolicy policy);
 
   // Start-up recovery: removes temporary files, re-indexes (or quarantines) files without
-  // rows and reports rows without files.
+  // rows and reports rows without files. On a full disk it is postponed (report.postponed)
+  // and the store stays read-only until resumeWriting() has run it.
   RecoveryReport recover();
+
+  // False while the store refuses to ingest: the disk was (nearly) full at start-up, or
+  // recovery could not finish for lack of space. C-STORE then answers A700.
+  bool writable() const { return writable_.load(); }
+  std::string readOnlyReason() const;
+  // Once space has returned: opens the index for writing, runs the postponed recovery,
+  // records both in the event log and makes the store writable. Tried before every ingest
+  // and by the service every second; returns writable().
+  bool resumeWriting();
+  // The report of the last recovery that ran (at start or when writing resumed).
+  RecoveryReport lastRecovery() const;
 
   // A fresh path for a file being received, on the same filesystem as its final place.
   std::filesystem::path temporaryPath();
@@ -118,7 +136,10 @@ class Store {
   IngestResult ingest(const std::filesystem::path& temporaryFile, const InstanceHeader& header,
                       const IngestSource& source);
 
-  void logEvent(const std::string& kind, const std::string& detail, const IngestSource& source);
+  // Never throws: an event that cannot be written (disk full, index busy) goes to stderr,
+  // because losing an event must not take down the thread that reported it.
+  void logEvent(const std::string& kind, const std::string& detail,
+                const IngestSource& source) noexcept;
 
   std::vector<CollectionSummary> collections() const;
   // Resolves the patient (ID or key) and studies; throws StoreError(NotFound) for an
@@ -131,10 +152,22 @@ class Store {
                             const InstanceHeader& header, const IngestSource& source,
                             const std::string& hash, std::uint64_t size);
   std::filesystem::path objectPathFor(const std::string& sopInstanceUid) const;
+  // Service start-up and resume (writeMutex_ held, or not yet shared).
+  void openIndexForWriting();
+  void startReadOnly(const std::string& reason);
+  RecoveryReport recoverLocked();
+  bool nearlyFull() const;
 
   StoreOptions options_;
   Access access_;
+  std::optional<DataDirLock> lock_;  // before db_: released after the index is closed
   std::unique_ptr<SqliteDb> db_;
+  // writeMutex_ guards these three; writable_ is also read without it.
+  bool indexWritable_ = false;
+  std::string readOnlyReason_;
+  std::string readOnlySince_;
+  RecoveryReport lastRecovery_;
+  std::atomic<bool> writable_{false};
   mutable std::mutex writeMutex_;   // one writer connection, shared by receiver threads
   std::set<std::string> inFlight_;  // new UIDs between decision and commit (writeMutex_)
   std::condition_variable inFlightChanged_;
