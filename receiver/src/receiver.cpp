@@ -89,7 +89,18 @@ class Receiver::Impl {
       throw ReceiverError(ReceiverError::Code::Network, "cannot read the listening port");
     }
     port_ = ntohs(bound.sin_port);
-    listener_ = std::jthread([this](std::stop_token stop) { acceptLoop(stop); });
+    listener_ = std::jthread([this](std::stop_token stop) {
+      // Nothing may end the service; a loop that failed is entered again.
+      while (!stop.stop_requested()) {
+        try {
+          acceptLoop(stop);
+        } catch (const std::exception& e) {
+          OFLOG_ERROR(logger, "accept loop failed, continuing: " << e.what());
+        } catch (...) {
+          OFLOG_ERROR(logger, "accept loop failed, continuing");
+        }
+      }
+    });
     return port_;
   }
 
@@ -186,7 +197,13 @@ class Receiver::Impl {
     Worker& worker = workers_.emplace_back();
     ++active_;
     worker.thread = std::jthread([this, session, &worker](std::stop_token stop) {
-      session->run(stop);
+      try {
+        session->run(stop);
+      } catch (const std::exception& e) {
+        OFLOG_ERROR(logger, "association ended by an error: " << e.what());
+      } catch (...) {
+        OFLOG_ERROR(logger, "association ended by an unknown error");
+      }
       --active_;
       worker.done = true;
     });
