@@ -81,8 +81,8 @@ TEST(ConfigLimits, AConfigurationPathThatIsNotAFileIsRefused) {
   EXPECT_EQ(refusal("/dev/null"),
             "/dev/null: is not a regular file, so it cannot be a configuration");
   const fs::path missing = dir.path() / "missing.toml";
-  EXPECT_EQ(refusal(missing),
-            missing.string() + ": cannot read the configuration file: no such file");
+  EXPECT_EQ(refusal(missing).rfind(missing.string() + ": cannot read the configuration file: ", 0),
+            0u);
 }
 
 TEST(ConfigLimits, TheServiceRefusesADirectoryAsItsConfiguration) {
