@@ -65,11 +65,16 @@ RecoveryReport Store::recoverLocked() {
   const IngestSource recovery{"", "", "", ""};
 
   // Files still being received when the service stopped were never acknowledged. Our own
-  // (recovery postponed until space returned) may be arriving right now: they are kept.
+  // (recovery postponed until space returned) may be arriving right now: they are kept. A
+  // previous run's files can carry our PID too (a container restarts with the same PIDs);
+  // they are older than this store.
   const std::string ours = std::to_string(::getpid()) + "-";
   for (const auto& entry : fs::directory_iterator(options_.dataDir / layout::kTemporaryDir)) {
-    if (entry.path().filename().string().rfind(ours, 0) == 0) continue;
     std::error_code ec;
+    if (entry.path().filename().string().rfind(ours, 0) == 0 &&
+        entry.last_write_time(ec) >= openedAt_ && !ec) {
+      continue;
+    }
     fs::remove(entry.path(), ec);
     if (!ec) ++report.temporaryFilesRemoved;
   }

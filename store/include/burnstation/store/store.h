@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -168,6 +169,10 @@ class Store {
   std::string readOnlySince_;
   RecoveryReport lastRecovery_;
   std::atomic<bool> writable_{false};
+  // Temporary files of ours older than this are a previous run's (see recoverLocked); a
+  // margin for the kernel's coarse file timestamps.
+  std::filesystem::file_time_type openedAt_ =
+      std::filesystem::file_time_type::clock::now() - std::chrono::seconds(2);
   mutable std::mutex writeMutex_;   // one writer connection, shared by receiver threads
   std::set<std::string> inFlight_;  // new UIDs between decision and commit (writeMutex_)
   std::condition_variable inFlightChanged_;
