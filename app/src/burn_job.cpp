@@ -17,6 +17,7 @@
 #include "burnstation/mediawriter/media_error.h"
 #include "burnstation/mediawriter/optical_drive.h"
 #include "burnstation/mediawriter/verification.h"
+#include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
 #include "disc_labels.h"
 #include "drive_choice.h"
@@ -211,8 +212,10 @@ void BurnJob::writeLabel(const store::Store& store, const MediumSelection& mediu
   const fs::path png = labelPath(config_.dataDir, job_.id, planned.index, planned.of);
   try {
     fs::create_directories(png.parent_path());
+    store::makePrivate(png.parent_path());
     const auto drawn = mediawriter::renderDiscLabel(
         labelFor(store, medium, input, planned, config_.receiver.aeTitle), png);
+    store::makePrivate(png);  // it carries the patient's name
     if (drawn.unknownGlyphs > 0) {
       std::fprintf(stderr, "burnstation: label %s: %d character(s) have no font\n", png.c_str(),
                    drawn.unknownGlyphs);
@@ -230,6 +233,7 @@ void BurnJob::writeToImageDrive(const mediawriter::IsoVolumeContent& content,
   volume.target = image.string();
   queue_.setState(job_.id, store::job_state::kWriting, "writing " + discText(volume));
   mediawriter::writeIsoImage(content, image, progressFor(volume));
+  store::makePrivate(image);
   if (!config_.jobs.verify) return;
   volume.state = store::job_state::kVerifying;
   queue_.updateVolume(job_.id, volume);
@@ -371,6 +375,10 @@ void BurnJob::run() {
       fs::remove_all(path, ignored);
     }
   } removeScratch{scratch_};
+  // Re-encoded instances and DICOMDIRs hold patient data like the store does.
+  fs::create_directories(scratch_);
+  store::makePrivate(scratch_.parent_path());
+  store::makePrivate(scratch_);
   const ProfileSetting* profile = config_.findProfile(job_.request.profile);
   if (!profile)
     throw std::runtime_error("profile \"" + job_.request.profile + "\" is no longer configured");
@@ -409,6 +417,7 @@ void BurnJob::run() {
   const dicomdir::VolumePlan plan = planOrResume(medium, input);
   if (plan.volumes.empty()) throw std::runtime_error("the job's plan cannot be taken up again");
   fs::create_directories(config_.dataDir / "images");
+  store::makePrivate(config_.dataDir / "images");
 
   std::optional<mediawriter::OpticalDrive> optical;
   if (drive_.kind == DriveKind::Optical) optical.emplace(drive_.address);
@@ -517,6 +526,8 @@ void runBurnJob(store::Job job, store::JobQueue& queue, const StationConfig& con
                    cancelled ? "cancelled by request" : e.what());
   } catch (const std::exception& e) {
     queue.setState(id, store::job_state::kFailed, e.what());
+  } catch (...) {
+    queue.setState(id, store::job_state::kFailed, "stopped by an unknown error");
   }
 }
 

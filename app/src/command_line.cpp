@@ -1,6 +1,9 @@
 // Command-line parsing (see command_line.h).
 #include "command_line.h"
 
+#include <cctype>
+#include <charconv>
+
 namespace burnstation::app {
 
 CommandLine::CommandLine(const std::vector<std::string>& args,
@@ -44,6 +47,15 @@ std::vector<std::string> CommandLine::values(const std::string& option) const {
   const auto range = values_.equal_range(option);
   for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
   return out;
+}
+
+std::optional<long long> wholeNumber(const std::string& text, long long min, long long max) {
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front()))) return std::nullopt;
+  long long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (value < min || value > max) return std::nullopt;
+  return value;
 }
 
 StationConfig resolveConfig(const CommandLine& line) {

@@ -35,6 +35,10 @@ class CommandLine {
   std::vector<std::string> positional_;
 };
 
+// A whole number in [min, max] written in digits only, else nullopt (no overflow, no
+// leading sign or space, no trailing text).
+std::optional<long long> wholeNumber(const std::string& text, long long min, long long max);
+
 // --config FILE and --data-dir DIR, as every command takes them.
 StationConfig resolveConfig(const CommandLine& line);
 

@@ -81,11 +81,9 @@ bool ended(const std::string& state) {
 }
 
 std::int64_t jobId(const std::string& text) {
-  char* end = nullptr;
-  const long long id = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || id <= 0)
-    throw UsageError("\"" + text + "\" is not a job number");
-  return id;
+  const auto id = wholeNumber(text, 1, INT64_MAX);
+  if (!id) throw UsageError("\"" + text + "\" is not a job number");
+  return *id;
 }
 
 }  // namespace
@@ -116,8 +114,9 @@ int runBurn(const std::vector<std::string>& args) {
     }
     request.requestedBy = whoAsks();
     if (const auto copies = line.value("--copies")) {
-      request.copies = std::atoi(copies->c_str());
-      if (request.copies < 1 || request.copies > 99) throw UsageError("--copies must be 1 to 99");
+      const auto n = wholeNumber(*copies, 1, 99);
+      if (!n) throw UsageError("--copies must be 1 to 99, not \"" + *copies + "\"");
+      request.copies = static_cast<int>(*n);
     }
     if (line.value("--capacity")) request.capacity = capacityFor(line, medium);
 

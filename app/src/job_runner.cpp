@@ -2,10 +2,12 @@
 #include "job_runner.h"
 
 #include "auto_burn.h"
+#include "burnstation/store/store_error.h"
 
 #include <charconv>
 #include <chrono>
 #include <iostream>
+#include <memory>
 
 namespace burnstation::app {
 
@@ -35,9 +37,22 @@ JobRunner::~JobRunner() {
 }
 
 void JobRunner::start() {
-  // Alive before `listening` is printed, so `burn --wait` right after start finds us.
-  store::JobQueue(currentConfig().dataDir).heartbeat();
-  thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+  // Alive before `listening` is printed, so `burn --wait` right after start finds us. On a
+  // full disk the beat cannot be written: the service runs without it until space returns.
+  try {
+    store::JobQueue(currentConfig().dataDir).heartbeat();
+  } catch (const std::exception& e) {
+    std::cerr << "burnstation: job runner: no heartbeat yet: " << e.what() << std::endl;
+  }
+  thread_ = std::jthread([this](std::stop_token stop) {
+    try {
+      loop(stop);
+    } catch (const std::exception& e) {
+      std::cerr << "burnstation: job runner stopped: " << e.what() << std::endl;
+    } catch (...) {
+      std::cerr << "burnstation: job runner stopped by an unknown error" << std::endl;
+    }
+  });
 }
 
 void JobRunner::updateConfig(const StationConfig& config) {
@@ -80,20 +95,34 @@ void JobRunner::purge(store::JobQueue& queue, const StationConfig& config) {
 
 void JobRunner::loop(std::stop_token stop) {
   StationConfig config = currentConfig();
-  store::JobQueue queue(config.dataDir);
-  const int requeued = queue.requeueInterrupted();
-  if (requeued > 0) {
-    std::cerr << "burnstation: " << requeued << " interrupted job(s) queued again" << std::endl;
-  }
+  // Opened and taken up inside the loop: on a full disk both fail until space returns, and
+  // no job may start before the interrupted ones are queued again.
+  std::unique_ptr<store::JobQueue> opened;
+  bool requeued = false;
+  std::string lastProblem;
   auto lastBeat = Clock::now() - std::chrono::hours(1);
   auto lastPurge = Clock::now() - std::chrono::hours(1);
   auto lastAutoBurn = Clock::now();
   AutoBurnWatch autoBurn;
   while (!stop.stop_requested()) {
     try {
+      if (!opened) opened = std::make_unique<store::JobQueue>(config.dataDir);
+      store::JobQueue& queue = *opened;
+      if (!requeued) {
+        const int count = queue.requeueInterrupted();
+        requeued = true;
+        if (count > 0) {
+          std::cerr << "burnstation: " << count << " interrupted job(s) queued again" << std::endl;
+        }
+      }
       if (Clock::now() - lastBeat > std::chrono::seconds(2)) {
-        queue.heartbeat();
         lastBeat = Clock::now();
+        try {
+          queue.heartbeat();
+        } catch (const store::StoreError& e) {
+          // A missing beat only makes `burn --wait` refuse; jobs can still run (a full disk).
+          if (e.code() != store::StoreError::Code::NoSpace) throw;
+        }
       }
       std::vector<std::string> busy;
       {
@@ -123,6 +152,8 @@ void JobRunner::loop(std::stop_token stop) {
                 runBurnJob(job, own, config, space_, s);
               } catch (const std::exception& e) {
                 std::cerr << "burnstation: job " << job.id << ": " << e.what() << std::endl;
+              } catch (...) {
+                std::cerr << "burnstation: job " << job.id << ": unknown error" << std::endl;
               }
               std::lock_guard done(mutex_);
               busyDrives_.erase(drive);
@@ -130,8 +161,13 @@ void JobRunner::loop(std::stop_token stop) {
             });
         continue;
       }
+      lastProblem.clear();
     } catch (const std::exception& e) {
-      std::cerr << "burnstation: job runner: " << e.what() << std::endl;
+      // Once per problem: a full disk would otherwise print this four times a second.
+      if (lastProblem != e.what()) {
+        lastProblem = e.what();
+        std::cerr << "burnstation: job runner: " << e.what() << std::endl;
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
@@ -145,7 +181,7 @@ void JobRunner::loop(std::stop_token stop) {
     stopping.clear();
   }
   try {
-    queue.serviceStopped();
+    if (opened) opened->serviceStopped();
   } catch (const std::exception& e) {
     std::cerr << "burnstation: job runner: " << e.what() << std::endl;
   }

@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/oflog/oflog.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <ctime>
@@ -14,6 +15,7 @@
 
 #include "burnstation/receiver/receiver.h"
 #include "burnstation/receiver/receiver_error.h"
+#include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "command_line.h"
@@ -65,6 +67,32 @@ void reload(const StationConfig& running, StationConfig& current, receiver::Rece
   }
 }
 
+void logRecovery(const store::RecoveryReport& recovered) {
+  if (recovered.temporaryFilesRemoved + recovered.filesReindexed + recovered.filesQuarantined > 0 ||
+      !recovered.missingFiles.empty()) {
+    log("recovery: removed " + std::to_string(recovered.temporaryFilesRemoved) +
+        " unfinished file(s), re-indexed " + std::to_string(recovered.filesReindexed) +
+        ", quarantined " + std::to_string(recovered.filesQuarantined) + ", " +
+        std::to_string(recovered.missingFiles.size()) + " indexed file(s) missing");
+    for (const auto& missing : recovered.missingFiles) log("missing: " + missing);
+  }
+}
+
+// A receiver thread may have resumed the store first; the log says so either way.
+bool resumed(store::Store& store) {
+  try {
+    if (!store.resumeWriting()) return false;
+  } catch (const std::exception& e) {
+    static std::string last;  // once per problem, not every second
+    if (last != e.what()) log(std::string("the store is still read-only: ") + e.what());
+    last = e.what();
+    return false;
+  }
+  log("space has returned: the store is writable again");
+  logRecovery(store.lastRecovery());
+  return true;
+}
+
 }  // namespace
 
 int runServe(const std::vector<std::string>& args) {
@@ -73,10 +101,9 @@ int runServe(const std::vector<std::string>& args) {
     const CommandLine line(args, {"--config", "--data-dir", "--port", "--ae-title"}, {});
     config = resolveConfig(line);
     if (const auto port = line.value("--port")) {
-      char* end = nullptr;
-      const long p = std::strtol(port->c_str(), &end, 10);
-      if (*end != '\0' || p < 0 || p > 65535) throw UsageError("--port must be 0..65535");
-      config.receiver.port = static_cast<int>(p);
+      const auto p = wholeNumber(*port, 0, 65535);
+      if (!p) throw UsageError("--port must be 0..65535, not \"" + *port + "\"");
+      config.receiver.port = static_cast<int>(*p);
     }
     if (const auto ae = line.value("--ae-title")) {
       if (ae->empty() || ae->size() > 16)
@@ -107,6 +134,10 @@ int runServe(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // The explicit modes the store sets are the first line; this catches whatever a library
+  // creates on our behalf (label PNGs, ISO images, scratch) with its own default mode.
+  ::umask(store::kServiceUmask);
+
   try {
     store::Store store({config.dataDir, config.freeSpaceReserve, config.duplicates},
                        store::Store::Access::Service);
@@ -115,14 +146,18 @@ int runServe(const std::vector<std::string>& args) {
       log("layout: " + std::to_string(recovered.filesRenamed) +
           " stored file(s) renamed from their SOP Instance UIDs to names the station derives");
     }
-    if (recovered.temporaryFilesRemoved + recovered.filesReindexed + recovered.filesQuarantined >
-            0 ||
-        !recovered.missingFiles.empty()) {
-      log("recovery: removed " + std::to_string(recovered.temporaryFilesRemoved) +
-          " unfinished file(s), re-indexed " + std::to_string(recovered.filesReindexed) +
-          ", quarantined " + std::to_string(recovered.filesQuarantined) + ", " +
-          std::to_string(recovered.missingFiles.size()) + " indexed file(s) missing");
-      for (const auto& missing : recovered.missingFiles) log("missing: " + missing);
+    if (recovered.postponed) {
+      log("the store is read-only until space returns (" + store.readOnlyReason() +
+          "): C-STORE answers A700, stored studies can still be listed, exported and burned; "
+          "start-up recovery runs once space returns");
+    }
+    logRecovery(recovered);
+    // Made now, private, so that a command run later under a looser umask (export's scratch)
+    // creates its folders inside ours.
+    for (const char* folder : {"images", "labels", "scratch"}) {
+      std::error_code ec;
+      fs::create_directories(config.dataDir / folder, ec);
+      if (!ec) store::makePrivate(config.dataDir / folder);
     }
     if (!config.source) {
       log("no configuration file: accepting any called and calling AE title");
@@ -137,10 +172,12 @@ int runServe(const std::vector<std::string>& args) {
     store.logEvent("service-started", "listening on port " + std::to_string(port), {});
 
     const StationConfig running = config;
+    bool writable = store.writable();
     for (;;) {
       const timespec wait{1, 0};
       const int sig = sigtimedwait(&signals, nullptr, &wait);
       if (sig == SIGINT || sig == SIGTERM) break;
+      if (!writable) writable = resumed(store);
       if (!config.source) continue;
       const auto now = contentOf(config.source);
       if (sig == SIGHUP || now != seen) {

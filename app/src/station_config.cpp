@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstdlib>
 #include <set>
 
@@ -79,7 +78,11 @@ class Reader {
   std::uint64_t size(const toml::node& node, const std::string& name) const {
     if (node.is_integer()) return static_cast<std::uint64_t>(integer(node, name, 0, INT64_MAX));
     const auto parsed = parseSize(string(node, name));
-    if (!parsed) fail(node, name + " must be a size such as \"2G\", \"500M\" or a byte count");
+    if (!parsed) {
+      fail(node, name +
+                     " must be a size such as \"2G\", \"500M\" or a byte count, at most "
+                     "9223372036854775807 bytes");
+    }
     return *parsed;
   }
 
@@ -353,32 +356,56 @@ void readUsb(const Reader& r, const toml::table& t, StationConfig& c) {
 }  // namespace
 
 ConfigError::ConfigError(const std::string& file, int line, const std::string& reason)
-    : std::runtime_error(file + ":" + std::to_string(line) + ": " + reason),
+    : std::runtime_error(line > 0 ? file + ":" + std::to_string(line) + ": " + reason
+                                  : file + ": " + reason),
       file_(file),
       line_(line),
       reason_(reason) {}
 
 std::optional<std::uint64_t> parseSize(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || value < 0 || !std::isfinite(value)) return std::nullopt;
-  const std::string unit(end);
-  double factor = 1;
+  // Exact decimal arithmetic instead of strtod: a double silently turns "1e30" or twenty
+  // nines into 0 or 2^64 when cast, which turned the free-space reserve off.
+  std::size_t at = 0;
+  const auto digits = [&](std::string& out) {
+    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) {
+      out += text[at++];
+    }
+  };
+  std::string whole, fraction;
+  digits(whole);
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    digits(fraction);
+    if (fraction.empty()) return std::nullopt;
+  }
+  if (whole.empty()) return std::nullopt;
+  const std::string unit = text.substr(at);
+  unsigned exponent = 0;
   if (unit.empty() || unit == "B") {
-    factor = 1;
+    exponent = 0;
   } else if (unit == "K" || unit == "k" || unit == "KB" || unit == "kB") {
-    factor = 1e3;
+    exponent = 3;
   } else if (unit == "M" || unit == "MB") {
-    factor = 1e6;
+    exponent = 6;
   } else if (unit == "G" || unit == "GB") {
-    factor = 1e9;
+    exponent = 9;
   } else if (unit == "T" || unit == "TB") {
-    factor = 1e12;
+    exponent = 12;
   } else {
     return std::nullopt;
   }
-  return static_cast<std::uint64_t>(std::floor(value * factor + 1e-6));
+  // Sizes are stored as SQLite integers, so the largest is INT64_MAX bytes; digits beyond
+  // the unit's precision are whole bytes' fractions and are dropped (rounded down).
+  std::string number = whole + fraction.substr(0, std::min<std::size_t>(fraction.size(), exponent));
+  number.append(exponent - std::min<std::size_t>(fraction.size(), exponent), '0');
+  constexpr std::uint64_t kLargest = static_cast<std::uint64_t>(INT64_MAX);
+  std::uint64_t value = 0;
+  for (char digit : number) {
+    const auto d = static_cast<std::uint64_t>(digit - '0');
+    if (value > (kLargest - d) / 10) return std::nullopt;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 const ProfileSetting* StationConfig::findProfile(const std::string& name) const {
@@ -405,6 +432,21 @@ StationConfig builtInConfig() {
 }
 
 StationConfig loadConfig(const fs::path& file) {
+  // toml++ reads a directory or /dev/null as an empty file, which would run the station on
+  // its defaults while the admin believes their file is in force.
+  std::error_code ec;
+  const fs::file_status status = fs::status(file, ec);
+  if (ec || !fs::exists(status)) {
+    throw ConfigError(
+        file.string(), 0,
+        "cannot read the configuration file: " + (ec ? ec.message() : std::string("no such file")));
+  }
+  if (fs::is_directory(status)) {
+    throw ConfigError(file.string(), 0, "is a directory, not a configuration file");
+  }
+  if (!fs::is_regular_file(status)) {
+    throw ConfigError(file.string(), 0, "is not a regular file, so it cannot be a configuration");
+  }
   toml::table root;
   try {
     root = toml::parse_file(file.string());

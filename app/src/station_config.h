@@ -17,6 +17,7 @@ namespace burnstation::app {
 
 class ConfigError : public std::runtime_error {
  public:
+  // line 0: about the file as a whole ("file: reason").
   ConfigError(const std::string& file, int line, const std::string& reason);
   const std::string& file() const { return file_; }
   int line() const { return line_; }

@@ -72,7 +72,14 @@ class LibusbHotplug : public UsbEventSource {
     thread_ = std::thread([this] {
       while (!stop_) {
         timeval tv{0, 250000};
-        libusb_handle_events_timeout_completed(context_, &tv, nullptr);
+        // The handler runs in here; whatever it throws must not end the service.
+        try {
+          libusb_handle_events_timeout_completed(context_, &tv, nullptr);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "burnstation: USB event not handled: %s\n", e.what());
+        } catch (...) {
+          std::fprintf(stderr, "burnstation: USB event not handled: unknown error\n");
+        }
       }
     });
     return true;

@@ -200,9 +200,16 @@ VerificationReport verifyMedium(MediumReader& medium, MediumReader* second) {
   // two cores at once; a drive is read by one reader, one pass after the other.
   std::array<char, 16> actual{};
   bool sessionRead = false;
-  std::thread sessionThread;
+  // jthread: joined on every way out, also when the walk below throws.
+  std::jthread sessionThread;
   if (sessionRecorded && second) {
-    sessionThread = std::thread([&] { sessionRead = sessionMd5(*second, start, end, actual); });
+    sessionThread = std::jthread([&] {
+      try {
+        sessionRead = sessionMd5(*second, start, end, actual);
+      } catch (...) {
+        sessionRead = false;  // reported below as a session that does not read back
+      }
+    });
   } else if (sessionRecorded) {
     sessionRead = sessionMd5(medium, start, end, actual);
   }

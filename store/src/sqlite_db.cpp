@@ -3,29 +3,84 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 #include "burnstation/store/store_error.h"
 
 namespace burnstation::store {
 
+namespace {
+
+// A file: URI for sqlite3_open_v2; '%', '?' and '#' would otherwise end or change the path.
+std::string fileUri(const std::filesystem::path& file, const char* query) {
+  std::string uri = "file:";
+  for (const char c : std::filesystem::absolute(file).string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      uri += escaped;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + query;
+}
+
+bool walIsEmpty(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file.string() + "-wal", ec);
+  return ec || size == 0;
+}
+
+}  // namespace
+
 SqliteDb::SqliteDb(const std::filesystem::path& file, Mode mode) {
-  const int flags =
+  open(
+      file.c_str(),
       (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-      SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+          SQLITE_OPEN_NOMUTEX,
+      file);
+  // The destructor does not run for a constructor that throws; a retried open on a full
+  // disk must not leak a handle each time.
+  try {
+    if (mode == Mode::ReadOnly && sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr,
+                                               nullptr, nullptr) != SQLITE_OK) {
+      // A reader needs the -shm file, and creating it needs a free block: on a full disk the
+      // open fails. With no WAL content to miss, the database file alone is the whole truth.
+      if (!walIsEmpty(file)) fail("cannot read the index " + file.string());
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+      open(fileUri(file, "?immutable=1").c_str(),
+           SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, file);
+    }
+    // The C API waits 0 ms by default, which turns every concurrent writer into an error.
+    sqlite3_busy_timeout(db_, 10000);
+    exec("PRAGMA foreign_keys=ON");
+    if (mode == Mode::ReadWrite) {
+      exec("PRAGMA journal_mode=WAL");
+      // FULL: a commit survives power loss, which a 0000 C-STORE status promises.
+      exec("PRAGMA synchronous=FULL");
+    }
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+void SqliteDb::open(const char* name, int flags, const std::filesystem::path& file) {
+  if (sqlite3_open_v2(name, &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
     throw StoreError(StoreError::Code::Database,
                      "cannot open the index " + file.string() + ": " + message);
   }
-  // The C API waits 0 ms by default, which turns every concurrent writer into an error.
-  sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA foreign_keys=ON");
-  if (mode == Mode::ReadWrite) {
-    exec("PRAGMA journal_mode=WAL");
-    // FULL: a commit survives power loss, which a 0000 C-STORE status promises.
-    exec("PRAGMA synchronous=FULL");
-  }
+  // The -wal and -shm files stay when the last connection closes, with their blocks: a
+  // service restarted on a full disk can then still open (and read) the index, and small
+  // writes such as events fit in the WAL's existing frames.
+  int persist = 1;
+  sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 }
 
 SqliteDb::~SqliteDb() {

@@ -61,6 +61,8 @@ class SqliteDb {
   sqlite3* raw() const { return db_; }
 
  private:
+  void open(const char* name, int flags, const std::filesystem::path& file);
+
   sqlite3* db_ = nullptr;
 };
 

@@ -1,4 +1,5 @@
-// Store construction, layout and the event log.
+// Store construction (lock, layout, private modes, read-only start on a full disk),
+// resuming writes when space returns, and the event log.
 #include "burnstation/store/store.h"
 
 #include <sys/statvfs.h>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "burnstation/store/file_modes.h"
 #include "burnstation/store/store_error.h"
 #include "content_hash.h"
 #include "durable_file.h"
@@ -21,6 +23,13 @@
 namespace burnstation::store {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Whatever the configured reserve, the index must always be able to commit what it has.
+constexpr std::uint64_t kIndexHeadroom = 1'000'000;
+
+}  // namespace
 
 Store::Store(StoreOptions options, Access access) : options_(std::move(options)), access_(access) {
   const fs::path index = options_.dataDir / layout::kIndexFile;
@@ -39,14 +48,116 @@ Store::Store(StoreOptions options, Access access) : options_(std::move(options))
     throw StoreError(StoreError::Code::Io,
                      "cannot create " + options_.dataDir.string() + ": " + ec.message());
   }
-  dirs_ = std::make_unique<StoreDirectories>();
-  dirs_->data = Directory::open(options_.dataDir);
-  dirs_->objects = dirs_->data.child(layout::kObjectsDir, true);
-  dirs_->incoming = dirs_->data.child(layout::kTemporaryDir, true);
-  dirs_->setAside = dirs_->data.child(layout::kSetAsideDir, true);
-  dirs_->quarantine = dirs_->data.child(layout::kQuarantineDir, true);
+  // The lock comes first: recovery and the permission walk below must never run beside
+  // another service on the same files.
+  lock_.emplace(options_.dataDir);
+  // Earlier versions left 0755/0644 behind, and chmod needs no free space.
+  makeTreePrivate(options_.dataDir);
+  if (nearlyFull()) {
+    startReadOnly("the disk holding " + options_.dataDir.string() + " is full (" +
+                  std::to_string(freeBytes()) + " bytes free)");
+    return;
+  }
+  try {
+    openIndexForWriting();
+    writable_ = true;
+  } catch (const StoreError& e) {
+    if (e.code() != StoreError::Code::NoSpace && !nearlyFull()) throw;
+    startReadOnly(e.what());
+  }
+}
+
+void Store::openIndexForWriting() {
+  std::error_code ec;
+  for (const char* dir :
+       {layout::kObjectsDir, layout::kTemporaryDir, layout::kSetAsideDir, layout::kQuarantineDir}) {
+    fs::create_directories(options_.dataDir / dir, ec);
+    if (ec) {
+      throw StoreError(
+          ec == std::errc::no_space_on_device ? StoreError::Code::NoSpace : StoreError::Code::Io,
+          "cannot create " + (options_.dataDir / dir).string() + ": " + ec.message());
+    }
+    makePrivate(options_.dataDir / dir);
+  }
+  // Held open from here on: the store's files are made and moved relative to these.
+  auto dirs = std::make_unique<StoreDirectories>();
+  dirs->data = Directory::open(options_.dataDir);
+  dirs->objects = dirs->data.child(layout::kObjectsDir, true);
+  dirs->incoming = dirs->data.child(layout::kTemporaryDir, true);
+  dirs->setAside = dirs->data.child(layout::kSetAsideDir, true);
+  dirs->quarantine = dirs->data.child(layout::kQuarantineDir, true);
+  dirs_ = std::move(dirs);
+  const fs::path index = options_.dataDir / layout::kIndexFile;
   db_ = std::make_unique<SqliteDb>(index, SqliteDb::Mode::ReadWrite);
+  // Creates the schema, and renames the files of a data directory written by an earlier
+  // version (named by UID) to the names the station derives.
   filesRenamedAtStart_ = migrateLayout();
+  // SQLite creates -wal and -shm with the database file's mode; existing ones keep theirs.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path file = index.string() + suffix;
+    if (fs::exists(file, ec)) makePrivate(file);
+  }
+  indexWritable_ = true;
+}
+
+void Store::startReadOnly(const std::string& reason) {
+  writable_ = false;
+  readOnlyReason_ = reason;
+  readOnlySince_ = isoNow();
+  if (db_) return;
+  const fs::path index = options_.dataDir / layout::kIndexFile;
+  if (!fs::exists(index)) {
+    throw StoreError(StoreError::Code::NoSpace,
+                     "cannot start on " + options_.dataDir.string() +
+                         ": there is no index yet and no space to create one (" + reason + ")");
+  }
+  db_ = std::make_unique<SqliteDb>(index, SqliteDb::Mode::ReadOnly);
+}
+
+std::string Store::readOnlyReason() const {
+  std::lock_guard lock(writeMutex_);
+  return readOnlyReason_;
+}
+
+RecoveryReport Store::lastRecovery() const {
+  std::lock_guard lock(writeMutex_);
+  return lastRecovery_;
+}
+
+bool Store::nearlyFull() const {
+  struct statvfs info {};
+  if (::statvfs(options_.dataDir.c_str(), &info) != 0) return false;  // errors speak for themselves
+  return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize < kIndexHeadroom;
+}
+
+bool Store::resumeWriting() {
+  if (access_ == Access::ReadOnly) return false;
+  if (writable_) return true;
+  std::lock_guard lock(writeMutex_);
+  if (writable_) return true;
+  if (nearlyFull()) return false;
+  try {
+    if (!indexWritable_) openIndexForWriting();
+    lastRecovery_ = recoverLocked();
+    if (!readOnlySince_.empty()) {
+      insertEvent(*db_, "store-read-only",
+                  "read-only from " + readOnlySince_ + " until space returned: " + readOnlyReason_,
+                  {});
+    }
+    insertEvent(
+        *db_, "store-writable",
+        "receiving again; recovery removed " + std::to_string(lastRecovery_.temporaryFilesRemoved) +
+            " unfinished file(s), re-indexed " + std::to_string(lastRecovery_.filesReindexed) +
+            ", quarantined " + std::to_string(lastRecovery_.filesQuarantined),
+        {});
+  } catch (const StoreError& e) {
+    if (e.code() == StoreError::Code::NoSpace || nearlyFull()) return false;
+    throw;
+  }
+  readOnlyReason_.clear();
+  readOnlySince_.clear();
+  writable_ = true;
+  return true;
 }
 
 Store::~Store() = default;
@@ -85,8 +196,6 @@ std::uint64_t Store::freeBytes() const {
 }
 
 bool Store::wouldCrossReserve(std::uint64_t incomingBytes) const {
-  // Whatever the configured reserve, the index must always be able to commit what it has.
-  constexpr std::uint64_t kIndexHeadroom = 1'000'000;
   std::uint64_t reserve;
   {
     std::lock_guard lock(writeMutex_);
@@ -97,10 +206,21 @@ bool Store::wouldCrossReserve(std::uint64_t incomingBytes) const {
 }
 
 void Store::logEvent(const std::string& kind, const std::string& detail,
-                     const IngestSource& source) {
+                     const IngestSource& source) noexcept {
   if (access_ == Access::ReadOnly) return;
-  std::lock_guard lock(writeMutex_);
-  insertEvent(*db_, kind, detail, source);
+  try {
+    std::lock_guard lock(writeMutex_);
+    if (!indexWritable_) {
+      throw StoreError(StoreError::Code::NoSpace, "the index is read-only: " + readOnlyReason_);
+    }
+    insertEvent(*db_, kind, detail, source);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "burnstation: event not recorded (%s: %s): %s\n", kind.c_str(),
+                 detail.c_str(), e.what());
+  } catch (...) {
+    std::fprintf(stderr, "burnstation: event not recorded (%s: %s)\n", kind.c_str(),
+                 detail.c_str());
+  }
 }
 
 }  // namespace burnstation::store

@@ -5,6 +5,7 @@
 
 #include "burnstation/store/charset.h"
 #include "burnstation/store/collection_key.h"
+#include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/store/stored_path.h"
@@ -172,6 +173,11 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
   if (access_ == Access::ReadOnly) {
     throw StoreError(StoreError::Code::Io, "the store is open read-only");
   }
+  if (!resumeWriting()) {
+    std::error_code ignored;
+    fs::remove(temporaryFile, ignored);  // never acknowledged: nothing to keep
+    throw StoreError(StoreError::Code::NoSpace, "the store is read-only until space returns");
+  }
   if (temporaryFile.parent_path() != dirs_->incoming.path()) {
     throw StoreError(StoreError::Code::Io, "received file " + temporaryFile.string() +
                                                " is not in the store's incoming folder");
@@ -180,6 +186,7 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
   // Names and rows come from these UIDs: they are refused here too, whoever calls.
   const UidScreen uids = screenInstanceUids(header);
   if (uids.refused()) throw StoreError(StoreError::Code::Parse, uids.refusal);
+  makePrivate(temp.path());  // whatever the umask it was created under
   std::uint64_t size = 0;
   std::string hash;
   {

@@ -13,5 +13,6 @@ inline constexpr const char* kObjectSuffix = ".dcm";
 // PRAGMA user_version of an index whose files have station-derived names (stored_path.h);
 // 0 is the layout that named files by their SOP Instance UID.
 inline constexpr int kLayoutVersion = 2;
+inline constexpr const char* kLockFile = "service.lock";  // flock'd by the running service
 
 }  // namespace burnstation::store::layout

@@ -1,5 +1,7 @@
 // Start-up recovery and the consistency check: the index and the files must describe the
 // same set of instances after any crash.
+#include <unistd.h>
+
 #include <unordered_map>
 #include <unordered_set>
 
@@ -40,12 +42,46 @@ RecoveryReport Store::recover() {
     throw StoreError(StoreError::Code::Io, "the store is open read-only");
   }
   std::lock_guard lock(writeMutex_);
+  std::string why = indexWritable_ ? std::string() : readOnlyReason_;
+  if (why.empty() && nearlyFull())
+    why = "the disk holding " + options_.dataDir.string() + " is full";
+  if (why.empty()) {
+    try {
+      lastRecovery_ = recoverLocked();
+      return lastRecovery_;
+    } catch (const StoreError& e) {
+      if (e.code() != StoreError::Code::NoSpace && !nearlyFull()) throw;
+      why = std::string("start-up recovery ran out of space: ") + e.what();
+    }
+  }
+  // Postponed, not fatal: until it has run, nothing is ingested (a file it re-indexes could
+  // otherwise be one an association is about to commit).
+  writable_ = false;
+  if (readOnlyReason_.empty()) {
+    readOnlyReason_ = why;
+    readOnlySince_ = isoNow();
+  }
+  RecoveryReport report;
+  report.postponed = true;
+  return report;
+}
+
+RecoveryReport Store::recoverLocked() {
   RecoveryReport report;
   report.filesRenamed = filesRenamedAtStart_;
   const IngestSource recovery{"", "", "", ""};
 
-  // Files still being received when the service stopped were never acknowledged.
+  // Files still being received when the service stopped were never acknowledged. Our own
+  // (recovery postponed until space returned) may be arriving right now: they are kept. A
+  // previous run's files can carry our PID too (a container restarts with the same PIDs);
+  // they are older than this store.
+  const std::string ours = std::to_string(::getpid()) + "-";
   for (const auto& entry : fs::directory_iterator(dirs_->incoming.path())) {
+    std::error_code ec;
+    if (entry.path().filename().string().rfind(ours, 0) == 0 &&
+        entry.last_write_time(ec) >= openedAt_ && !ec) {
+      continue;
+    }
     if (removeFile(dirs_->incoming, entry.path().filename().string())) {
       ++report.temporaryFilesRemoved;
     }
@@ -91,6 +127,8 @@ RecoveryReport Store::recover() {
       tx.commit();
       ++report.filesReindexed;
     } catch (const StoreError& e) {
+      // A full disk says nothing about the file: recovery is postponed, the file stays.
+      if (e.code() == StoreError::Code::NoSpace) throw;
       const fs::path path(relative);
       const Directory folder = dirs_->data.child(path.parent_path().generic_string(), false);
       const std::string name = moveWithoutReplacing(

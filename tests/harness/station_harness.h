@@ -60,6 +60,7 @@ class Station {
   int stop();   // SIGTERM, returns the exit status
   void kill();  // SIGKILL, as a power cut would
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
 
  private:
   std::filesystem::path dataDir_;

@@ -3,15 +3,19 @@
 // the command line and the kiosk need.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "burnstation/store/data_dir_lock.h"
 #include "burnstation/store/instance_header.h"
 #include "burnstation/store/selection.h"
 
@@ -81,6 +85,7 @@ struct RecoveryReport {
   int filesReindexed = 0;
   int filesQuarantined = 0;
   std::vector<std::string> missingFiles;  // relative paths of rows whose file is gone
+  bool postponed = false;  // the disk was too full to write: it runs when space returns
 };
 
 struct ConsistencyReport {
@@ -93,9 +98,11 @@ class Store {
  public:
   enum class Access { Service, ReadOnly };
 
-  // Service access creates the layout and the index, and gives the files of a data
-  // directory written by an earlier version their derived names (stored_path.h);
-  // ReadOnly (command line, kiosk) requires an existing store and never writes.
+  // Service access locks the data directory (one service per directory), creates the
+  // layout and the index and makes them private, and gives the files of a data directory
+  // written by an earlier version their derived names (stored_path.h); on a (nearly) full
+  // disk it opens the index read-only instead and writes once space returns. ReadOnly
+  // (command line, kiosk) requires an existing store and never writes.
   Store(StoreOptions options, Access access);
   ~Store();
   Store(const Store&) = delete;
@@ -106,8 +113,20 @@ class Store {
   void setDuplicatePolicy(DuplicatePolicy policy);
 
   // Start-up recovery: removes temporary files, re-indexes (or quarantines) files without
-  // rows and reports rows without files.
+  // rows and reports rows without files. On a full disk it is postponed (report.postponed)
+  // and the store stays read-only until resumeWriting() has run it.
   RecoveryReport recover();
+
+  // False while the store refuses to ingest: the disk was (nearly) full at start-up, or
+  // recovery could not finish for lack of space. C-STORE then answers A700.
+  bool writable() const { return writable_.load(); }
+  std::string readOnlyReason() const;
+  // Once space has returned: opens the index for writing, runs the postponed recovery,
+  // records both in the event log and makes the store writable. Tried before every ingest
+  // and by the service every second; returns writable().
+  bool resumeWriting();
+  // The report of the last recovery that ran (at start or when writing resumed).
+  RecoveryReport lastRecovery() const;
 
   // A fresh path for a file being received, on the same filesystem as its final place.
   // Nothing exists there yet; create it with O_CREAT | O_EXCL, which never follows a link.
@@ -125,7 +144,10 @@ class Store {
   IngestResult ingest(const std::filesystem::path& temporaryFile, const InstanceHeader& header,
                       const IngestSource& source);
 
-  void logEvent(const std::string& kind, const std::string& detail, const IngestSource& source);
+  // Never throws: an event that cannot be written (disk full, index busy) goes to stderr,
+  // because losing an event must not take down the thread that reported it.
+  void logEvent(const std::string& kind, const std::string& detail,
+                const IngestSource& source) noexcept;
 
   std::vector<CollectionSummary> collections() const;
   // Resolves the patient (ID or key) and studies; throws StoreError(NotFound) for an
@@ -138,12 +160,28 @@ class Store {
                             const InstanceHeader& header, const IngestSource& source,
                             const std::string& hash, std::uint64_t size);
   int migrateLayout();
+  // Service start-up and resume (writeMutex_ held, or not yet shared).
+  void openIndexForWriting();
+  void startReadOnly(const std::string& reason);
+  RecoveryReport recoverLocked();
+  bool nearlyFull() const;
 
   StoreOptions options_;
   Access access_;
+  std::optional<DataDirLock> lock_;  // before db_: released after the index is closed
   std::unique_ptr<SqliteDb> db_;
-  std::unique_ptr<StoreDirectories> dirs_;  // Service access only
+  std::unique_ptr<StoreDirectories> dirs_;  // Service access, once the index is writable
   int filesRenamedAtStart_ = 0;
+  // writeMutex_ guards these three; writable_ is also read without it.
+  bool indexWritable_ = false;
+  std::string readOnlyReason_;
+  std::string readOnlySince_;
+  RecoveryReport lastRecovery_;
+  std::atomic<bool> writable_{false};
+  // Temporary files of ours older than this are a previous run's (see recoverLocked); a
+  // margin for the kernel's coarse file timestamps.
+  std::filesystem::file_time_type openedAt_ =
+      std::filesystem::file_time_type::clock::now() - std::chrono::seconds(2);
   mutable std::mutex writeMutex_;   // one writer connection, shared by receiver threads
   std::set<std::string> inFlight_;  // new UIDs between decision and commit (writeMutex_)
   std::condition_variable inFlightChanged_;

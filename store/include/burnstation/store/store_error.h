@@ -18,6 +18,7 @@ class StoreError : public std::runtime_error {
     NotFound,      // a requested patient, study or file does not exist
     Ambiguous,     // a Patient ID that names more than one collection
     Inconsistent,  // the store contradicts itself
+    Locked,        // another service holds the data directory
   };
 
   StoreError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
