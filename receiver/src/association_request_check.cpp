@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "burnstation/store/uid.h"
+
 namespace burnstation::receiver {
 namespace {
 
@@ -71,32 +73,15 @@ std::optional<std::string> aeTitleOf(std::string_view field) {
   return std::string(title);
 }
 
-// A UID in an item (PS3.8 9.3.2.1: not padded, but a trailing NUL is common in the field).
+// A UID in an item (PS3.8 9.3.2.1: not padded, but a trailing NUL is common in the field);
+// a leading zero in a component, which older devices send, is no reason to hang up.
 bool isItemUid(std::string_view uid) {
-  while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.remove_suffix(1);
-  if (uid.empty() || uid.size() > 64 || uid.front() == '.' || uid.back() == '.') return false;
-  char previous = 0;
-  for (char c : uid) {
-    if (c != '.' && (c < '0' || c > '9')) return false;
-    if (c == '.' && previous == '.') return false;
-    previous = c;
-  }
-  return true;
+  return store::checkUid(uid).verdict != store::UidVerdict::Invalid;
 }
 
 std::string printable(std::string_view field) {
-  std::string out;
-  for (char c : field) {
-    if (c >= 0x20 && c <= 0x7e) {
-      out += c;
-    } else {
-      out += "\\x";
-      out += "0123456789abcdef"[std::uint8_t(c) >> 4];
-      out += "0123456789abcdef"[std::uint8_t(c) & 15];
-    }
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
+  return store::printableUid(field);
 }
 
 // Walks items (type, reserved, 16-bit length) inside [begin, end): calls visit(type, body)

@@ -1,6 +1,9 @@
 // Test harness implementation (see station_harness.h).
 #include "station_harness.h"
 
+#include <chrono>
+#include <thread>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -249,6 +253,25 @@ std::string queryIndex(const fs::path& dataDir, const std::string& sql) {
   std::string out = r.out;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
+}
+
+bool eventAppears(const std::filesystem::path& dataDir, const std::string& kind,
+                  const std::string& detailContains, int deadlineSeconds) {
+  // Kinds and texts come from the tests themselves; quotes are doubled all the same.
+  auto quoted = [](std::string text) {
+    for (std::size_t at = 0; (at = text.find('\'', at)) != std::string::npos; at += 2) {
+      text.insert(at, 1, '\'');
+    }
+    return "'" + text + "'";
+  };
+  const std::string sql = "SELECT count(*) FROM events WHERE kind = " + quoted(kind) +
+                          " AND instr(detail, " + quoted(detailContains) + ") > 0";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(deadlineSeconds);
+  for (;;) {
+    if (queryIndex(dataDir, sql) != "0") return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace burnstation::harness

@@ -94,4 +94,9 @@ std::map<std::string, std::string> testScuStatuses(int port,
 // One value from the index, through the sqlite3 command-line shell (not our code).
 std::string queryIndex(const std::filesystem::path& dataDir, const std::string& sql);
 
+// Whether an event of that kind, whose detail contains the text, is in the index within
+// deadlineSeconds (the service writes events from its own threads).
+bool eventAppears(const std::filesystem::path& dataDir, const std::string& kind,
+                  const std::string& detailContains = "", int deadlineSeconds = 15);
+
 }  // namespace burnstation::harness

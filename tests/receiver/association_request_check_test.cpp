@@ -67,7 +67,7 @@ std::vector<Case> cases() {
                Verdict::Reject,
                rejection::kCalledAeNotRecognized,
                {},
-               "\\x00"});
+               "%00"});
   c.push_back({"called AE all NUL",
                rawdicom::encodeWithRawAeFields(good, std::string(16, '\0'), "ATTACKER        "),
                Verdict::Reject,

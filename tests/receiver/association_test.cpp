@@ -205,14 +205,7 @@ TEST(Association, BadReloadKeepsTheLastGoodConfiguration) {
 
 // Polls the event log until an event of this kind exists (the service logs asynchronously).
 bool eventually(const fs::path& dataDir, const std::string& kind) {
-  for (int i = 0; i < 150; ++i) {
-    if (harness::queryIndex(dataDir, "SELECT count(*) FROM events WHERE kind = '" + kind + "'") !=
-        "0") {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
+  return harness::eventAppears(dataDir, kind);
 }
 
 TEST(Association, OurImplementationIdentityIsOnTheWire) {

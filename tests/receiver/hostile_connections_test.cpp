@@ -35,18 +35,7 @@ fs::path writeConfig(const TempDir& dir, const std::string& extra) {
   return file;
 }
 
-// An event of that kind whose detail contains the text, within five seconds.
-bool eventAppears(const fs::path& dataDir, const std::string& kind, const std::string& text) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (harness::queryIndex(dataDir, "SELECT count(*) FROM events WHERE kind = '" + kind +
-                                         "' AND instr(detail, '" + text + "') > 0") != "0") {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
+using harness::eventAppears;
 
 TEST(HostileConnections, HundredSilentConnectionsDoNotDelayANormalAssociation) {
   TempDir dir;
