@@ -1,9 +1,6 @@
 // Test harness implementation (see station_harness.h).
 #include "station_harness.h"
 
-#include <chrono>
-#include <thread>
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
