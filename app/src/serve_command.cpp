@@ -108,7 +108,8 @@ int runServe(const std::vector<std::string>& args) {
   signal(SIGPIPE, SIG_IGN);
 
   try {
-    store::Store store({config.dataDir, config.freeSpaceReserve, config.duplicates},
+    store::Store store({config.dataDir, config.freeSpaceReserve, config.duplicates,
+                        config.receiver.maxNestingDepth},
                        store::Store::Access::Service);
     const store::RecoveryReport recovered = store.recover();
     if (recovered.temporaryFilesRemoved + recovered.filesReindexed + recovered.filesQuarantined >

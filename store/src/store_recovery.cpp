@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "burnstation/store/collection_key.h"
+#include "burnstation/store/dataset_scan.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "content_hash.h"
@@ -28,6 +29,19 @@ std::unordered_map<std::string, IndexedFile> indexedFiles(SqliteDb& db) {
   Statement query(db, "SELECT path, size, content_hash FROM instances");
   while (query.step()) files.emplace(query.text(0), IndexedFile{query.integer(1), query.text(2)});
   return files;
+}
+
+// Files in the store may have come from anywhere (an older version, a restored backup, a
+// disk error): DCMTK parses them only after the structural scan. Empty: well formed.
+std::string malformation(const fs::path& file, int maxNestingDepth) {
+  ScanLimits limits;
+  limits.maxNestingDepth = maxNestingDepth;
+  try {
+    const DatasetScan scan = scanPart10File(file, limits);
+    return scan.ok() ? std::string() : scan.problem->describe();
+  } catch (const StoreError& e) {
+    return e.what();
+  }
 }
 
 }  // namespace
@@ -57,6 +71,10 @@ RecoveryReport Store::recover() {
     // A file without a row was renamed into place but its commit did not happen: it was
     // never acknowledged, but it is complete (fsync came before rename), so index it.
     try {
+      if (const std::string bad = malformation(entry.path(), options_.maxNestingDepth);
+          !bad.empty()) {
+        throw StoreError(StoreError::Code::Parse, "malformed: " + bad);
+      }
       const InstanceHeader header = readInstanceHeader(entry.path());
       if (entry.path().filename() != header.sopInstanceUid + ".dcm") {
         throw StoreError(StoreError::Code::Inconsistent, "file name does not match its UID");
@@ -103,6 +121,8 @@ ConsistencyReport Store::checkConsistency() const {
     } else if (static_cast<std::int64_t>(size) != file.size) {
       report.problems.push_back("indexed file " + path + " has " + std::to_string(size) +
                                 " bytes, the index says " + std::to_string(file.size));
+    } else if (const std::string bad = malformation(full, options_.maxNestingDepth); !bad.empty()) {
+      report.problems.push_back("indexed file " + path + " is malformed: " + bad);
     }
   }
   std::error_code ec;

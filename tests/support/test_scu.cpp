@@ -52,7 +52,8 @@ FileInfo readMeta(const std::string& path) {
 // C-STORE with the data set sent as raw PDVs, never parsed on our side: the only way to
 // deliver bytes a receiver must refuse as unparseable, or a deflated stream bit for bit.
 OFCondition storeRaw(T_ASC_Association* assoc, T_ASC_PresentationContextID id,
-                     const T_DIMSE_C_StoreRQ& rq, const std::string& data, DIC_US& status) {
+                     const T_DIMSE_C_StoreRQ& rq, const std::string& data, DIC_US& status,
+                     std::string& errorComment) {
   DcmDataset command;
   command.putAndInsertString(DCM_AffectedSOPClassUID, rq.AffectedSOPClassUID);
   command.putAndInsertUint16(DCM_CommandField, DIMSE_C_STORE_RQ);
@@ -86,8 +87,14 @@ OFCondition storeRaw(T_ASC_Association* assoc, T_ASC_PresentationContextID id,
   if (c.bad()) return c;
   T_ASC_PresentationContextID responseId = 0;
   T_DIMSE_Message response{};
-  c = DIMSE_receiveCommand(assoc, DIMSE_BLOCKING, 0, &responseId, &response, nullptr);
+  DcmDataset* detail = nullptr;
+  c = DIMSE_receiveCommand(assoc, DIMSE_BLOCKING, 0, &responseId, &response, &detail);
   if (c.good()) status = response.msg.CStoreRSP.DimseStatus;
+  OFString comment;
+  if (detail && detail->findAndGetOFString(DCM_ErrorComment, comment).good()) {
+    errorComment = comment.c_str();
+  }
+  delete detail;
   return c;
 }
 
@@ -167,15 +174,20 @@ int main(int argc, char** argv) {
     rq.Priority = DIMSE_PRIORITY_MEDIUM;
     T_DIMSE_C_StoreRSP rsp{};
     OFCondition sent;
+    std::string errorComment;
     if (raw) {
       std::string bytes = burnstation::testdata::datasetBytesOf(f.path);
       // A deflated stream may have any length; PS3.5 A.5 pads it to even with one NUL.
       if (bytes.size() % 2) bytes.push_back('\0');
-      sent = storeRaw(assoc.get(), id, rq, bytes, rsp.DimseStatus);
+      sent = storeRaw(assoc.get(), id, rq, bytes, rsp.DimseStatus, errorComment);
     } else {
       DcmDataset* detail = nullptr;
       sent = DIMSE_storeUser(assoc.get(), id, &rq, f.path.c_str(), nullptr, nullptr, nullptr,
                              DIMSE_BLOCKING, 0, &rsp, &detail);
+      OFString comment;
+      if (detail && detail->findAndGetOFString(DCM_ErrorComment, comment).good()) {
+        errorComment = comment.c_str();
+      }
       delete detail;
     }
     id = static_cast<T_ASC_PresentationContextID>(id + 2);
@@ -185,6 +197,8 @@ int main(int argc, char** argv) {
       return 6;
     }
     std::printf("%s status=%04X\n", f.path.c_str(), rsp.DimseStatus);
+    // On a line of its own, so readers of "FILE status=XXXX" lines are unaffected.
+    if (!errorComment.empty()) std::printf("%s comment=%s\n", f.path.c_str(), errorComment.c_str());
   }
   ASC_releaseAssociation(assoc.get());
   return 0;
