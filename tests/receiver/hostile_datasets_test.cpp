@@ -167,6 +167,8 @@ struct Truncation {
   const char* comment;
 };
 
+void PrintTo(const Truncation& t, std::ostream* os) { *os << t.name; }
+
 class TruncatedDataSets : public testing::TestWithParam<Truncation> {};
 
 TEST_P(TruncatedDataSets, AreRefusedAndNothingIsKept) {

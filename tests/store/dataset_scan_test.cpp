@@ -249,6 +249,8 @@ std::vector<Row> rows() {
   return r;
 }
 
+void PrintTo(const Row& r, std::ostream* os) { *os << r.name; }
+
 class DatasetScanTable : public testing::TestWithParam<Row> {};
 
 TEST_P(DatasetScanTable, FindsTheFirstProblemOrNone) {
