@@ -78,13 +78,20 @@ std::vector<FileId> referencedFileIds(const fs::path& dicomdirFile) {
   if (const std::string malformed = structuralProblem(dicomdirFile); !malformed.empty()) {
     throw FileSetError(FileSetError::Code::Source, "DICOMDIR is malformed: " + malformed);
   }
-  DcmDicomDir dir(dicomdirFile.c_str());
-  if (dir.error().bad()) {
-    throw FileSetError(FileSetError::Code::Source,
-                       std::string("DICOMDIR unreadable: ") + dir.error().text());
-  }
   FileSetCheck check;
-  visit(dir.getRootRecord(), dicomdirFile.parent_path(), check);
+  try {
+    DcmDicomDir dir(dicomdirFile.c_str());
+    if (dir.error().bad()) {
+      throw FileSetError(FileSetError::Code::Source,
+                         std::string("DICOMDIR unreadable: ") + dir.error().text());
+    }
+    visit(dir.getRootRecord(), dicomdirFile.parent_path(), check);
+  } catch (const FileSetError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // DCMTK 3.6.7 lets standard exceptions out of its parser on some malformed records.
+    throw FileSetError(FileSetError::Code::Source, std::string("DICOMDIR unreadable: ") + e.what());
+  }
   std::vector<FileId> ids;
   for (const auto& e : check.entries) ids.push_back(e.fileId);
   return ids;
@@ -101,14 +108,20 @@ FileSetCheck checkFileSet(const fs::path& root) {
     check.problems.push_back("DICOMDIR is malformed: " + malformed);
     return check;
   }
-  // DcmDicomDir would create a new DICOMDIR for a missing file; existence is checked above.
-  DcmDicomDir dir(path.c_str());
-  if (dir.error().bad()) {
-    check.problems.push_back(std::string("DICOMDIR unreadable: ") + dir.error().text());
+  try {
+    // DcmDicomDir would create a new DICOMDIR for a missing file; existence is checked above.
+    DcmDicomDir dir(path.c_str());
+    if (dir.error().bad()) {
+      check.problems.push_back(std::string("DICOMDIR unreadable: ") + dir.error().text());
+      return check;
+    }
+    check.fileSetId = valueOf(*dir.getDirFileFormat().getDataset(), DCM_FileSetID);
+    visit(dir.getRootRecord(), root, check);
+  } catch (const std::exception& e) {
+    // DCMTK 3.6.7 lets standard exceptions out of its parser on some malformed records.
+    check.problems.push_back(std::string("DICOMDIR unreadable: ") + e.what());
     return check;
   }
-  check.fileSetId = valueOf(*dir.getDirFileFormat().getDataset(), DCM_FileSetID);
-  visit(dir.getRootRecord(), root, check);
 
   std::set<std::string> referenced;
   for (const FileSetEntry& e : check.entries) {

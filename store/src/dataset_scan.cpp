@@ -27,6 +27,10 @@ constexpr std::uint32_t kItemEnd = 0xFFFEE00D;
 constexpr std::uint32_t kSequenceEnd = 0xFFFEE0DD;
 constexpr std::uint32_t kPixelData = 0x7FE00010;
 constexpr std::uint32_t kTransferSyntaxUid = 0x00020010;
+// DCMTK 3.6.7 throws std::out_of_range out of its parser for a Directory Record Type of more
+// than 32 bytes (found by fuzzing); the value is CS, at most 16 bytes.
+constexpr std::uint32_t kDirectoryRecordType = 0x00041430;
+constexpr std::uint32_t kMaxDirectoryRecordType = 16;
 
 struct Syntax {
   bool explicitVr = true;
@@ -314,6 +318,9 @@ bool Walk::element(std::uint32_t tag, const std::uint8_t* tagBytes, std::uint64_
   }
   const std::uint64_t valueStart = in_.position();
   const std::string vrText(vr, 2);
+  if (tag == kDirectoryRecordType && length > kMaxDirectoryRecordType) {
+    fail("Directory Record Type (0004,1430) is longer than 16 bytes", at);
+  }
 
   if (longLength && length == kUndefined) {
     if (!syntax.explicitVr) {

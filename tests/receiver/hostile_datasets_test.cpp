@@ -167,7 +167,9 @@ struct Truncation {
   const char* comment;
 };
 
-void PrintTo(const Truncation& t, std::ostream* os) { *os << t.name; }
+void PrintTo(const Truncation& t, std::ostream* os) {
+  *os << t.name;
+}
 
 class TruncatedDataSets : public testing::TestWithParam<Truncation> {};
 
@@ -204,6 +206,25 @@ INSTANTIATE_TEST_SUITE_P(
                                },
                                "element (7FE0,0010) declares 4294967294 bytes but only 2 follow"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// DCMTK 3.6.7 throws std::out_of_range for a Directory Record Type over 32 bytes (found by
+// fuzzing). After Pixel Data, where the header parse never looks, it would be stored and
+// throw later, in any full parse of the stored file.
+TEST(HostileDataSets, ADirectoryRecordThatMakesDcmtkThrowIsRefused) {
+  TempDir dir;
+  Station station(dir.path() / "data");
+  const std::string uid = testdata::newUid();
+  const std::string trap = longHeader(0x00041220, "SQ", 0xFFFFFFFF) + tag(0xFFFEE000) +
+                           le32(0xFFFFFFFF) + shortEl(0x00041430, "CS", std::string(40, 'A')) +
+                           tag(0xFFFEE00D) + le32(0) + tag(0xFFFEE0DD) + le32(0);
+  const auto answer =
+      sendRaw(station, rawFile(dir.path(), "trap", uid,
+                               basics(uid) + longHeader(0x7FE00010, "OW", 8) + "pixels.." + trap));
+  EXPECT_EQ(answer.status, "C000");
+  EXPECT_EQ(answer.comment, "Directory Record Type (0004,1430) is longer than 16 bytes");
+  expectNothingKept(station, uid);
+  expectStillServing(station, dir.path());
+}
 
 // --- Damage found in the store later -----------------------------------------------------------
 

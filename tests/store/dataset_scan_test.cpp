@@ -2,6 +2,9 @@
 // encoding, and on real instances from the test factory in every transfer syntax.
 #include "burnstation/store/dataset_scan.h"
 
+#include "burnstation/store/instance_header.h"
+#include "burnstation/store/store_error.h"
+
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
@@ -160,6 +163,14 @@ std::vector<Row> rows() {
                "data set ends inside an element header"});
   r.push_back({"undefined_length_on_ut", basics() + header(0x00204000, "UT", kUndefined) + "ab", E,
                "element (0020,4000) (UT) has an undefined length"});
+  r.push_back({"directory_record_type_too_long",
+               basics() + header(0x00041220, "SQ", kUndefined) + delimiter(kItem, kUndefined) +
+                   el(0x00041430, "CS", Bytes(40, 'A')) + delimiter(kItemEnd) + delimiter(kSeqEnd),
+               E, "Directory Record Type (0004,1430) is longer than 16 bytes"});
+  r.push_back({"directory_record_type_ok",
+               basics() + header(0x00041220, "SQ", kUndefined) + delimiter(kItem, kUndefined) +
+                   el(0x00041430, "CS", "SERIES") + delimiter(kItemEnd) + delimiter(kSeqEnd),
+               E, ""});
   r.push_back({"invalid_vr", basics() + el(0x00204000, "ZZ", "ab"), E,
                "element (0020,4000) has no valid VR"});
   r.push_back({"sequence_undefined_closed",
@@ -249,7 +260,9 @@ std::vector<Row> rows() {
   return r;
 }
 
-void PrintTo(const Row& r, std::ostream* os) { *os << r.name; }
+void PrintTo(const Row& r, std::ostream* os) {
+  *os << r.name;
+}
 
 class DatasetScanTable : public testing::TestWithParam<Row> {};
 
@@ -417,6 +430,19 @@ TEST(DatasetScan, OffsetsInFilesCountFromTheFileStart) {
   const auto scan = store::scanPart10File(file);
   ASSERT_FALSE(scan.ok());
   EXPECT_EQ(scan.problem->offset, scan.datasetOffset + basics().size());
+}
+
+// What the scan refuses on DCMTK's behalf still must not escape the header parse as anything
+// but a parse error (DCMTK 3.6.7 throws std::out_of_range here).
+TEST(DatasetScan, DcmtkThrowingOnADirectoryRecordIsAParseError) {
+  harness::TempDir dir;
+  const auto file = dir.path() / "trap.dcm";
+  testdata::writeRawDatasetFile(
+      file, UID_SecondaryCaptureImageStorage, "1.2.3.4", UID_LittleEndianExplicitTransferSyntax,
+      basics() + header(0x00041220, "SQ", kUndefined) + delimiter(kItem, kUndefined) +
+          el(0x00041430, "CS", Bytes(40, 'A')) + delimiter(kItemEnd) + delimiter(kSeqEnd));
+  EXPECT_FALSE(store::scanPart10File(file).ok());
+  EXPECT_THROW(store::readInstanceHeader(file), store::StoreError);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // deeper than a limit. DCMTK's parser recurses once per nesting level and trusts declared
 // lengths, so a received data set, a stored file or a DICOMDIR on someone's stick goes
 // through this first. The walk is iterative (an explicit stack) and skips values without
-// reading them, so it costs next to nothing beside receiving or copying the bytes.
+// reading them, so it costs next to nothing beside receiving or copying the bytes. One value
+// is checked too: a Directory Record Type longer than CS allows makes DCMTK 3.6.7 throw.
 #pragma once
 
 #include <cstdint>
