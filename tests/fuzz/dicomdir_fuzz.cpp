@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,11 +15,12 @@
 
 namespace {
 
-std::filesystem::path scratchRoot() {
-  const char* dir = std::getenv("TMPDIR");
-  std::filesystem::path root = std::filesystem::path(dir ? dir : "/tmp") /
-                               ("burnstation-fuzz-dicomdir-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(root / "DICOM");
+const std::filesystem::path& scratchRoot() {
+  static const std::filesystem::path root = [] {
+    const char* dir = std::getenv("TMPDIR");
+    return std::filesystem::path(dir ? dir : "/tmp") /
+           ("burnstation-fuzz-dicomdir-" + std::to_string(::getpid()));
+  }();
   return root;
 }
 
@@ -27,11 +29,17 @@ std::filesystem::path scratchRoot() {
 // DCMTK's warnings about odd inputs would cost more time than the parse itself.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  std::filesystem::create_directories(scratchRoot() / "DICOM");
+  // libFuzzer ends a time-bounded run with exit(): leave nothing behind in TMPDIR.
+  std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratchRoot(), ignored);
+  });
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path root = scratchRoot();
+  const std::filesystem::path& root = scratchRoot();
   {
     std::ofstream out(root / "DICOMDIR", std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -16,10 +17,13 @@
 
 namespace {
 
-std::string scratchFile() {
-  const char* dir = std::getenv("TMPDIR");
-  return std::string(dir ? dir : "/tmp") + "/burnstation-fuzz-receive-" +
-         std::to_string(::getpid()) + ".dcm";
+const std::string& scratchFile() {
+  static const std::string file = [] {
+    const char* dir = std::getenv("TMPDIR");
+    return std::string(dir ? dir : "/tmp") + "/burnstation-fuzz-receive-" +
+           std::to_string(::getpid()) + ".dcm";
+  }();
+  return file;
 }
 
 }  // namespace
@@ -27,6 +31,10 @@ std::string scratchFile() {
 // DCMTK's warnings about odd inputs would cost more time than the parse itself.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  // libFuzzer ends a time-bounded run with exit(): leave nothing behind in TMPDIR. The name
+  // is made first, so it outlives the handler.
+  (void)scratchFile();
+  std::atexit([] { std::remove(scratchFile().c_str()); });
   return 0;
 }
 
@@ -36,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)scan.problem->describe();
     return 0;
   }
-  static const std::string file = scratchFile();
+  const std::string& file = scratchFile();
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
