@@ -23,6 +23,7 @@ build_packages=(
   fonts-noto-cjk           # label fonts that cover Chinese, Japanese and Korean names
   libgtest-dev             # unit and integration tests (built with the project)
   libusb-1.0-0-dev         # USB sticks arriving and leaving (hotplug)
+  zlib1g-dev               # inflating deflated data sets for the structural scan
 )
 test_packages=(
   dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers
@@ -36,6 +37,7 @@ test_packages=(
   mtools                   # mdir/mcopy: read stick images without mounting them
   fusefat fuse             # mount FAT images where the kernel has no vfat; fusermount
   exfatprogs               # mkfs.exfat: an exFAT stick that must be refused
+  clang libclang-rt-14-dev # libFuzzer and its sanitizers for the fuzz targets
 )
 
 packages=("${build_packages[@]}")
@@ -63,6 +65,23 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DBURNSTATION_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
+
+# Fuzzing: the receive path and the DICOMDIR reader, each for a bounded time from the corpus
+# in the repo (BURNSTATION_FUZZ_SECONDS, 60 by default, 0 skips). A crash fails the run and
+# leaves its input in build-fuzz/.
+fuzz_seconds=${BURNSTATION_FUZZ_SECONDS:-60}
+if [ "$fuzz_seconds" != 0 ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DBUILD_TESTING=OFF -DBURNSTATION_FUZZ=ON >/dev/null
+  cmake --build build-fuzz -j"$jobs" --target fuzz_receive fuzz_dicomdir
+  for target in receive dicomdir; do
+    found=$(mktemp -d)  # new inputs go here, the corpus in the repo stays as committed
+    build-fuzz/tests/fuzz/fuzz_$target -max_total_time="$fuzz_seconds" -timeout=10 \
+      -max_len=16384 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
+      "$found" tests/fuzz/corpus/$target
+    rm -rf "$found"
+  done
+fi
 
 if [ "${BURNSTATION_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBURNSTATION_SANITIZE=ON -DBUILD_TESTING=ON \

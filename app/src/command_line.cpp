@@ -67,8 +67,9 @@ StationConfig resolveConfig(const CommandLine& line) {
 
 store::Store openStoreForReading(const CommandLine& line) {
   const StationConfig config = resolveConfig(line);
-  return store::Store({config.dataDir, 0, store::DuplicatePolicy::KeepStored},
-                      store::Store::Access::ReadOnly);
+  return store::Store(
+      {config.dataDir, 0, store::DuplicatePolicy::KeepStored, config.receiver.maxNestingDepth},
+      store::Store::Access::ReadOnly);
 }
 
 }  // namespace burnstation::app

@@ -139,7 +139,8 @@ int runServe(const std::vector<std::string>& args) {
   ::umask(store::kServiceUmask);
 
   try {
-    store::Store store({config.dataDir, config.freeSpaceReserve, config.duplicates},
+    store::Store store({config.dataDir, config.freeSpaceReserve, config.duplicates,
+                        config.receiver.maxNestingDepth},
                        store::Store::Access::Service);
     const store::RecoveryReport recovered = store.recover();
     if (recovered.filesRenamed > 0) {

@@ -94,7 +94,7 @@ void readStation(const Reader& r, const toml::table& t, StationConfig& c) {
   r.onlyKeys(t, "[station]",
              {"ae_title", "port", "data_dir", "max_pdu", "max_associations",
               "max_associations_per_host", "max_pending_requests", "max_pending_requests_per_host",
-              "free_space_reserve", "duplicates"});
+              "free_space_reserve", "duplicates", "max_nesting_depth"});
   if (auto* n = t.get("ae_title")) c.receiver.aeTitle = r.aeTitle(*n, "ae_title");
   if (auto* n = t.get("port")) c.receiver.port = static_cast<int>(r.integer(*n, "port", 0, 65535));
   if (auto* n = t.get("data_dir")) c.dataDir = r.string(*n, "data_dir");
@@ -109,13 +109,19 @@ void readStation(const Reader& r, const toml::table& t, StationConfig& c) {
         static_cast<int>(r.integer(*n, "max_associations_per_host", 1, 256));
   }
   if (auto* n = t.get("max_pending_requests")) {
-    c.receiver.maxPendingRequests = static_cast<int>(r.integer(*n, "max_pending_requests", 1, 4096));
+    c.receiver.maxPendingRequests =
+        static_cast<int>(r.integer(*n, "max_pending_requests", 1, 4096));
   }
   if (auto* n = t.get("max_pending_requests_per_host")) {
     c.receiver.maxPendingRequestsPerHost =
         static_cast<int>(r.integer(*n, "max_pending_requests_per_host", 1, 4096));
   }
   if (auto* n = t.get("free_space_reserve")) c.freeSpaceReserve = r.size(*n, "free_space_reserve");
+  if (auto* n = t.get("max_nesting_depth")) {
+    // Real objects stay under 20-30 levels; DCMTK's recursive parser must never get near
+    // the depth that exhausts a thread's stack (about 10,000).
+    c.receiver.maxNestingDepth = static_cast<int>(r.integer(*n, "max_nesting_depth", 8, 1000));
+  }
   if (auto* n = t.get("duplicates")) {
     const std::string v = r.string(*n, "duplicates");
     if (v == "keep") {
@@ -505,6 +511,7 @@ max_pending_requests = 64       # connections still sending their association re
 max_pending_requests_per_host = 16  # either bound the oldest of them is closed
 free_space_reserve = "2G"       # below this, C-STORE answers A700 (out of resources)
 duplicates = "keep"             # same instance resent: "keep" the stored copy or "replace" it
+max_nesting_depth = 64          # sequences in sequences, 8..1000; deeper data sets answer C000
 
 [timeouts]                      # seconds
 artim = 10                      # association request

@@ -17,6 +17,7 @@
 #include "burnstation/store/implementation_identity.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/store/uid.h"
+#include "received_dataset_check.h"
 #include "request_uids.h"
 #include "streamed_file.h"
 
@@ -256,6 +257,13 @@ StoreScpSession::Outcome StoreScpSession::receiveAndStore(T_ASC_PresentationCont
     return {status::kProcessingFailure, received.text()};
   }
 
+  // DCMTK's parser recurses per sequence level and trusts lengths: scan the bytes first.
+  if (auto refused = checkReceivedDataSet(temp, settings_->maxNestingDepth)) {
+    fs::remove(temp, ignored);
+    store_.logEvent("malformed-data-set",
+                    std::string(rq.AffectedSOPInstanceUID) + ": " + refused->detail, source_);
+    return {refused->status, refused->comment};
+  }
   store::InstanceHeader header;
   try {
     header = store::readInstanceHeader(temp);

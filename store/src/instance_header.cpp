@@ -111,9 +111,7 @@ std::string encodeRecordKeys(DcmDataset& dataset) {
   return std::string(static_cast<const char*>(written), static_cast<std::size_t>(writtenLength));
 }
 
-}  // namespace
-
-InstanceHeader readInstanceHeader(const std::filesystem::path& file) {
+InstanceHeader parseHeader(const std::filesystem::path& file) {
   DcmFileFormat format;
   const OFCondition status = format.loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange,
                                                      kMaxReadLength, ERM_fileOnly, DCM_PixelData);
@@ -162,6 +160,21 @@ InstanceHeader readInstanceHeader(const std::filesystem::path& file) {
                      "DICOM file " + file.string() + " has no SOP Class or SOP Instance UID");
   }
   return h;
+}
+
+}  // namespace
+
+InstanceHeader readInstanceHeader(const std::filesystem::path& file) {
+  try {
+    return parseHeader(file);
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // DCMTK 3.6.7 lets std::out_of_range escape while reading some malformed directory
+    // records (found by fuzzing): a file it cannot read is a parse error, not a crash.
+    throw StoreError(StoreError::Code::Parse,
+                     "cannot read DICOM file " + file.string() + ": " + e.what());
+  }
 }
 
 }  // namespace burnstation::store

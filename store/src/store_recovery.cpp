@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "burnstation/store/collection_key.h"
+#include "burnstation/store/dataset_scan.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/store/stored_path.h"
@@ -33,6 +34,19 @@ std::unordered_map<std::string, IndexedFile> indexedFiles(SqliteDb& db) {
   Statement query(db, "SELECT path, size, content_hash FROM instances");
   while (query.step()) files.emplace(query.text(0), IndexedFile{query.integer(1), query.text(2)});
   return files;
+}
+
+// Files in the store may have come from anywhere (an older version, a restored backup, a
+// disk error): DCMTK parses them only after the structural scan. Empty: well formed.
+std::string malformation(const fs::path& file, int maxNestingDepth) {
+  ScanLimits limits;
+  limits.maxNestingDepth = maxNestingDepth;
+  try {
+    const DatasetScan scan = scanPart10File(file, limits);
+    return scan.ok() ? std::string() : scan.problem->describe();
+  } catch (const StoreError& e) {
+    return e.what();
+  }
 }
 
 }  // namespace
@@ -105,6 +119,10 @@ RecoveryReport Store::recoverLocked() {
       if (!fs::is_regular_file(status)) {
         throw StoreError(StoreError::Code::Inconsistent, "not a regular file");
       }
+      if (const std::string bad = malformation(entry.path(), options_.maxNestingDepth);
+          !bad.empty()) {
+        throw StoreError(StoreError::Code::Parse, "malformed: " + bad);
+      }
       const InstanceHeader header = readInstanceHeader(entry.path());
       const UidScreen uids = screenInstanceUids(header);
       if (uids.refused()) throw StoreError(StoreError::Code::Parse, uids.refusal);
@@ -174,6 +192,8 @@ ConsistencyReport Store::checkConsistency() const {
     } else if (static_cast<std::int64_t>(size) != file.size) {
       report.problems.push_back("indexed file " + path + " has " + std::to_string(size) +
                                 " bytes, the index says " + std::to_string(file.size));
+    } else if (const std::string bad = malformation(full, options_.maxNestingDepth); !bad.empty()) {
+      report.problems.push_back("indexed file " + path + " is malformed: " + bad);
     }
   }
   std::error_code ec;

@@ -29,6 +29,7 @@ struct ReceiverSettings {
   int artimSeconds = 10;
   int dimseSeconds = 30;
   int idleSeconds = 300;
+  int maxNestingDepth = 64;  // sequences in sequences; deeper data sets are refused (C000)
 };
 
 }  // namespace burnstation::receiver

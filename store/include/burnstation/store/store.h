@@ -30,6 +30,7 @@ struct StoreOptions {
   std::filesystem::path dataDir;
   std::uint64_t freeSpaceReserve = 0;  // bytes that must stay free on the data filesystem
   DuplicatePolicy duplicates = DuplicatePolicy::KeepStored;
+  int maxNestingDepth = 64;  // recovery and check scan stored files with the receiver's limit
 };
 
 // Who sent an instance: recorded with it and in the event log.
