@@ -66,15 +66,16 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DBURNS
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 
-# Fuzzing: the receive path and the DICOMDIR reader, each for a bounded time from the corpus
+# Fuzzing: the receive path, the DICOMDIR reader and the association request check with the
+# PDU stream guard, each for a bounded time from the corpus
 # in the repo (BURNSTATION_FUZZ_SECONDS, 60 by default, 0 skips). A crash fails the run and
 # leaves its input in build-fuzz/.
 fuzz_seconds=${BURNSTATION_FUZZ_SECONDS:-60}
 if [ "$fuzz_seconds" != 0 ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DBUILD_TESTING=OFF -DBURNSTATION_FUZZ=ON >/dev/null
-  cmake --build build-fuzz -j"$jobs" --target fuzz_receive fuzz_dicomdir
-  for target in receive dicomdir; do
+  cmake --build build-fuzz -j"$jobs" --target fuzz_receive fuzz_dicomdir fuzz_association
+  for target in receive dicomdir association; do
     found=$(mktemp -d)  # new inputs go here, the corpus in the repo stays as committed
     build-fuzz/tests/fuzz/fuzz_$target -max_total_time="$fuzz_seconds" -timeout=10 \
       -max_len=16384 -print_final_stats=1 -artifact_prefix=build-fuzz/ \

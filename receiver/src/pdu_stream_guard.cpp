@@ -42,11 +42,13 @@ std::optional<std::string> PduStreamGuard::feed(const char* data, std::size_t si
         headerBytes_ = 0;
         pduLeft_ = big32(header_ + 2);
         part_ = header_[0] == kDataTf ? Part::PdvHeader : Part::PduBody;
+        if (part_ == Part::PduBody && pduLeft_ == 0) part_ = Part::PduHeader;
         break;
       }
       case Part::PduBody: {
         const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(size, pduLeft_));
         pduLeft_ -= n, p += n, size -= n;
+        if (pduLeft_ == 0) part_ = Part::PduHeader;
         break;
       }
       case Part::PdvHeader: {

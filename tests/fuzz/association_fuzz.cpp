@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace burnstation::receiver;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   const RequestCheck check = checkAssociationRequest(bytes);
-  if (check.verdict == RequestCheck::Verdict::Valid && check.pduBytes > bytes.size()) __builtin_trap();
+  if (check.verdict == RequestCheck::Verdict::Valid && check.pduBytes > bytes.size())
+    __builtin_trap();
 
   // The rest as the PDUs of an association, whole and in two pieces.
   PduStreamGuard whole;

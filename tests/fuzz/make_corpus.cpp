@@ -14,6 +14,7 @@
 #include <string>
 
 #include "dicom_factory.h"
+#include "raw_association.h"
 
 namespace fs = std::filesystem;
 using burnstation::testdata::InstanceSpec;
@@ -156,6 +157,27 @@ void dicomdirCorpus(const fs::path& out, const fs::path& work) {
 
 }  // namespace
 
+// What a peer sends first and then: requests well formed and not, and P-DATA-TF PDUs with
+// command sets DCMTK may and may not parse.
+void associationCorpus(const fs::path& out) {
+  namespace raw = burnstation::rawdicom;
+  const raw::AssociateRequest good;
+  writeAll(out / "1-request", raw::encode(good));
+  raw::AssociateRequest many;
+  many.contexts.assign(128, raw::PresentationContext{});
+  many.contexts[5].transferSyntaxes = {"1.2.840.10008.1.2.1", "1.2.840.10008.1.2.4.70"};
+  writeAll(out / "2-request-128-contexts", raw::encode(many));
+  writeAll(out / "3-nul-called-ae",
+           raw::encodeWithRawAeFields(good, std::string(16, '\0'), "ATTACKER        "));
+  std::string badLength = raw::encode(good);
+  badLength[76] = char(0x7f);
+  writeAll(out / "4-bad-item-length", badLength);
+  writeAll(out / "5-echo-command", raw::pDataPdu(1, raw::echoCommand(), true, true));
+  writeAll(out / "6-deep-command", raw::pDataPdu(1, raw::nestedSequences(500), true, true));
+  writeAll(out / "7-data-fragment", raw::pDataPdu(1, raw::nestedSequences(50), false, false));
+  writeAll(out / "8-http", "GET / HTTP/1.1\r\nHost: station\r\n\r\n");
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: bs_make_fuzz_corpus OUTDIR\n");
@@ -167,8 +189,10 @@ int main(int argc, char** argv) {
     fs::create_directories(work);
     fs::create_directories(out / "receive");
     fs::create_directories(out / "dicomdir");
+    fs::create_directories(out / "association");
     receiveCorpus(out / "receive", work);
     dicomdirCorpus(out / "dicomdir", work);
+    associationCorpus(out / "association");
     fs::remove_all(work);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bs_make_fuzz_corpus: %s\n", e.what());

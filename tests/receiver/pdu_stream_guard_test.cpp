@@ -45,6 +45,20 @@ TEST(PduStreamGuard, EachCommandDcmtkMustNotParseIsRefused) {
   }
 }
 
+// Found by fuzzing: the guard looped forever on whatever followed a PDU that is not a
+// P-DATA-TF, e.g. a command after an A-RELEASE-RQ, or an empty PDU.
+TEST(PduStreamGuard, WhatFollowsOtherPdusIsStillRead) {
+  const std::string release("\x05\x00\x00\x00\x00\x04\x00\x00\x00\x00", 10);
+  const std::string empty("\x06\x00\x00\x00\x00\x00", 6);
+  const std::string deep = rawdicom::pDataPdu(1, rawdicom::nestedSequences(10), true, true);
+  PduStreamGuard guard;
+  ASSERT_FALSE(guard.feed(release.data(), release.size()));
+  ASSERT_FALSE(guard.feed(empty.data(), empty.size()));
+  const auto problem = guard.feed(deep.data(), deep.size());
+  ASSERT_TRUE(problem.has_value());  // the command after them is still checked
+  EXPECT_NE(problem->find("outside group 0000"), std::string::npos) << *problem;
+}
+
 TEST(PduStreamGuard, DataSetFragmentsAreLeftToTheDataSetScan) {
   const std::string pdu = rawdicom::pDataPdu(1, rawdicom::nestedSequences(1000), false, true);
   PduStreamGuard guard;
