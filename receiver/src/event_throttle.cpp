@@ -3,10 +3,24 @@
 
 namespace burnstation::receiver {
 
+namespace {
+
+// The peer recorded for the events of hosts beyond the bound: an address never has it.
+constexpr const char* kManyHosts = "many hosts";
+
+}  // namespace
+
 void EventThrottle::report(const std::string& kind, const std::string& category,
-                           const std::string& detail, const std::string& peer,
+                           const std::string& reported, const std::string& peer,
                            Clock::time_point now) {
-  auto [it, fresh] = entries_.try_emplace(Key{kind, category, peer});
+  Key key{kind, category, peer};
+  std::string detail = reported;
+  if (entries_.size() >= maxEntries_ && !entries_.contains(key)) {
+    // One entry for every host beyond the bound, named in the text, not in the key.
+    key.peer = kManyHosts;
+    detail += " (from " + peer + ", one of more hosts than are told apart)";
+  }
+  auto [it, fresh] = entries_.try_emplace(std::move(key));
   Entry& entry = it->second;
   if (fresh || now - entry.lastWritten >= interval_) {
     if (entry.suppressed > 0) {

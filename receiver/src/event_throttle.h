@@ -1,10 +1,12 @@
 // Keeps a flood of connections from becoming a flood of index commits: the first event of
 // a kind and category (a rejection reason, say: a handful of values, never received text)
 // from a host is written at once, later ones within the interval are counted and written as
-// one summary when it has passed.
+// one summary when it has passed. The hosts it keeps apart are bounded: beyond that, a
+// flood from many addresses is counted as one, so its memory and its writes stay bounded.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -17,8 +19,8 @@ class EventThrottle {
   // kind, detail, peer address
   using Sink = std::function<void(const std::string&, const std::string&, const std::string&)>;
 
-  EventThrottle(Sink sink, Clock::duration interval)
-      : sink_(std::move(sink)), interval_(interval) {}
+  EventThrottle(Sink sink, Clock::duration interval, std::size_t maxEntries = 256)
+      : sink_(std::move(sink)), interval_(interval), maxEntries_(maxEntries) {}
 
   void report(const std::string& kind, const std::string& category, const std::string& detail,
               const std::string& peer, Clock::time_point now = Clock::now());
@@ -33,6 +35,7 @@ class EventThrottle {
   };
   Sink sink_;
   Clock::duration interval_;
+  std::size_t maxEntries_;
   struct Key {
     std::string kind, category, peer;
     auto operator<=>(const Key&) const = default;
