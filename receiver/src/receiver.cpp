@@ -61,8 +61,8 @@ T_ASC_RejectParameters toDcmtk(const Rejection& r) {
 }
 
 struct Worker {
+  std::atomic<bool> done{false};  // first: the thread, which sets it, is joined before it goes
   std::jthread thread;
-  std::atomic<bool> done{false};
 };
 
 // DCMTK reads whether to accept() itself from one process-wide setting,
@@ -189,7 +189,8 @@ class Receiver::Impl {
     }
   }
 
-  // Runs on the gate's thread: must not block.
+  // Runs on the gate's thread: must not block, and must not throw (the gate would lose
+  // track of the connection).
   void startWorker(ReadyRequest request) {
     const auto settings = snapshot();
     std::lock_guard lock(workersMutex_);
@@ -206,18 +207,25 @@ class Receiver::Impl {
       return;
     }
     Worker& worker = workers_.emplace_back();
-    worker.thread = std::jthread(
-        [this, &worker](std::stop_token stop, ReadyRequest ready) {
-          try {
-            serve(std::move(ready), stop);
-          } catch (const std::exception& e) {
-            OFLOG_ERROR(logger, "association worker failed: " << e.what());
-          } catch (...) {
-            OFLOG_ERROR(logger, "association worker failed");
-          }
-          worker.done = true;
-        },
-        std::move(request));
+    try {
+      worker.thread = std::jthread(
+          [this, &worker](std::stop_token stop, ReadyRequest ready) {
+            try {
+              serve(std::move(ready), stop);
+            } catch (const std::exception& e) {
+              OFLOG_ERROR(logger, "association worker failed: " << e.what());
+            } catch (...) {
+              OFLOG_ERROR(logger, "association worker failed");
+            }
+            worker.done = true;
+          },
+          std::move(request));
+    } catch (const std::exception& e) {
+      // No thread (EAGAIN): an entry never done would hold a slot of the bound for good.
+      // The request went with the failed attempt, and its socket with it.
+      workers_.pop_back();
+      OFLOG_ERROR(logger, "cannot start an association worker: " << e.what());
+    }
   }
 
   // DCMTK parses the request the gate has already read and checked, from memory.
@@ -269,17 +277,37 @@ class Receiver::Impl {
     ASC_getApplicationContextName(params, context, sizeof context);
     const std::string peer = request.peerAddress;
 
-    AcceptanceDecision decision;
     AssociationRequest asked{calling, called, peer, context, 0, 0};
-    {
+    // The policy may resolve a configured host name (DNS, seconds when a server is
+    // away): decided outside the admission lock, so that no other association waits on it.
+    AcceptanceDecision decision = decideAcceptance(*settings, asked);
+    // Counted from here until the association ends; released on every path out.
+    struct Admission {
+      Impl& impl;
+      std::string peer;
+      bool counted = false;
+      ~Admission() {
+        if (!counted) return;
+        std::lock_guard lock(impl.admissionMutex_);
+        --impl.active_;
+        const auto it = impl.activeByPeer_.find(peer);
+        if (it != impl.activeByPeer_.end() && --it->second <= 0) impl.activeByPeer_.erase(it);
+      }
+    } admission{*this, peer};
+    if (!decision.rejection) {
       // Decided and counted in one step, so two requests cannot both take the last slot.
       std::lock_guard lock(admissionMutex_);
       asked.activeAssociations = active_.load();
-      asked.activeFromPeer = activeByPeer_[peer];
-      decision = decideAcceptance(*settings, asked);
-      if (!decision.rejection) {
+      const auto fromPeer = activeByPeer_.find(peer);  // no entry for a caller refused
+      asked.activeFromPeer = fromPeer == activeByPeer_.end() ? 0 : fromPeer->second;
+      const AcceptanceDecision capacity = decideCapacity(*settings, asked);
+      if (capacity.rejection) {
+        decision.rejection = capacity.rejection;
+        decision.explanation = capacity.explanation;
+      } else {
         ++active_;
         ++activeByPeer_[peer];
+        admission.counted = true;
       }
     }
     store::IngestSource source{asked.callingAe, asked.calledAe, peer, ""};
@@ -292,15 +320,6 @@ class Receiver::Impl {
                std::string(decision.rejection->meaning) + ": " + decision.explanation, source);
       return;
     }
-    struct Release {
-      Impl& impl;
-      std::string peer;
-      ~Release() {
-        std::lock_guard lock(impl.admissionMutex_);
-        --impl.active_;
-        if (--impl.activeByPeer_[peer] <= 0) impl.activeByPeer_.erase(peer);
-      }
-    } release{*this, peer};
 
     negotiatePresentationContexts(params);
     const OFCondition ack = ASC_acknowledgeAssociation(association.get());
