@@ -140,7 +140,9 @@ void reencodeIntoScratch(MediumSelection& medium, const std::filesystem::path& s
       continue;
     }
     auto& in = medium.selection.instances[i];
-    const auto converted = scratchDir / (in.sopInstanceUid + ".dcm");
+    // Named by position, never by the UID: an index written before UIDs were checked can
+    // hold one such as "../../x" or an absolute path.
+    const auto converted = scratchDir / (std::to_string(i) + ".dcm");
     dicomdir::transcode(in.file, converted, conversion, stationAe);
     in.file = converted;
     in.size = std::filesystem::file_size(converted);
