@@ -26,6 +26,7 @@
 #include "burnstation/store/implementation_identity.h"
 #include "burnstation/store/store.h"
 #include "dicom_handles.h"
+#include "event_throttle.h"
 #include "presentation_contexts.h"
 #include "prompt_ack_transport.h"
 #include "request_gate.h"
@@ -59,6 +60,9 @@ T_ASC_RejectParameters toDcmtk(const Rejection& r) {
                                                        r.reason);
   return p;
 }
+
+// How often a repeated association event from one host is written (event_throttle.h).
+constexpr auto kEventInterval = std::chrono::seconds(10);
 
 struct Worker {
   std::atomic<bool> done{false};  // first: the thread, which sets it, is joined before it goes
@@ -136,8 +140,8 @@ class Receiver::Impl {
     network_.reset(raw);
     transport_.onStreamProblem([this](const std::string& peer, const std::string& problem) {
       OFLOG_WARN(logger, "association from " << peer << " dropped: " << problem);
-      logEvent("association-failed", "dropped before DCMTK parsed it: " + problem,
-               store::IngestSource{"", "", peer, ""});
+      logThrottled("association-failed", "stream", "dropped before DCMTK parsed it: " + problem,
+                   store::IngestSource{"", "", peer, ""});
     });
     ASC_setTransportLayer(network_.get(), &transport_, 0);
     gate_ = std::make_unique<RequestGate>(
@@ -164,6 +168,8 @@ class Receiver::Impl {
     for (Worker& w : workers) w.thread.request_stop();
     workers.clear();  // joins
     network_.reset();
+    std::lock_guard lock(eventsMutex_);
+    events_.flush(EventThrottle::Clock::now() + kEventInterval);  // every summary still owed
   }
 
   void updateSettings(const ReceiverSettings& settings) {
@@ -186,6 +192,18 @@ class Receiver::Impl {
       store_.logEvent(kind, detail, source);
     } catch (const std::exception& e) {
       OFLOG_ERROR(logger, "cannot record event " << kind << ": " << e.what());
+    }
+  }
+
+  // Events of the association threads, throttled like the gate's (event_throttle.h). The
+  // summaries are written with the next such event, or at stop().
+  void logThrottled(const std::string& kind, const std::string& category, const std::string& detail,
+                    const store::IngestSource& source) {
+    std::lock_guard lock(eventsMutex_);
+    const auto now = EventThrottle::Clock::now();
+    events_.flush(now);
+    if (auto text = events_.pass(kind, category, detail, source.peerAddress, now)) {
+      logEvent(kind, *text, source);
     }
   }
 
@@ -252,9 +270,10 @@ class Receiver::Impl {
       // The gate checked the request, so this is DCMTK refusing something we let through.
       const std::string abort = abortPdu(abort_reason::kInvalidParameterValue);
       (void)::send(request.socket.get(), abort.data(), abort.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      logEvent("association-failed", std::string("request not understood: ") + cond.text(),
-               store::IngestSource{request.check.callingAe, request.check.calledAe,
-                                   request.peerAddress, ""});
+      logThrottled("association-failed", "not understood",
+                   std::string("request not understood: ") + cond.text(),
+                   store::IngestSource{request.check.callingAe, request.check.calledAe,
+                                       request.peerAddress, ""});
       return nullptr;
     }
     request.socket.reset();
@@ -316,8 +335,11 @@ class Receiver::Impl {
       ASC_rejectAssociation(association.get(), &reject);
       OFLOG_WARN(logger, "association rejected (" << decision.rejection->meaning
                                                   << "): " << decision.explanation);
-      logEvent("association-rejected",
-               std::string(decision.rejection->meaning) + ": " + decision.explanation, source);
+      // Per reason and calling AE: a misconfigured device is told apart from another, a
+      // flood of refused requests does not become a flood of index commits.
+      logThrottled("association-rejected",
+                   std::string(decision.rejection->meaning) + " " + asked.callingAe,
+                   std::string(decision.rejection->meaning) + ": " + decision.explanation, source);
       return;
     }
 
@@ -342,6 +364,12 @@ class Receiver::Impl {
   std::mutex admissionMutex_;
   std::atomic<int> active_{0};
   std::map<std::string, int> activeByPeer_;  // admissionMutex_
+  std::mutex eventsMutex_;
+  EventThrottle events_{
+      [this](const std::string& kind, const std::string& detail, const std::string& peer) {
+        logEvent(kind, detail, store::IngestSource{"", "", peer, ""});
+      },
+      kEventInterval};  // eventsMutex_
   std::mutex workersMutex_;
   std::list<Worker> workers_;
   std::unique_ptr<RequestGate> gate_;  // hands requests to workers: stopped first
