@@ -8,6 +8,7 @@
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/store/store.h"
+#include "burnstation/store/uid.h"
 
 namespace burnstation::app {
 
@@ -155,7 +156,9 @@ std::string unwritableSummary(const MediumSelection& medium) {
   const auto unwritable = unwritableItems(medium);
   if (unwritable.empty()) return {};
   std::string list;
-  for (const auto& u : unwritable) list += "; " + u.sopInstanceUid + ": " + u.reason;
+  // The UID comes from the index, which an earlier version filled without checking it.
+  for (const auto& u : unwritable)
+    list += "; " + store::printableUid(u.sopInstanceUid) + ": " + u.reason;
   return std::to_string(unwritable.size()) + " instance(s) cannot be written to " +
          std::string(medium.profile->name) + list;
 }
