@@ -4,6 +4,9 @@
 #include "auto_burn.h"
 #include "burnstation/store/store_error.h"
 
+#include <signal.h>
+
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <iostream>
@@ -88,6 +91,13 @@ void JobRunner::purge(store::JobQueue& queue, const StationConfig& config) {
     const std::string name = entry.path().filename().string();
     std::int64_t id = 0;
     if (name.rfind("job-", 0) == 0) std::from_chars(name.data() + 4, name.data() + name.size(), id);
+    // An export's scratch (export_command.cpp) belongs to a command that may be running
+    // beside the service right now: only a dead process's is left over.
+    if (name.rfind("export-", 0) == 0) {
+      pid_t pid = 0;
+      std::from_chars(name.data() + 7, name.data() + name.size(), pid);
+      if (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM)) continue;
+    }
     std::lock_guard lock(mutex_);
     if (!running_.count(id)) fs::remove_all(entry.path(), ec);
   }

@@ -8,6 +8,7 @@
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/store/store.h"
+#include "burnstation/store/uid.h"
 
 namespace burnstation::app {
 
@@ -140,7 +141,9 @@ void reencodeIntoScratch(MediumSelection& medium, const std::filesystem::path& s
       continue;
     }
     auto& in = medium.selection.instances[i];
-    const auto converted = scratchDir / (in.sopInstanceUid + ".dcm");
+    // Named by position, never by the UID: an index written before UIDs were checked can
+    // hold one such as "../../x" or an absolute path.
+    const auto converted = scratchDir / (std::to_string(i) + ".dcm");
     dicomdir::transcode(in.file, converted, conversion, stationAe);
     in.file = converted;
     in.size = std::filesystem::file_size(converted);
@@ -153,7 +156,9 @@ std::string unwritableSummary(const MediumSelection& medium) {
   const auto unwritable = unwritableItems(medium);
   if (unwritable.empty()) return {};
   std::string list;
-  for (const auto& u : unwritable) list += "; " + u.sopInstanceUid + ": " + u.reason;
+  // The UID comes from the index, which an earlier version filled without checking it.
+  for (const auto& u : unwritable)
+    list += "; " + store::printableUid(u.sopInstanceUid) + ": " + u.reason;
   return std::to_string(unwritable.size()) + " instance(s) cannot be written to " +
          std::string(medium.profile->name) + list;
 }

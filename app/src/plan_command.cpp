@@ -1,9 +1,13 @@
 // `burnstation plan`: the volumes a selection needs on a medium, without writing anything.
+#include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/iso_volume.h"
@@ -21,9 +25,15 @@ namespace fs = std::filesystem;
 // for its DICOMDIR and files, plus the room kept for the viewer.
 std::uint64_t exactVolumeBytes(const MediumSelection& medium, const PlanInput& input,
                                const dicomdir::PlannedVolume& volume, const std::string& ae) {
-  const fs::path work =
-      fs::temp_directory_path() /
-      ("burnstation-plan-" + std::to_string(::getpid()) + "-" + std::to_string(volume.index));
+  // The preview DICOMDIR names the patient, and the temporary directory is shared: a new
+  // folder only we can enter, under a name nobody can plant beforehand (mkdtemp), never a
+  // predictable one another local user could create first or point elsewhere.
+  std::string pattern = (fs::temp_directory_path() / "burnstation-plan-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("cannot create a temporary folder in " +
+                             fs::temp_directory_path().string() + ": " + std::strerror(errno));
+  }
+  const fs::path work = pattern;
   struct Remove {
     fs::path path;
     ~Remove() {

@@ -79,6 +79,20 @@ AcceptanceDecision decideAcceptance(const ReceiverSettings& settings,
       return decision;
     }
   }
+  const AcceptanceDecision capacity = decideCapacity(settings, request);
+  if (capacity.rejection) {
+    decision.rejection = capacity.rejection;
+    decision.explanation = capacity.explanation;
+    return decision;
+  }
+  decision.explanation =
+      "accepted \"" + calling + "\" calling \"" + called + "\" from " + request.peerAddress;
+  return decision;
+}
+
+AcceptanceDecision decideCapacity(const ReceiverSettings& settings,
+                                  const AssociationRequest& request) {
+  AcceptanceDecision decision;
   if (request.activeAssociations >= settings.maxAssociations) {
     decision.rejection = rejection::kLocalLimitExceeded;
     decision.explanation =
@@ -93,8 +107,6 @@ AcceptanceDecision decideAcceptance(const ReceiverSettings& settings,
                            request.peerAddress + " reached";
     return decision;
   }
-  decision.explanation =
-      "accepted \"" + calling + "\" calling \"" + called + "\" from " + request.peerAddress;
   return decision;
 }
 

@@ -26,6 +26,7 @@
 #include "burnstation/store/implementation_identity.h"
 #include "burnstation/store/store.h"
 #include "dicom_handles.h"
+#include "event_throttle.h"
 #include "presentation_contexts.h"
 #include "prompt_ack_transport.h"
 #include "request_gate.h"
@@ -60,9 +61,12 @@ T_ASC_RejectParameters toDcmtk(const Rejection& r) {
   return p;
 }
 
+// How often a repeated association event from one host is written (event_throttle.h).
+constexpr auto kEventInterval = std::chrono::seconds(10);
+
 struct Worker {
+  std::atomic<bool> done{false};  // first: the thread, which sets it, is joined before it goes
   std::jthread thread;
-  std::atomic<bool> done{false};
 };
 
 // DCMTK reads whether to accept() itself from one process-wide setting,
@@ -136,8 +140,8 @@ class Receiver::Impl {
     network_.reset(raw);
     transport_.onStreamProblem([this](const std::string& peer, const std::string& problem) {
       OFLOG_WARN(logger, "association from " << peer << " dropped: " << problem);
-      logEvent("association-failed", "dropped before DCMTK parsed it: " + problem,
-               store::IngestSource{"", "", peer, ""});
+      logThrottled("association-failed", "stream", "dropped before DCMTK parsed it: " + problem,
+                   store::IngestSource{"", "", peer, ""});
     });
     ASC_setTransportLayer(network_.get(), &transport_, 0);
     gate_ = std::make_unique<RequestGate>(
@@ -164,6 +168,8 @@ class Receiver::Impl {
     for (Worker& w : workers) w.thread.request_stop();
     workers.clear();  // joins
     network_.reset();
+    std::lock_guard lock(eventsMutex_);
+    events_.flush(EventThrottle::Clock::now() + kEventInterval);  // every summary still owed
   }
 
   void updateSettings(const ReceiverSettings& settings) {
@@ -189,7 +195,20 @@ class Receiver::Impl {
     }
   }
 
-  // Runs on the gate's thread: must not block.
+  // Events of the association threads, throttled like the gate's (event_throttle.h). The
+  // summaries are written with the next such event, or at stop().
+  void logThrottled(const std::string& kind, const std::string& category, const std::string& detail,
+                    const store::IngestSource& source) {
+    std::lock_guard lock(eventsMutex_);
+    const auto now = EventThrottle::Clock::now();
+    events_.flush(now);
+    if (auto text = events_.pass(kind, category, detail, source.peerAddress, now)) {
+      logEvent(kind, *text, source);
+    }
+  }
+
+  // Runs on the gate's thread: must not block, and must not throw (the gate would lose
+  // track of the connection).
   void startWorker(ReadyRequest request) {
     const auto settings = snapshot();
     std::lock_guard lock(workersMutex_);
@@ -206,18 +225,25 @@ class Receiver::Impl {
       return;
     }
     Worker& worker = workers_.emplace_back();
-    worker.thread = std::jthread(
-        [this, &worker](std::stop_token stop, ReadyRequest ready) {
-          try {
-            serve(std::move(ready), stop);
-          } catch (const std::exception& e) {
-            OFLOG_ERROR(logger, "association worker failed: " << e.what());
-          } catch (...) {
-            OFLOG_ERROR(logger, "association worker failed");
-          }
-          worker.done = true;
-        },
-        std::move(request));
+    try {
+      worker.thread = std::jthread(
+          [this, &worker](std::stop_token stop, ReadyRequest ready) {
+            try {
+              serve(std::move(ready), stop);
+            } catch (const std::exception& e) {
+              OFLOG_ERROR(logger, "association worker failed: " << e.what());
+            } catch (...) {
+              OFLOG_ERROR(logger, "association worker failed");
+            }
+            worker.done = true;
+          },
+          std::move(request));
+    } catch (const std::exception& e) {
+      // No thread (EAGAIN): an entry never done would hold a slot of the bound for good.
+      // The request went with the failed attempt, and its socket with it.
+      workers_.pop_back();
+      OFLOG_ERROR(logger, "cannot start an association worker: " << e.what());
+    }
   }
 
   // DCMTK parses the request the gate has already read and checked, from memory.
@@ -244,9 +270,10 @@ class Receiver::Impl {
       // The gate checked the request, so this is DCMTK refusing something we let through.
       const std::string abort = abortPdu(abort_reason::kInvalidParameterValue);
       (void)::send(request.socket.get(), abort.data(), abort.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      logEvent("association-failed", std::string("request not understood: ") + cond.text(),
-               store::IngestSource{request.check.callingAe, request.check.calledAe,
-                                   request.peerAddress, ""});
+      logThrottled("association-failed", "not understood",
+                   std::string("request not understood: ") + cond.text(),
+                   store::IngestSource{request.check.callingAe, request.check.calledAe,
+                                       request.peerAddress, ""});
       return nullptr;
     }
     request.socket.reset();
@@ -269,17 +296,37 @@ class Receiver::Impl {
     ASC_getApplicationContextName(params, context, sizeof context);
     const std::string peer = request.peerAddress;
 
-    AcceptanceDecision decision;
     AssociationRequest asked{calling, called, peer, context, 0, 0};
-    {
+    // The policy may resolve a configured host name (DNS, seconds when a server is
+    // away): decided outside the admission lock, so that no other association waits on it.
+    AcceptanceDecision decision = decideAcceptance(*settings, asked);
+    // Counted from here until the association ends; released on every path out.
+    struct Admission {
+      Impl& impl;
+      std::string peer;
+      bool counted = false;
+      ~Admission() {
+        if (!counted) return;
+        std::lock_guard lock(impl.admissionMutex_);
+        --impl.active_;
+        const auto it = impl.activeByPeer_.find(peer);
+        if (it != impl.activeByPeer_.end() && --it->second <= 0) impl.activeByPeer_.erase(it);
+      }
+    } admission{*this, peer};
+    if (!decision.rejection) {
       // Decided and counted in one step, so two requests cannot both take the last slot.
       std::lock_guard lock(admissionMutex_);
       asked.activeAssociations = active_.load();
-      asked.activeFromPeer = activeByPeer_[peer];
-      decision = decideAcceptance(*settings, asked);
-      if (!decision.rejection) {
+      const auto fromPeer = activeByPeer_.find(peer);  // no entry for a caller refused
+      asked.activeFromPeer = fromPeer == activeByPeer_.end() ? 0 : fromPeer->second;
+      const AcceptanceDecision capacity = decideCapacity(*settings, asked);
+      if (capacity.rejection) {
+        decision.rejection = capacity.rejection;
+        decision.explanation = capacity.explanation;
+      } else {
         ++active_;
         ++activeByPeer_[peer];
+        admission.counted = true;
       }
     }
     store::IngestSource source{asked.callingAe, asked.calledAe, peer, ""};
@@ -288,19 +335,13 @@ class Receiver::Impl {
       ASC_rejectAssociation(association.get(), &reject);
       OFLOG_WARN(logger, "association rejected (" << decision.rejection->meaning
                                                   << "): " << decision.explanation);
-      logEvent("association-rejected",
-               std::string(decision.rejection->meaning) + ": " + decision.explanation, source);
+      // Per reason and calling AE: a misconfigured device is told apart from another, a
+      // flood of refused requests does not become a flood of index commits.
+      logThrottled("association-rejected",
+                   std::string(decision.rejection->meaning) + " " + asked.callingAe,
+                   std::string(decision.rejection->meaning) + ": " + decision.explanation, source);
       return;
     }
-    struct Release {
-      Impl& impl;
-      std::string peer;
-      ~Release() {
-        std::lock_guard lock(impl.admissionMutex_);
-        --impl.active_;
-        if (--impl.activeByPeer_[peer] <= 0) impl.activeByPeer_.erase(peer);
-      }
-    } release{*this, peer};
 
     negotiatePresentationContexts(params);
     const OFCondition ack = ASC_acknowledgeAssociation(association.get());
@@ -323,6 +364,12 @@ class Receiver::Impl {
   std::mutex admissionMutex_;
   std::atomic<int> active_{0};
   std::map<std::string, int> activeByPeer_;  // admissionMutex_
+  std::mutex eventsMutex_;
+  EventThrottle events_{
+      [this](const std::string& kind, const std::string& detail, const std::string& peer) {
+        logEvent(kind, detail, store::IngestSource{"", "", peer, ""});
+      },
+      kEventInterval};  // eventsMutex_
   std::mutex workersMutex_;
   std::list<Worker> workers_;
   std::unique_ptr<RequestGate> gate_;  // hands requests to workers: stopped first

@@ -231,8 +231,14 @@ class RequestGate::Loop {
     // DCMTK reads the rest with blocking calls and its own timeouts.
     const int flags = ::fcntl(p.socket.get(), F_GETFL);
     if (flags < 0 || ::fcntl(p.socket.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) return true;
-    handoff_(ReadyRequest{std::move(p.socket), p.peer, p.bytes.substr(0, check.pduBytes),
-                          std::move(check)});
+    try {
+      handoff_(ReadyRequest{std::move(p.socket), p.peer, p.bytes.substr(0, check.pduBytes),
+                            std::move(check)});
+    } catch (const std::exception& e) {
+      // The socket went with the request; the connection leaves the gate either way.
+      throttle_.report("association-failed", "handoff",
+                       std::string("cannot hand the association on: ") + e.what(), p.peer);
+    }
     return true;
   }
 

@@ -1,10 +1,13 @@
 // Private file modes (see file_modes.h).
 #include "burnstation/store/file_modes.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "burnstation/store/store_error.h"
 
@@ -29,10 +32,30 @@ mode_t privateModeFor(mode_t type) {
 }  // namespace
 
 void makePrivate(const fs::path& path) {
+  // Decided and changed on one inode: lstat then chmod by name would follow a link that
+  // replaced the entry in between. O_PATH opens without touching the file (a device node
+  // is not opened for real), and chmod through /proc/self/fd acts on what was opened.
+  const int fd = ::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail(path);
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } closeFd{fd};
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) fail(path);
+  if (::fstat(fd, &st) != 0) fail(path);
   const mode_t mode = privateModeFor(st.st_mode);
-  if (mode != 0 && (st.st_mode & 07777) != mode && ::chmod(path.c_str(), mode) != 0) fail(path);
+  if (mode == 0 || (st.st_mode & 07777) == mode) return;
+  const std::string opened = "/proc/self/fd/" + std::to_string(fd);
+  if (::chmod(opened.c_str(), mode) == 0) return;
+  if (errno != ENOENT) fail(path);
+  // No /proc: open it for real, never following, and only if it is still that inode.
+  const int real = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (real < 0) fail(path);
+  const Close closeReal{real};
+  struct stat now {};
+  if (::fstat(real, &now) != 0) fail(path);
+  if (now.st_dev != st.st_dev || now.st_ino != st.st_ino) return;  // replaced: not ours
+  if (::fchmod(real, mode) != 0) fail(path);
 }
 
 void makePrivate(int fd, const fs::path& pathForMessages) {

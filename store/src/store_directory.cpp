@@ -112,10 +112,17 @@ void Directory::sync() const {
 }
 
 OpenFile::OpenFile(const Directory& dir, const std::string& name) : path_(dir.path() / name) {
-  fd_ = ::openat(dir.fd(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO planted under a stored name would otherwise hold this thread until
+  // a writer came; for a regular file it changes nothing.
+  fd_ = ::openat(dir.fd(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) fail("cannot open", path_, errno);
   struct stat st {};
-  if (::fstat(fd_, &st) != 0) fail("cannot read the size of", path_, errno);
+  if (::fstat(fd_, &st) != 0) {
+    const int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    fail("cannot read the size of", path_, error);
+  }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd_);
     fd_ = -1;

@@ -101,6 +101,10 @@ TEST_F(UsbBurnTest, SticksThatCannotTakeThePatientAreRefusedWithTheReason) {
   EXPECT_NE(job["volumes"][0]["reject_reason"].get<std::string>().find("exFAT"), std::string::npos)
       << job.dump(2);
 
+  // Cancelled before the stick changes: a job still waiting would take the FAT32 stick
+  // itself (it retries the drive), and the other patient's burn would then wait forever.
+  ASSERT_EQ(bs(data(), {"cancel", std::to_string(job["id"].get<int>())}).exitCode, 0);
+  poll([](const auto& j) { return j["state"] == "cancelled"; });
   // The clerk brings a FAT32 stick that already holds another patient's file-set.
   fs::remove(stick());
   makeFat32();
@@ -113,7 +117,6 @@ TEST_F(UsbBurnTest, SticksThatCannotTakeThePatientAreRefusedWithTheReason) {
         harness::storescu(station.port(), {testdata::writeInstance(other, dir.path() / "other")})
             .exitCode,
         0);
-    ASSERT_EQ(bs(data(), {"cancel", std::to_string(job["id"].get<int>())}).exitCode, 0);
     const auto r = bs(data(), {"burn", "--patient", "OTHER-9", "--profile", "usb", "--drive",
                                "usb:" + stick().string(), "--wait"});
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;

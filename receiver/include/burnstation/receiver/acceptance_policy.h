@@ -28,4 +28,10 @@ struct AcceptanceDecision {
 AcceptanceDecision decideAcceptance(const ReceiverSettings& settings,
                                     const AssociationRequest& request);
 
+// The capacity part of decideAcceptance alone (the association limits, overall and per
+// host): the receiver decides everything else first, outside its admission lock, because
+// a configured host name may need a DNS lookup, and only this under the lock.
+AcceptanceDecision decideCapacity(const ReceiverSettings& settings,
+                                  const AssociationRequest& request);
+
 }  // namespace burnstation::receiver
