@@ -8,6 +8,7 @@
 
 #include "burnstation/dicomdir/record_type.h"
 #include "burnstation/store/store_error.h"
+#include "burnstation/store/uid.h"
 #include "dcm_values.h"
 
 namespace burnstation::dicomdir {
@@ -125,15 +126,16 @@ DcmDirectoryRecord& FileSetBuilder::seriesRecordFor(const store::SelectedInstanc
 
 FileSetEntry FileSetBuilder::add(const store::SelectedInstance& in, const MediaForm& form) {
   if (form.conversion == Conversion::Unwritable) {
-    failFileSet(FileSetError::Code::Encoding, in.sopInstanceUid + ": " + form.reason);
+    failFileSet(FileSetError::Code::Encoding,
+                store::printableUid(in.sopInstanceUid) + ": " + form.reason);
   }
   if (!writeFiles_ && form.conversion != Conversion::None) {
     failFileSet(FileSetError::Code::Encoding, "a preview cannot size re-encoded files exactly");
   }
   if (!fs::exists(in.file)) {
-    failFileSet(FileSetError::Code::Source, "stored file of " + in.sopInstanceUid +
-                                                " is missing: " + in.file.string() +
-                                                " (run `burnstation check`)");
+    failFileSet(FileSetError::Code::Source,
+                "stored file of " + store::printableUid(in.sopInstanceUid) +
+                    " is missing: " + in.file.string() + " (run `burnstation check`)");
   }
   const LeafRecord leaf = leafRecordFor(in.sopClassUid);
   FileId fileId = ids_.next(selection_.collectionKey, in.studyUid, in.seriesUid);
