@@ -89,5 +89,6 @@ if [ "${BURNSTATION_SKIP_SANITIZERS:-0}" != 1 ]; then
     -DBURNSTATION_WERROR=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions="$PWD/tests/lsan-dcmtk.supp":print_suppressions=0 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 1800
 fi
