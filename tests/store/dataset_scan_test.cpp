@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -293,20 +292,16 @@ TEST(DatasetScan, ReportsTheOffsetOfTheBadElement) {
                 std::to_string(front.size()) + ")");
 }
 
-TEST(DatasetScan, TenThousandLevelsAreRefusedQuickly) {
+TEST(DatasetScan, TenThousandLevelsAreWalkedWithoutRecursion) {
   const Bytes bytes = nested(10000);
-  const auto start = std::chrono::steady_clock::now();
   const auto scan = store::scanDataset(span(bytes), DatasetEncoding::ExplicitLittle,
                                        ScanLimits{1000000, 1u << 30});
-  const auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Even with the limit out of the way, the walk is iterative: no stack overflow here.
   EXPECT_TRUE(scan.ok()) << scan.problem->describe();
-  EXPECT_LT(seconds, 2.0);
 }
 
 // A deflate bomb: 128 MB of zeros in one value, about 128 KB on the wire.
-TEST(DatasetScan, DeflateBombIsBoundedInTimeAndMemory) {
+TEST(DatasetScan, DeflateBombIsBoundedByItsInflatedSize) {
   z_stream z{};
   ASSERT_EQ(deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
   const std::uint32_t valueBytes = 128u << 20;
@@ -330,14 +325,10 @@ TEST(DatasetScan, DeflateBombIsBoundedInTimeAndMemory) {
   deflateEnd(&z);
   ASSERT_LT(compressed.size(), 1u << 20);
 
-  const auto start = std::chrono::steady_clock::now();
   const auto bounded = store::scanDataset(span(compressed), DatasetEncoding::DeflatedExplicitLittle,
                                           ScanLimits{64, 16u << 20});
-  const auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_FALSE(bounded.ok());
   EXPECT_EQ(bounded.problem->what, "deflated data set inflates beyond 16 MiB");
-  EXPECT_LT(seconds, 2.0);
   // Under the default bound (1 GiB) the same stream is a valid data set.
   EXPECT_TRUE(store::scanDataset(span(compressed), DatasetEncoding::DeflatedExplicitLittle).ok());
 }
