@@ -8,6 +8,8 @@
 
 namespace burnstation::app {
 
+using namespace burnstation::station;  // the commands print what the station library decides
+
 int runCheck(const std::vector<std::string>& args) {
   bool json = false;
   try {

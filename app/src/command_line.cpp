@@ -6,6 +6,8 @@
 
 namespace burnstation::app {
 
+using namespace burnstation::station;  // the commands print what the station library decides
+
 CommandLine::CommandLine(const std::vector<std::string>& args,
                          const std::set<std::string>& valueOptions,
                          const std::set<std::string>& flags) {

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "station_config.h"
+#include "burnstation/station/station_config.h"
+#include "burnstation/store/store.h"
 
 namespace burnstation::app {
 
@@ -40,7 +41,7 @@ class CommandLine {
 std::optional<long long> wholeNumber(const std::string& text, long long min, long long max);
 
 // --config FILE and --data-dir DIR, as every command takes them.
-StationConfig resolveConfig(const CommandLine& line);
+station::StationConfig resolveConfig(const CommandLine& line);
 
 // The service's store, read-only, as the commands other than serve open it.
 store::Store openStoreForReading(const CommandLine& line);

@@ -10,14 +10,16 @@
 
 #include "burnstation/mediawriter/fat_volume.h"
 #include "burnstation/mediawriter/usb_stick.h"
+#include "burnstation/station/drive_choice.h"
 #include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
 #include "command_line.h"
 #include "commands.h"
-#include "drive_choice.h"
-#include "medium_selection.h"
+#include "selection_options.h"
 
 namespace burnstation::app {
+
+using namespace burnstation::station;  // the commands print what the station library decides
 
 namespace {
 
@@ -29,7 +31,7 @@ nlohmann::json toJson(const store::Job& j) {
     volumes.push_back({{"index", v.index},
                        {"of", v.of},
                        {"copy", v.copy},
-                       {"state", v.state},
+                       {"state", store::toString(v.state)},
                        {"bytes_written", v.bytesWritten},
                        {"bytes_total", v.bytesTotal},
                        {"reject_reason", v.rejectReason},
@@ -39,7 +41,7 @@ nlohmann::json toJson(const store::Job& j) {
                        {"attempts", v.attempts}});
   }
   return {{"id", j.id},
-          {"state", j.state},
+          {"state", store::toString(j.state)},
           {"patient_key", j.request.patientKey},
           {"studies", j.request.studies},
           {"profile", j.request.profile},
@@ -63,9 +65,9 @@ std::string whoAsks() {
 
 std::string volumeLine(const store::JobVolume& v) {
   std::string line = "disc " + std::to_string(v.index) + " of " + std::to_string(v.of) + ", copy " +
-                     std::to_string(v.copy) + ": " + v.state;
+                     std::to_string(v.copy) + ": " + std::string(store::toString(v.state));
   if (v.bytesTotal) line += " " + std::to_string(100 * v.bytesWritten / v.bytesTotal) + "%";
-  if (v.state == store::job_state::kWriting && v.bytesPerSecond > 0) {
+  if (v.state == store::JobState::Writing && v.bytesPerSecond > 0) {
     char speed[64];
     std::snprintf(speed, sizeof speed, " %.1f MB/s", v.bytesPerSecond / 1e6);
     line += speed;
@@ -73,11 +75,6 @@ std::string volumeLine(const store::JobVolume& v) {
   }
   if (!v.rejectReason.empty()) line += " (" + v.rejectReason + ")";
   return line;
-}
-
-bool ended(const std::string& state) {
-  return state == store::job_state::kDone || state == store::job_state::kFailed ||
-         state == store::job_state::kCancelled;
 }
 
 std::int64_t jobId(const std::string& text) {
@@ -143,17 +140,19 @@ int runBurn(const std::vector<std::string>& args) {
       const auto job = queue.job(id);
       if (!job) throw std::runtime_error("job " + std::to_string(id) + " disappeared");
       if (!json && job->message != lastMessage && !job->message.empty()) {
-        std::cout << "job " << id << ": " << job->state << ": " << job->message << std::endl;
+        std::cout << "job " << id << ": " << store::toString(job->state) << ": " << job->message
+                  << std::endl;
         lastMessage = job->message;
       }
-      if (ended(job->state)) {
+      if (store::isTerminal(job->state)) {
         if (json) std::cout << toJson(*job).dump(2) << "\n";
-        return job->state == store::job_state::kDone ? 0 : 1;
+        return job->state == store::JobState::Done ? 0 : 1;
       }
       const auto beat = queue.secondsSinceHeartbeat();
       if (!beat || *beat > 10) {
         throw std::runtime_error("the service stopped while job " + std::to_string(id) + " was " +
-                                 job->state + "; it resumes when the service starts");
+                                 std::string(store::toString(job->state)) +
+                                 "; it resumes when the service starts");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
@@ -177,8 +176,9 @@ int runJobs(const std::vector<std::string>& args) {
     }
     if (jobs.empty()) std::cout << "no jobs\n";
     for (const auto& j : jobs) {
-      std::cout << "job " << j.id << "  " << j.state << "  " << j.request.patientKey << "  "
-                << j.request.profile << " x" << j.request.copies << "  " << j.message << "\n";
+      std::cout << "job " << j.id << "  " << store::toString(j.state) << "  "
+                << j.request.patientKey << "  " << j.request.profile << " x" << j.request.copies
+                << "  " << j.message << "\n";
       for (const auto& v : j.volumes) std::cout << "    " << volumeLine(v) << "\n";
     }
     return 0;

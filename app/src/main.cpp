@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "burnstation/mediawriter/label_image.h"
+#include "burnstation/station/station_config.h"
 #include "commands.h"
-#include "station_config.h"
 
 namespace {
 
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   if (command == "cancel") return runCancel(args);
   if (command == "drives") return runDrives(args);
   if (command == "config" && args.size() == 1 && args[0] == "--defaults") {
-    std::cout << defaultConfigText();
+    std::cout << burnstation::station::defaultConfigText();
     return 0;
   }
   return reportError("unknown command \"" + command + "\" (see burnstation --help)", false);

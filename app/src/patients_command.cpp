@@ -9,6 +9,8 @@
 
 namespace burnstation::app {
 
+using namespace burnstation::station;  // the commands print what the station library decides
+
 namespace {
 
 nlohmann::json toJson(const std::vector<store::CollectionSummary>& collections) {

@@ -13,9 +13,11 @@
 #include "burnstation/mediawriter/iso_volume.h"
 #include "burnstation/store/store.h"
 #include "commands.h"
-#include "medium_selection.h"
+#include "selection_options.h"
 
 namespace burnstation::app {
+
+using namespace burnstation::station;  // the commands print what the station library decides
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "burnstation/jobs/job_runner.h"
 #include "burnstation/receiver/receiver.h"
 #include "burnstation/receiver/receiver_error.h"
 #include "burnstation/store/file_modes.h"
@@ -20,9 +21,10 @@
 #include "burnstation/store/store_error.h"
 #include "command_line.h"
 #include "commands.h"
-#include "job_runner.h"
 
 namespace burnstation::app {
+
+using namespace burnstation::station;  // the commands print what the station library decides
 
 namespace fs = std::filesystem;
 
@@ -44,7 +46,7 @@ std::optional<std::string> contentOf(const std::optional<fs::path>& file) {
 }
 
 void reload(const StationConfig& running, StationConfig& current, receiver::Receiver& receiver,
-            store::Store& store, JobRunner& jobs) {
+            store::Store& store, jobs::JobRunner& runner) {
   try {
     StationConfig next = loadConfig(*running.source);
     next.dataDir = current.dataDir;  // a different data directory needs a restart
@@ -55,7 +57,7 @@ void reload(const StationConfig& running, StationConfig& current, receiver::Rece
       next.receiver.port = current.receiver.port;
     }
     receiver.updateSettings(next.receiver);
-    jobs.updateConfig(next);
+    runner.updateConfig(next);
     store.setFreeSpaceReserve(next.freeSpaceReserve);
     store.setDuplicatePolicy(next.duplicates);
     current = next;
@@ -163,8 +165,8 @@ int runServe(const std::vector<std::string>& args) {
     if (!config.source) {
       log("no configuration file: accepting any called and calling AE title");
     }
-    JobRunner jobs(config);
-    jobs.start();
+    jobs::JobRunner runner(config);
+    runner.start();
     receiver::Receiver receiver(config.receiver, store);
     const int port = receiver.start();
     config.receiver.port = port;
@@ -183,7 +185,7 @@ int runServe(const std::vector<std::string>& args) {
       const auto now = contentOf(config.source);
       if (sig == SIGHUP || now != seen) {
         seen = now;
-        reload(running, config, receiver, store, jobs);
+        reload(running, config, receiver, store, runner);
       }
     }
     log("stopping");

@@ -11,6 +11,8 @@
 
 namespace burnstation::app {
 
+using namespace burnstation::station;  // the commands print what the station library decides
+
 int runVerify(const std::vector<std::string>& args) {
   bool json = false;
   try {

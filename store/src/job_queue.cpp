@@ -3,6 +3,7 @@
 #include "burnstation/store/job_queue.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,42 @@
 #include "store_layout.h"
 
 namespace burnstation::store {
+
+namespace {
+constexpr std::array<std::pair<JobState, std::string_view>, 8> kStateNames{{
+    {JobState::Queued, "queued"},
+    {JobState::Planning, "planning"},
+    {JobState::WaitingForMedia, "waiting_for_media"},
+    {JobState::Writing, "writing"},
+    {JobState::Verifying, "verifying"},
+    {JobState::Done, "done"},
+    {JobState::Failed, "failed"},
+    {JobState::Cancelled, "cancelled"},
+}};
+}  // namespace
+
+std::string_view toString(JobState state) {
+  for (const auto& [value, name] : kStateNames) {
+    if (value == state) return name;
+  }
+  return "failed";
+}
+
+std::optional<JobState> parseJobState(std::string_view text) {
+  for (const auto& [value, name] : kStateNames) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+std::string terminalStatesSql() {
+  std::string list;
+  for (const auto& [value, name] : kStateNames) {
+    if (isTerminal(value))
+      list += std::string(list.empty() ? "(" : ", ") + "'" + std::string(name) + "'";
+  }
+  return list + ")";
+}
 
 namespace {
 
@@ -27,10 +64,19 @@ std::vector<std::string> studiesFrom(const std::string& text) {
   }
 }
 
+// A spelling no version wrote can only come from a hand-edited database: it has ended.
+JobState stateFrom(const std::string& text) {
+  return parseJobState(text).value_or(JobState::Failed);
+}
+
+std::string spelled(JobState state) {
+  return std::string(toString(state));
+}
+
 Job jobFrom(Statement& q) {
   Job j;
   j.id = q.integer(0);
-  j.state = q.text(1);
+  j.state = stateFrom(q.text(1));
   j.request.patientKey = q.text(2);
   j.request.studies = studiesFrom(q.text(3));
   j.request.profile = q.text(4);
@@ -60,7 +106,7 @@ void loadVolumes(SqliteDb& db, Job& job) {
     v.index = static_cast<int>(q.integer(0));
     v.of = static_cast<int>(q.integer(1));
     v.copy = static_cast<int>(q.integer(2));
-    v.state = q.text(3);
+    v.state = stateFrom(q.text(3));
     v.bytesWritten = static_cast<std::uint64_t>(q.integer(4));
     v.bytesTotal = static_cast<std::uint64_t>(q.integer(5));
     v.rejectReason = q.text(6);
@@ -79,7 +125,7 @@ std::int64_t insertJob(SqliteDb& db, const JobRequest& r,
       db,
       "INSERT INTO jobs(state, patient_key, studies, profile, drive, copies, capacity, "
       "created, updated, requested_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
-  insert.bind(1, job_state::kQueued)
+  insert.bind(1, spelled(JobState::Queued))
       .bind(2, r.patientKey)
       .bind(3, studiesJson(r.studies))
       .bind(4, r.profile)
@@ -194,13 +240,11 @@ bool JobQueue::cancel(std::int64_t id) {
   Statement q(*db_, "SELECT state FROM jobs WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return false;
-  const std::string state = q.text(0);
+  const JobState state = stateFrom(q.text(0));
   q.reset();
-  if (state == job_state::kDone || state == job_state::kFailed || state == job_state::kCancelled) {
-    return false;
-  }
+  if (isTerminal(state)) return false;
   Statement update(*db_,
-                   state == job_state::kQueued
+                   state == JobState::Queued
                        ? "UPDATE jobs SET state = 'cancelled', cancel_requested = 1, updated = ?, "
                          "message = 'cancelled before it started' WHERE id = ?"
                        : "UPDATE jobs SET cancel_requested = 1, updated = ? WHERE id = ?");
@@ -226,14 +270,14 @@ std::optional<Job> JobQueue::claimNext(const std::vector<std::string>& busyDrive
   Statement update(*db_, "UPDATE jobs SET state = 'planning', updated = ? WHERE id = ?");
   update.bind(1, isoNow()).bind(2, found->id).run();
   tx.commit();
-  found->state = job_state::kPlanning;
+  found->state = JobState::Planning;
   return found;
 }
 
-void JobQueue::setState(std::int64_t id, const std::string& state, const std::string& message) {
+void JobQueue::setState(std::int64_t id, JobState state, const std::string& message) {
   Transaction tx(*db_);
   Statement update(*db_, "UPDATE jobs SET state = ?, message = ?, updated = ? WHERE id = ?");
-  update.bind(1, state).bind(2, message).bind(3, isoNow()).bind(4, id).run();
+  update.bind(1, spelled(state)).bind(2, message).bind(3, isoNow()).bind(4, id).run();
   tx.commit();
 }
 
@@ -249,7 +293,7 @@ void JobQueue::setVolumes(std::int64_t id, const std::vector<JobVolume>& volumes
         .bind(2, static_cast<std::int64_t>(v.index))
         .bind(3, static_cast<std::int64_t>(v.of))
         .bind(4, static_cast<std::int64_t>(v.copy))
-        .bind(5, v.state)
+        .bind(5, spelled(v.state))
         .bind(6, static_cast<std::int64_t>(v.bytesTotal))
         .run();
   }
@@ -263,7 +307,7 @@ void JobQueue::updateVolume(std::int64_t id, const JobVolume& v) {
       "UPDATE job_volumes SET state = ?, bytes_written = ?, bytes_total = ?, "
       "reject_reason = ?, target = ?, bytes_per_second = ?, eta_seconds = ?, attempts = ? "
       "WHERE job_id = ? AND volume_index = ? AND copy = ?");
-  update.bind(1, v.state)
+  update.bind(1, spelled(v.state))
       .bind(2, static_cast<std::int64_t>(v.bytesWritten))
       .bind(3, static_cast<std::int64_t>(v.bytesTotal))
       .bind(4, v.rejectReason)
@@ -317,7 +361,8 @@ int JobQueue::requeueInterrupted() {
   Statement update(*db_,
                    "UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE "
                    "'queued' END, message = 'interrupted by a restart of the service', updated = ? "
-                   "WHERE state IN ('planning', 'waiting_for_media', 'writing', 'verifying')");
+                   "WHERE state <> 'queued' AND state NOT IN " +
+                       terminalStatesSql());
   update.bind(1, isoNow()).run();
   const int changed = db_->changes();
   tx.commit();

@@ -6,6 +6,7 @@
 #include "burnstation/store/charset.h"
 #include "burnstation/store/collection_key.h"
 #include "burnstation/store/file_modes.h"
+#include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/store/stored_path.h"
@@ -253,7 +254,8 @@ namespace {
 bool heldByActiveJob(SqliteDb& db, const std::string& uid) {
   Statement q(db,
               "SELECT 1 FROM job_instances h JOIN jobs j ON j.id = h.job_id WHERE "
-              "h.sop_instance_uid = ? AND j.state NOT IN ('done', 'failed', 'cancelled') LIMIT 1");
+              "h.sop_instance_uid = ? AND j.state NOT IN " +
+                  terminalStatesSql() + " LIMIT 1");
   q.bind(1, uid);
   return q.step();
 }

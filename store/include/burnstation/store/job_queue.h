@@ -8,23 +8,35 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace burnstation::store {
 
 class SqliteDb;
 
-// Spelled as in the command-line contract.
-namespace job_state {
-inline constexpr const char* kQueued = "queued";
-inline constexpr const char* kPlanning = "planning";
-inline constexpr const char* kWaitingForMedia = "waiting_for_media";
-inline constexpr const char* kWriting = "writing";
-inline constexpr const char* kVerifying = "verifying";
-inline constexpr const char* kDone = "done";
-inline constexpr const char* kFailed = "failed";
-inline constexpr const char* kCancelled = "cancelled";
-}  // namespace job_state
+// A job's or a volume's state, spelled in the database and the documents as the command-line
+// contract spells it (toString).
+enum class JobState {
+  Queued,
+  Planning,
+  WaitingForMedia,
+  Writing,
+  Verifying,
+  Done,
+  Failed,
+  Cancelled
+};
+
+std::string_view toString(JobState state);
+// nullopt for a spelling no version of the station wrote.
+std::optional<JobState> parseJobState(std::string_view text);
+// Done, failed or cancelled: nothing more will happen to it.
+constexpr bool isTerminal(JobState state) {
+  return state == JobState::Done || state == JobState::Failed || state == JobState::Cancelled;
+}
+// "('done', 'failed', 'cancelled')", for SQL that must agree with isTerminal().
+std::string terminalStatesSql();
 
 struct JobRequest {
   std::string patientKey;
@@ -40,7 +52,7 @@ struct JobVolume {
   int index = 0;
   int of = 0;
   int copy = 1;
-  std::string state;
+  JobState state = JobState::Queued;
   std::uint64_t bytesWritten = 0;
   std::uint64_t bytesTotal = 0;
   std::string rejectReason;
@@ -67,7 +79,7 @@ struct QuietStudy {
 
 struct Job {
   std::int64_t id = 0;
-  std::string state;
+  JobState state = JobState::Queued;
   JobRequest request;
   std::string created;
   std::string updated;
@@ -102,7 +114,7 @@ class JobQueue {
   // Service side.
   // The oldest queued job whose drive is not busy, now "planning".
   std::optional<Job> claimNext(const std::vector<std::string>& busyDrives = {});
-  void setState(std::int64_t id, const std::string& state, const std::string& message = {});
+  void setState(std::int64_t id, JobState state, const std::string& message = {});
   void setVolumes(std::int64_t id, const std::vector<JobVolume>& volumes);
   void updateVolume(std::int64_t id, const JobVolume& volume);
   std::vector<HeldInstance> heldInstances(std::int64_t id);

@@ -6,18 +6,18 @@
 #include <set>
 #include <string>
 
+#include "burnstation/station/station_config.h"
 #include "burnstation/store/job_queue.h"
-#include "station_config.h"
 
-namespace burnstation::app {
+namespace burnstation::jobs {
 
 class AutoBurnWatch {
  public:
   // Queues a job for every quiet study of every rule; returns how many were queued.
-  int poll(store::JobQueue& queue, const StationConfig& config);
+  int poll(store::JobQueue& queue, const station::StationConfig& config);
 
  private:
   std::set<std::string> reported_;  // problems already logged
 };
 
-}  // namespace burnstation::app
+}  // namespace burnstation::jobs

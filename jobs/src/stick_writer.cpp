@@ -12,7 +12,9 @@
 #include "burnstation/mediawriter/media_error.h"
 #include "burnstation/mediawriter/verification.h"
 
-namespace burnstation::app {
+namespace burnstation::jobs {
+
+using namespace burnstation::station;  // jobs run what the station library decides
 
 namespace fs = std::filesystem;
 
@@ -157,4 +159,4 @@ std::string StickWriter::write(const MediumSelection& medium,
   }
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::jobs

@@ -10,10 +10,11 @@
 #include "burnstation/dicomdir/media_profile.h"
 #include "burnstation/dicomdir/volume_plan.h"
 #include "burnstation/mediawriter/iso_volume.h"
+#include "burnstation/station/request_error.h"
+#include "burnstation/station/station_config.h"
 #include "burnstation/store/selection.h"
-#include "command_line.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 struct MediumSelection {
   store::Selection selection;
@@ -22,9 +23,7 @@ struct MediumSelection {
   std::vector<dicomdir::MediaForm> forms;  // parallel to selection.instances
 };
 
-// Throws UsageError or StoreError with the reason for the person at the keyboard.
-MediumSelection resolveMediumSelection(const CommandLine& line, const StationConfig& config,
-                                       const store::Store& store);
+// Throws RequestError or StoreError with the reason for the person who asked.
 MediumSelection resolveMediumSelection(const StationConfig& config, const store::Store& store,
                                        const std::string& patient,
                                        const std::vector<std::string>& studies,
@@ -38,9 +37,9 @@ void reencodeIntoScratch(MediumSelection& medium, const std::filesystem::path& s
 // Unwritable instances as one sentence, or empty.
 std::string unwritableSummary(const MediumSelection& medium);
 
-// --capacity, else the profile's medium; USB needs one (or fallbackCapacity, e.g. the
-// target's free space).
-std::uint64_t capacityFor(const CommandLine& line, const MediumSelection& medium,
+// The requested capacity (rounded down to whole sectors), else the profile's medium; USB needs
+// one (or fallbackCapacity, e.g. the target's free space). Throws RequestError.
+std::uint64_t capacityFor(const MediumSelection& medium, std::optional<std::uint64_t> requested,
                           std::optional<std::uint64_t> fallbackCapacity = std::nullopt);
 
 // The volume cost model of the chosen profile (room kept for the viewer).
@@ -66,4 +65,4 @@ mediawriter::IsoVolumeContent volumeContentFor(const MediumSelection& medium,
 // Unwritable instances as plan entries (never silently dropped).
 std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& medium);
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

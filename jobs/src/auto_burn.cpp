@@ -1,12 +1,14 @@
 // Auto-burn (see auto_burn.h). A rule that cannot run (its drive is gone after a reload)
 // is reported once per problem, not every second.
-#include "auto_burn.h"
+#include "burnstation/jobs/auto_burn.h"
 
 #include <iostream>
 
-#include "drive_choice.h"
+#include "burnstation/station/drive_choice.h"
 
-namespace burnstation::app {
+namespace burnstation::jobs {
+
+using namespace burnstation::station;  // jobs run what the station library decides
 
 int AutoBurnWatch::poll(store::JobQueue& queue, const StationConfig& config) {
   int queued = 0;
@@ -41,4 +43,4 @@ int AutoBurnWatch::poll(store::JobQueue& queue, const StationConfig& config) {
   return queued;
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::jobs

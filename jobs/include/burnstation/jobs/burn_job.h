@@ -8,10 +8,10 @@
 #include <mutex>
 #include <stop_token>
 
+#include "burnstation/station/station_config.h"
 #include "burnstation/store/job_queue.h"
-#include "station_config.h"
 
-namespace burnstation::app {
+namespace burnstation::jobs {
 
 // Scratch and image space the running jobs have claimed, so that two jobs starting together
 // cannot both count the same free bytes, and no job takes the store below its reserve.
@@ -29,7 +29,7 @@ class SpaceLedger {
 
 // Runs the job to its end state. A stop request (the service stopping) puts it back in the
 // queue instead, so it resumes when the service starts again.
-void runBurnJob(store::Job job, store::JobQueue& queue, const StationConfig& config,
+void runBurnJob(store::Job job, store::JobQueue& queue, const station::StationConfig& config,
                 SpaceLedger& space, std::stop_token stop);
 
-}  // namespace burnstation::app
+}  // namespace burnstation::jobs

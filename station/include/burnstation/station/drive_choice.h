@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "burnstation/mediawriter/optical_drive.h"
-#include "station_config.h"
+#include "burnstation/station/station_config.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 enum class DriveKind { Image, Optical, Usb };
 
@@ -42,4 +42,4 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
 mediawriter::DiscFamily discFamilyFor(const ProfileSetting& profile);
 mediawriter::DiscFamily discFamilyOf(MediaKind media);
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

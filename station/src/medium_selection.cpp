@@ -1,5 +1,5 @@
 // Selections for media (see medium_selection.h).
-#include "medium_selection.h"
+#include "burnstation/station/medium_selection.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -10,7 +10,7 @@
 #include "burnstation/store/store.h"
 #include "burnstation/store/uid.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 namespace {
 
@@ -40,15 +40,6 @@ std::uint64_t transcodedUpperBound(const store::SelectedInstance& in) {
 
 }  // namespace
 
-MediumSelection resolveMediumSelection(const CommandLine& line, const StationConfig& config,
-                                       const store::Store& store) {
-  const auto patient = line.value("--patient");
-  if (!patient) throw UsageError("--patient is required (a Patient ID or a key from `patients`)");
-  const auto profileName = line.value("--profile");
-  if (!profileName) throw UsageError("--profile is required (cd, dvd, dvd-j2k, usb, usb-j2k)");
-  return resolveMediumSelection(config, store, *patient, line.values("--study"), *profileName);
-}
-
 MediumSelection resolveMediumSelection(const StationConfig& config, const store::Store& store,
                                        const std::string& patient,
                                        const std::vector<std::string>& studies,
@@ -57,13 +48,13 @@ MediumSelection resolveMediumSelection(const StationConfig& config, const store:
   if (!setting) {
     std::string known;
     for (const auto& p : config.profiles) known += (known.empty() ? "" : ", ") + p.name;
-    throw UsageError("unknown profile \"" + profileName + "\" (" + known + ")");
+    throw RequestError("unknown profile \"" + profileName + "\" (" + known + ")");
   }
   MediumSelection medium;
   medium.setting = *setting;
   medium.selection = store.select({patient, studies});
   if (medium.selection.instances.empty()) {
-    throw UsageError("nothing to write: the selection holds no instances");
+    throw RequestError("nothing to write: the selection holds no instances");
   }
   medium.profile = &dicomdir::mediaProfile(setting->medium);
   for (const auto& in : medium.selection.instances) {
@@ -73,21 +64,17 @@ MediumSelection resolveMediumSelection(const StationConfig& config, const store:
   return medium;
 }
 
-std::uint64_t capacityFor(const CommandLine& line, const MediumSelection& medium,
+std::uint64_t capacityFor(const MediumSelection& medium, std::optional<std::uint64_t> requested,
                           std::optional<std::uint64_t> fallbackCapacity) {
   const dicomdir::MediaProfile& profile = *medium.profile;
-  if (const auto text = line.value("--capacity")) {
-    const auto bytes = parseSize(*text);
-    if (!bytes || *bytes == 0) {
-      throw UsageError("--capacity must be a size such as 700M, 4.7G or 1M, not \"" + *text + "\"");
-    }
-    return *bytes / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
+  if (requested) {
+    return *requested / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
   }
   if (medium.setting.capacity) return *medium.setting.capacity;
   if (profile.defaultCapacity > 0) return profile.defaultCapacity;
   if (fallbackCapacity) return *fallbackCapacity;
-  throw UsageError(std::string(profile.name) +
-                   " has no fixed capacity: give --capacity (the stick's free space)");
+  throw RequestError(std::string(profile.name) +
+                     " has no fixed capacity: give a capacity (the stick's free space)");
 }
 
 mediawriter::IsoVolumeContent volumeContentFor(const MediumSelection& medium,
@@ -173,4 +160,4 @@ std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& me
   return out;
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

@@ -9,26 +9,26 @@
 #include <string>
 #include <thread>
 
-#include "burn_job.h"
+#include "burnstation/jobs/burn_job.h"
+#include "burnstation/station/station_config.h"
 #include "burnstation/store/job_queue.h"
-#include "station_config.h"
 
-namespace burnstation::app {
+namespace burnstation::jobs {
 
 class JobRunner {
  public:
-  explicit JobRunner(StationConfig config);
+  explicit JobRunner(station::StationConfig config);
   ~JobRunner();  // stops and joins
   void start();
-  void updateConfig(const StationConfig& config);
+  void updateConfig(const station::StationConfig& config);
 
  private:
   void loop(std::stop_token stop);
-  void purge(store::JobQueue& queue, const StationConfig& config);
-  StationConfig currentConfig();
+  void purge(store::JobQueue& queue, const station::StationConfig& config);
+  station::StationConfig currentConfig();
 
   std::mutex mutex_;
-  StationConfig config_;
+  station::StationConfig config_;
   std::set<std::string> busyDrives_;
   std::map<std::int64_t, std::jthread> running_;
   std::set<std::int64_t> finished_;
@@ -36,4 +36,4 @@ class JobRunner {
   std::jthread thread_;
 };
 
-}  // namespace burnstation::app
+}  // namespace burnstation::jobs

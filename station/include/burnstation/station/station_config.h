@@ -13,7 +13,7 @@
 #include "burnstation/receiver/receiver_settings.h"
 #include "burnstation/store/store.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 class ConfigError : public std::runtime_error {
  public:
@@ -97,4 +97,4 @@ std::string defaultConfigText();
 // Decimal sizes: "700M" = 700,000,000 bytes, "4.7G", "1K", or a plain byte count.
 std::optional<std::uint64_t> parseSize(const std::string& text);
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

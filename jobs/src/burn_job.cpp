@@ -1,7 +1,7 @@
 // A burn job (see burn_job.h). Files that go on the medium unchanged are read straight from
 // the store into the ISO stream: only the DICOMDIR, the manifest and re-encoded instances
 // are made in the job's scratch folder.
-#include "burn_job.h"
+#include "burnstation/jobs/burn_job.h"
 
 #include <unistd.h>
 
@@ -17,14 +17,16 @@
 #include "burnstation/mediawriter/media_error.h"
 #include "burnstation/mediawriter/optical_drive.h"
 #include "burnstation/mediawriter/verification.h"
+#include "burnstation/station/disc_labels.h"
+#include "burnstation/station/drive_choice.h"
+#include "burnstation/station/medium_selection.h"
 #include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
-#include "disc_labels.h"
-#include "drive_choice.h"
-#include "medium_selection.h"
 #include "stick_writer.h"
 
-namespace burnstation::app {
+namespace burnstation::jobs {
+
+using namespace burnstation::station;  // jobs run what the station library decides
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -177,7 +179,7 @@ dicomdir::VolumePlan BurnJob::planOrResume(const MediumSelection& medium, const 
       jv.index = v.index;
       jv.of = v.of;
       jv.copy = copy;
-      jv.state = store::job_state::kQueued;
+      jv.state = store::JobState::Queued;
       jv.bytesTotal = v.bytes;
       volumes.push_back(jv);
     }
@@ -229,15 +231,15 @@ void BurnJob::writeLabel(const store::Store& store, const MediumSelection& mediu
 void BurnJob::writeToImageDrive(const mediawriter::IsoVolumeContent& content,
                                 store::JobVolume& volume) {
   const fs::path image = config_.dataDir / "images" / imageName(job_.id, volume);
-  volume.state = store::job_state::kWriting;
+  volume.state = store::JobState::Writing;
   volume.target = image.string();
-  queue_.setState(job_.id, store::job_state::kWriting, "writing " + discText(volume));
+  queue_.setState(job_.id, store::JobState::Writing, "writing " + discText(volume));
   mediawriter::writeIsoImage(content, image, progressFor(volume));
   store::makePrivate(image);
   if (!config_.jobs.verify) return;
-  volume.state = store::job_state::kVerifying;
+  volume.state = store::JobState::Verifying;
   queue_.updateVolume(job_.id, volume);
-  queue_.setState(job_.id, store::job_state::kVerifying, "checking " + discText(volume));
+  queue_.setState(job_.id, store::JobState::Verifying, "checking " + discText(volume));
   const auto report = mediawriter::verifyIsoImage(image);
   if (!report.ok()) {
     // An image file is not a medium to change: the disk under it is failing.
@@ -253,16 +255,15 @@ void BurnJob::writeToStick(StickWriter& stick, const MediumSelection& medium,
   for (std::size_t item : planned.items) indexes.push_back(input.selectionIndex[item]);
   const std::string copy = volume.copy > 1 ? " (copy " + std::to_string(volume.copy) + ")" : "";
   const auto refused = [&](const std::string& reason) {
-    volume.state = store::job_state::kWaitingForMedia;
+    volume.state = store::JobState::WaitingForMedia;
     volume.rejectReason = reason == "insert a USB stick" ? "" : reason;
     queue_.updateVolume(job_.id, volume);
-    queue_.setState(job_.id, store::job_state::kWaitingForMedia,
-                    "USB stick" + copy + ": " + reason);
+    queue_.setState(job_.id, store::JobState::WaitingForMedia, "USB stick" + copy + ": " + reason);
   };
   volume.target = stick.write(medium, indexes, refused, [this] { checkCancel(); });
   volume.bytesWritten = volume.bytesTotal;
   volume.rejectReason.clear();
-  queue_.setState(job_.id, store::job_state::kWriting,
+  queue_.setState(job_.id, store::JobState::Writing,
                   "the stick" + copy + " is written and checked; it can be removed");
 }
 
@@ -270,10 +271,10 @@ void BurnJob::refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& v
                      const std::string& reason) {
   markRejected(drive_, reason);
   drive.eject();
-  volume.state = store::job_state::kWaitingForMedia;
+  volume.state = store::JobState::WaitingForMedia;
   volume.rejectReason = reason;
   queue_.updateVolume(job_.id, volume);
-  queue_.setState(job_.id, store::job_state::kWaitingForMedia,
+  queue_.setState(job_.id, store::JobState::WaitingForMedia,
                   discText(volume) + ": " + reason + "; insert a blank disc");
 }
 
@@ -290,7 +291,7 @@ void BurnJob::waitForUsableMedium(mediawriter::OpticalDrive& drive,
       check.reason = e.what();
     }
     if (check.verdict == mediawriter::MediaCheck::Verdict::Erasable && profile_.blankRewritable) {
-      queue_.setState(job_.id, store::job_state::kWriting,
+      queue_.setState(job_.id, store::JobState::Writing,
                       "erasing the rewritable disc for " + discText(volume));
       drive.blank({});
       continue;
@@ -305,10 +306,10 @@ void BurnJob::waitForUsableMedium(mediawriter::OpticalDrive& drive,
     if (check.reason != lastReason && !justUsed) {
       // Absent media is not refused: there is nothing to eject or mark.
       if (check.verdict == mediawriter::MediaCheck::Verdict::Absent) {
-        volume.state = store::job_state::kWaitingForMedia;
+        volume.state = store::JobState::WaitingForMedia;
         volume.rejectReason = lastReason == "-" ? "" : volume.rejectReason;
         queue_.updateVolume(job_.id, volume);
-        queue_.setState(job_.id, store::job_state::kWaitingForMedia,
+        queue_.setState(job_.id, store::JobState::WaitingForMedia,
                         discText(volume) + ": insert a blank disc");
       } else {
         refuse(drive, volume, check.reason);
@@ -330,9 +331,9 @@ void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
   for (;;) {
     waitForUsableMedium(drive, need, volume);
     ++volume.attempts;
-    volume.state = store::job_state::kWriting;
+    volume.state = store::JobState::Writing;
     volume.target = drive.address();
-    queue_.setState(job_.id, store::job_state::kWriting, "writing " + discText(volume));
+    queue_.setState(job_.id, store::JobState::Writing, "writing " + discText(volume));
     try {
       drive.write(content, progressFor(volume));
     } catch (const mediawriter::MediaError& e) {
@@ -344,9 +345,9 @@ void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
       drive.eject();
       return;
     }
-    volume.state = store::job_state::kVerifying;
+    volume.state = store::JobState::Verifying;
     queue_.updateVolume(job_.id, volume);
-    queue_.setState(job_.id, store::job_state::kVerifying, "checking " + discText(volume));
+    queue_.setState(job_.id, store::JobState::Verifying, "checking " + discText(volume));
     mediawriter::VerificationReport report;
     try {
       const auto reader = drive.openForReading();
@@ -435,7 +436,7 @@ void BurnJob::run() {
   std::vector<store::JobVolume> volumes =
       current ? current->volumes : std::vector<store::JobVolume>{};
   for (store::JobVolume& volume : volumes) {
-    if (volume.state == store::job_state::kDone) continue;  // written before a restart
+    if (volume.state == store::JobState::Done) continue;  // written before a restart
     checkCancel();
     const auto& planned = plan.volumes[static_cast<std::size_t>(volume.index - 1)];
     volume.bytesWritten = 0;
@@ -457,7 +458,7 @@ void BurnJob::run() {
         writeToImageDrive(content, volume);
       }
     }
-    volume.state = store::job_state::kDone;
+    volume.state = store::JobState::Done;
     queue_.updateVolume(job_.id, volume);
     queue_.recordMedium(job_.id, summary_ + ", " + std::to_string(planned.items.size()) +
                                      " instance(s), " + discText(volume) + fileSetId + ", drive " +
@@ -479,7 +480,7 @@ void BurnJob::run() {
     message += "; " + std::to_string(lateArrivals) +
                " instance(s) arrived after the job was queued and are not on these discs";
   }
-  queue_.setState(job_.id, store::job_state::kDone, message);
+  queue_.setState(job_.id, store::JobState::Done, message);
 }
 
 }  // namespace
@@ -511,24 +512,24 @@ void runBurnJob(store::Job job, store::JobQueue& queue, const StationConfig& con
   const std::int64_t id = job.id;
   const auto interrupted = [&] {
     if (!stop.stop_requested()) return false;
-    queue.setState(id, store::job_state::kQueued,
+    queue.setState(id, store::JobState::Queued,
                    "interrupted by a stop of the service; it resumes when the service starts");
     return true;
   };
   try {
     BurnJob(std::move(job), queue, config, space, stop).run();
   } catch (const JobCancelled&) {
-    if (!interrupted()) queue.setState(id, store::job_state::kCancelled, "cancelled by request");
+    if (!interrupted()) queue.setState(id, store::JobState::Cancelled, "cancelled by request");
   } catch (const mediawriter::MediaError& e) {
     const bool cancelled = e.code() == mediawriter::MediaError::Code::Cancelled;
     if (cancelled && interrupted()) return;
-    queue.setState(id, cancelled ? store::job_state::kCancelled : store::job_state::kFailed,
+    queue.setState(id, cancelled ? store::JobState::Cancelled : store::JobState::Failed,
                    cancelled ? "cancelled by request" : e.what());
   } catch (const std::exception& e) {
-    queue.setState(id, store::job_state::kFailed, e.what());
+    queue.setState(id, store::JobState::Failed, e.what());
   } catch (...) {
-    queue.setState(id, store::job_state::kFailed, "stopped by an unknown error");
+    queue.setState(id, store::JobState::Failed, "stopped by an unknown error");
   }
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::jobs

@@ -4,10 +4,10 @@
 
 #include <fstream>
 
-#include "station_config.h"
+#include "burnstation/station/station_config.h"
 #include "station_harness.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 namespace {
 
 namespace fs = std::filesystem;
@@ -117,4 +117,4 @@ TEST(ConfigLimits, CommandLineNumbersThatOverflowAreRefused) {
 }
 
 }  // namespace
-}  // namespace burnstation::app
+}  // namespace burnstation::station

@@ -1,5 +1,5 @@
 // Drive choice (see drive_choice.h).
-#include "drive_choice.h"
+#include "burnstation/station/drive_choice.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,7 +7,7 @@
 
 #include "burnstation/store/stored_path.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 bool isUsbProfile(const ProfileSetting& profile) {
   return profile.medium == dicomdir::ApplicationProfile::StdGenUsbJpeg ||
@@ -143,4 +143,4 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
   return choice;
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

@@ -1,5 +1,5 @@
 // Configuration: defaults, every setting read, and bad files refused with line and reason.
-#include "station_config.h"
+#include "burnstation/station/station_config.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "station_harness.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 namespace {
 
 namespace fs = std::filesystem;
@@ -234,4 +234,4 @@ TEST(StationConfig, ServeRefusesABadFileAndSaysWhere) {
 }
 
 }  // namespace
-}  // namespace burnstation::app
+}  // namespace burnstation::station

@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "burnstation/mediawriter/label_image.h"
+#include "burnstation/station/medium_selection.h"
 #include "burnstation/store/store.h"
-#include "medium_selection.h"
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 mediawriter::DiscLabel labelFor(const store::Store& store, const MediumSelection& medium,
                                 const PlanInput& input, const dicomdir::PlannedVolume& volume,
@@ -18,4 +18,4 @@ mediawriter::DiscLabel labelFor(const store::Store& store, const MediumSelection
 std::filesystem::path labelPath(const std::filesystem::path& dataDir, std::int64_t job, int volume,
                                 int volumes);
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

@@ -1,6 +1,6 @@
 // Reading and validating the TOML configuration (see station_config.h). Unknown keys are
 // errors: a typo in an AE allow-list must not silently open the station to everyone.
-#include "station_config.h"
+#include "burnstation/station/station_config.h"
 
 #include <toml++/toml.h>
 
@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <set>
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 namespace fs = std::filesystem;
 
@@ -567,4 +567,4 @@ allowlist = []                  # "VENDOR:PRODUCT" or "VENDOR:PRODUCT:SERIAL"; e
 )toml";
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

@@ -1,7 +1,7 @@
 // Job runner (see job_runner.h).
-#include "job_runner.h"
+#include "burnstation/jobs/job_runner.h"
 
-#include "auto_burn.h"
+#include "burnstation/jobs/auto_burn.h"
 #include "burnstation/store/store_error.h"
 
 #include <signal.h>
@@ -12,7 +12,9 @@
 #include <iostream>
 #include <memory>
 
-namespace burnstation::app {
+namespace burnstation::jobs {
+
+using namespace burnstation::station;  // jobs run what the station library decides
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -77,9 +79,7 @@ void JobRunner::purge(store::JobQueue& queue, const StationConfig& config) {
       const auto id = jobOfFile(entry.path());
       if (!id || entry.last_write_time(ec) > limit || ec) continue;
       const auto job = queue.job(*id);
-      const bool ended = !job || job->state == store::job_state::kDone ||
-                         job->state == store::job_state::kFailed ||
-                         job->state == store::job_state::kCancelled;
+      const bool ended = !job || store::isTerminal(job->state);
       if (ended && fs::remove(entry.path(), ec)) {
         std::cerr << "burnstation: purged " << entry.path().string() << std::endl;
       }
@@ -197,4 +197,4 @@ void JobRunner::loop(std::stop_token stop) {
   }
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::jobs

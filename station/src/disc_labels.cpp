@@ -1,5 +1,5 @@
 // Label data (see disc_labels.h).
-#include "disc_labels.h"
+#include "burnstation/station/disc_labels.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -7,7 +7,7 @@
 
 #include <set>
 
-namespace burnstation::app {
+namespace burnstation::station {
 
 namespace {
 
@@ -66,4 +66,4 @@ std::filesystem::path labelPath(const std::filesystem::path& dataDir, std::int64
           ".png");
 }
 
-}  // namespace burnstation::app
+}  // namespace burnstation::station

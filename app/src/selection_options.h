@@ -1,0 +1,25 @@
+// The options `plan`, `export` and `burn` share: --patient, --study, --profile and
+// --capacity, turned into what the station library takes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "burnstation/station/medium_selection.h"
+#include "command_line.h"
+
+namespace burnstation::app {
+
+// Throws UsageError, RequestError or StoreError with the reason for the person at the keyboard.
+station::MediumSelection resolveMediumSelection(const CommandLine& line,
+                                                const station::StationConfig& config,
+                                                const store::Store& store);
+
+// --capacity in bytes as given (not yet rounded), or nullopt; UsageError when it is no size.
+std::optional<std::uint64_t> capacityOption(const CommandLine& line);
+
+// --capacity, else the profile's medium, else fallbackCapacity (see station::capacityFor).
+std::uint64_t capacityFor(const CommandLine& line, const station::MediumSelection& medium,
+                          std::optional<std::uint64_t> fallbackCapacity = std::nullopt);
+
+}  // namespace burnstation::app
