@@ -38,6 +38,7 @@ test_packages=(
   fusefat fuse             # mount FAT images where the kernel has no vfat; fusermount
   exfatprogs               # mkfs.exfat: an exFAT stick that must be refused
   clang libclang-rt-14-dev # libFuzzer and its sanitizers for the fuzz targets
+  dpkg-dev                 # dpkg-buildflags: the flags of a Debian package build
 )
 
 packages=("${build_packages[@]}")
