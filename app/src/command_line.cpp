@@ -61,10 +61,10 @@ std::optional<long long> wholeNumber(const std::string& text, long long min, lon
 }
 
 StationConfig resolveConfig(const CommandLine& line) {
-  StationConfig config =
-      line.value("--config") ? loadConfig(*line.value("--config")) : builtInConfig();
-  if (const auto dir = line.value("--data-dir")) config.dataDir = *dir;
-  return config;
+  std::optional<std::filesystem::path> file, dataDir;
+  if (const auto given = line.value("--config")) file = *given;
+  if (const auto given = line.value("--data-dir")) dataDir = *given;
+  return effectiveConfig(file, dataDir);
 }
 
 store::Store openStoreForReading(const CommandLine& line) {

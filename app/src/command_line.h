@@ -40,7 +40,8 @@ class CommandLine {
 // leading sign or space, no trailing text).
 std::optional<long long> wholeNumber(const std::string& text, long long min, long long max);
 
-// --config FILE and --data-dir DIR, as every command takes them.
+// --config FILE and --data-dir DIR, as every command takes them (station::effectiveConfig:
+// the service-owned <data_dir>/station.toml is in force when it exists).
 station::StationConfig resolveConfig(const CommandLine& line);
 
 // The service's store, read-only, as the commands other than serve open it.

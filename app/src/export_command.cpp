@@ -1,17 +1,20 @@
 // `burnstation export`: writes the selection now as one file-set in DIR, or one per volume
-// in DIR/VOL001, DIR/VOL002, ... Re-encoded instances are made first in a scratch folder,
-// so the plan uses their real sizes; a failure removes everything this run wrote.
+// in DIR/VOL001, DIR/VOL002, ..., as the station's planner plans them (the plan `plan`
+// shows); re-encoded instances are made in a scratch folder first. A failure removes
+// everything this run wrote.
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
+#include "burnstation/station/documents.h"
+#include "burnstation/station/volume_planner.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/stored_path.h"
+#include "burnstation/store/uid.h"
 #include "commands.h"
 #include "selection_options.h"
 
@@ -80,10 +83,9 @@ int runExport(const std::vector<std::string>& args) {
       throw UsageError(unwritable);
     }
     RemoveOnExit scratch{{config.dataDir / "scratch" / ("export-" + std::to_string(::getpid()))}};
-    reencodeIntoScratch(medium, scratch.paths[0], config.receiver.aeTitle);
-
-    const PlanInput input = planInputFor(medium);
     if (update) {
+      reencodeIntoScratch(medium, scratch.paths[0], config.receiver.aeTitle);
+      const PlanInput input = planInputFor(medium);
       // FSU: one medium that already holds part of the set; what is new must fit its free space.
       std::uint64_t needed = 0;
       for (const auto& item : input.items) needed += item.bytes;
@@ -91,38 +93,36 @@ int runExport(const std::vector<std::string>& args) {
         throw UsageError("the new studies need " + std::to_string(needed) + " bytes, " +
                          target.string() + " has " + std::to_string(freeSpaceAt(target)) + " free");
       }
-      const auto set = dicomdir::updateFileSet(medium.selection, input.selectionIndex, medium.forms,
-                                               target, config.receiver.aeTitle);
+      ExportedVolume added{1, 1,
+                           dicomdir::updateFileSet(medium.selection, input.selectionIndex,
+                                                   medium.forms, target, config.receiver.aeTitle),
+                           true};
       mediawriter::writeChecksumManifest(target);  // the manifest follows the new content
       if (json) {
-        std::cout << nlohmann::json{{"patient_key", medium.selection.collectionKey},
-                                    {"profile", medium.profile->name},
-                                    {"volumes",
-                                     {{{"index", 1},
-                                       {"of", 1},
-                                       {"path", target.string()},
-                                       {"file_set_id", set.fileSetId},
-                                       {"instances_added", set.entries.size()},
-                                       {"bytes", set.bytes}}}}}
-                         .dump(2)
-                  << "\n";
+        std::cout << documentText(exportDocument(medium, {added})) << "\n";
       } else {
-        std::cout << set.entries.size() << " instance(s) added to the file-set in "
-                  << target.string() << " (file-set " << set.fileSetId << ")\n";
+        std::cout << added.set.entries.size() << " instance(s) added to the file-set in "
+                  << target.string() << " (file-set " << added.set.fileSetId << ")\n";
       }
       return 0;
     }
-    const std::uint64_t capacity = capacityFor(line, medium, freeSpaceAt(target));
-    const dicomdir::VolumePlan plan =
-        dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
+    // The same plan `plan` shows (upper bounds for what is re-encoded), made before
+    // re-encoding; the re-encoded files are then no larger than planned.
+    fs::create_directories(scratch.paths[0]);
+    const PlanInput input = planInputFor(medium);
+    const StationPlan planned = planVolumesFor(
+        medium, input, mediumCapacity(medium, {capacityOption(line), {}, freeSpaceAt(target)}),
+        exactVolumeSizer(medium, input, config.receiver.aeTitle, scratch.paths[0]));
+    const dicomdir::VolumePlan& plan = planned.plan;
     if (!plan.unplaceable.empty()) {
-      throw UsageError(plan.unplaceable.front().sopInstanceUid +
+      throw UsageError(store::printableUid(plan.unplaceable.front().sopInstanceUid) +
                        " cannot be placed: " + plan.unplaceable.front().reason);
     }
+    reencodeIntoScratch(medium, scratch.paths[0], config.receiver.aeTitle);
     const bool existed = fs::exists(target);
     RemoveOnExit written;
     if (!existed) written.paths.push_back(target);
-    nlohmann::json volumes = nlohmann::json::array();
+    std::vector<ExportedVolume> volumes;
     for (const auto& v : plan.volumes) {
       const fs::path root = plan.volumes.size() == 1 ? target : target / volumeName(v.index);
       if (existed) written.paths.push_back(plan.volumes.size() == 1 ? target / "DICOMDIR" : root);
@@ -132,30 +132,20 @@ int runExport(const std::vector<std::string>& args) {
       }
       std::vector<std::size_t> indexes;
       for (std::size_t item : v.items) indexes.push_back(input.selectionIndex[item]);
-      const auto set =
-          dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
-                                 dicomdir::newFileSetId(v.index), config.receiver.aeTitle);
+      volumes.push_back(
+          {v.index, v.of,
+           dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
+                                  dicomdir::newFileSetId(v.index), config.receiver.aeTitle),
+           false});
       mediawriter::writeChecksumManifest(root);
-      volumes.push_back({{"index", v.index},
-                         {"of", v.of},
-                         {"path", root.string()},
-                         {"file_set_id", set.fileSetId},
-                         {"instances", set.entries.size()},
-                         {"bytes", set.bytes},
-                         {"dicomdir_seconds", set.dicomdirSeconds}});
       if (!json) {
-        std::cout << "disc " << v.index << " of " << v.of << ": " << set.entries.size()
-                  << " instance(s) in " << root.string() << " (file-set " << set.fileSetId << ")\n";
+        std::cout << "disc " << v.index << " of " << v.of << ": "
+                  << volumes.back().set.entries.size() << " instance(s) in " << root.string()
+                  << " (file-set " << volumes.back().set.fileSetId << ")\n";
       }
     }
     written.keep = true;
-    if (json) {
-      std::cout << nlohmann::json{{"patient_key", medium.selection.collectionKey},
-                                  {"profile", medium.profile->name},
-                                  {"volumes", volumes}}
-                       .dump(2)
-                << "\n";
-    }
+    if (json) std::cout << documentText(exportDocument(medium, volumes)) << "\n";
     return 0;
   } catch (const std::exception& e) {
     return reportError(e.what(), json);

@@ -10,7 +10,9 @@
 
 #include "burnstation/mediawriter/fat_volume.h"
 #include "burnstation/mediawriter/usb_stick.h"
+#include "burnstation/station/documents.h"
 #include "burnstation/station/drive_choice.h"
+#include "burnstation/station/job_request.h"
 #include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
 #include "command_line.h"
@@ -24,35 +26,6 @@ using namespace burnstation::station;  // the commands print what the station li
 namespace {
 
 namespace fs = std::filesystem;
-
-nlohmann::json toJson(const store::Job& j) {
-  nlohmann::json volumes = nlohmann::json::array();
-  for (const auto& v : j.volumes) {
-    volumes.push_back({{"index", v.index},
-                       {"of", v.of},
-                       {"copy", v.copy},
-                       {"state", store::toString(v.state)},
-                       {"bytes_written", v.bytesWritten},
-                       {"bytes_total", v.bytesTotal},
-                       {"reject_reason", v.rejectReason},
-                       {"target", v.target},
-                       {"bytes_per_second", static_cast<std::uint64_t>(v.bytesPerSecond)},
-                       {"eta_seconds", v.etaSeconds},
-                       {"attempts", v.attempts}});
-  }
-  return {{"id", j.id},
-          {"state", store::toString(j.state)},
-          {"patient_key", j.request.patientKey},
-          {"studies", j.request.studies},
-          {"profile", j.request.profile},
-          {"drive", j.request.drive},
-          {"copies", j.request.copies},
-          {"requested_by", j.request.requestedBy},
-          {"created", j.created},
-          {"updated", j.updated},
-          {"message", j.message},
-          {"volumes", volumes}};
-}
 
 // The person at the keyboard, for the medium-created record (REQUIREMENTS §6).
 std::string whoAsks() {
@@ -95,27 +68,24 @@ int runBurn(const std::vector<std::string>& args) {
     json = line.flag("--json");
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
-    // Checked now, so the clerk hears about a wrong patient or profile before anything queues.
-    const MediumSelection medium = resolveMediumSelection(line, config, store);
-    if (const std::string unwritable = unwritableSummary(medium); !unwritable.empty()) {
-      throw UsageError(unwritable);
-    }
-    store::JobRequest request;
-    request.patientKey = medium.selection.collectionKey;
-    request.studies = line.values("--study");
-    request.profile = *line.value("--profile");
-    try {
-      request.drive = chooseDrive(config, line.value("--drive").value_or(""), medium.setting).name;
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-    request.requestedBy = whoAsks();
+    BurnRequest asked;
+    const auto patient = line.value("--patient");
+    if (!patient) throw UsageError("--patient is required (a Patient ID or a key from `patients`)");
+    const auto profile = line.value("--profile");
+    if (!profile) throw UsageError("--profile is required (cd, dvd, dvd-j2k, usb, usb-j2k)");
+    asked.patient = *patient;
+    asked.studies = line.values("--study");
+    asked.profile = *profile;
+    asked.drive = line.value("--drive").value_or("");
     if (const auto copies = line.value("--copies")) {
-      const auto n = wholeNumber(*copies, 1, 99);
+      const auto n = wholeNumber(*copies, 1, kMaxCopies);
       if (!n) throw UsageError("--copies must be 1 to 99, not \"" + *copies + "\"");
-      request.copies = static_cast<int>(*n);
+      asked.copies = static_cast<int>(*n);
     }
-    if (line.value("--capacity")) request.capacity = capacityFor(line, medium);
+    asked.capacity = capacityOption(line);
+    asked.requestedBy = whoAsks();
+    // Checked now, so the clerk hears about a wrong patient or profile before anything queues.
+    const ValidatedJob validated = validateBurnRequest(config, store, asked);
 
     store::JobQueue queue(config.dataDir);
     const bool wait = line.flag("--wait");
@@ -124,12 +94,10 @@ int runBurn(const std::vector<std::string>& args) {
       throw UsageError("no service is running for " + config.dataDir.string() +
                        " (start `burnstation serve`); nothing was queued");
     }
-    std::vector<std::string> frozen;
-    for (const auto& in : medium.selection.instances) frozen.push_back(in.sopInstanceUid);
-    const std::int64_t id = queue.submit(request, frozen);
+    const std::int64_t id = queue.submit(validated.request, validated.instances);
     if (!wait) {
       if (json) {
-        std::cout << toJson(*queue.job(id)).dump(2) << "\n";
+        std::cout << documentText(jobDocument(*queue.job(id))) << "\n";
       } else {
         std::cout << "job " << id << " queued\n";
       }
@@ -145,7 +113,7 @@ int runBurn(const std::vector<std::string>& args) {
         lastMessage = job->message;
       }
       if (store::isTerminal(job->state)) {
-        if (json) std::cout << toJson(*job).dump(2) << "\n";
+        if (json) std::cout << documentText(jobDocument(*job)) << "\n";
         return job->state == store::JobState::Done ? 0 : 1;
       }
       const auto beat = queue.secondsSinceHeartbeat();
@@ -169,9 +137,7 @@ int runJobs(const std::vector<std::string>& args) {
     store::JobQueue queue(resolveConfig(line).dataDir);
     const auto jobs = queue.jobs();
     if (json) {
-      nlohmann::json list = nlohmann::json::array();
-      for (const auto& j : jobs) list.push_back(toJson(j));
-      std::cout << nlohmann::json{{"jobs", list}}.dump(2) << "\n";
+      std::cout << documentText(jobsDocument(jobs)) << "\n";
       return 0;
     }
     if (jobs.empty()) std::cout << "no jobs\n";

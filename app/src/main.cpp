@@ -13,27 +13,33 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: burnstation <command> [options]
+// The command-line contract of ARCHITECTURE.md, line for line, then the admin's extras.
+constexpr const char* kUsage = R"(usage:
+burnstation serve [--config FILE] [--data-dir DIR] [--port N] [--ae-title AE]
+                                                  run the service in the foreground; the
+                                                  flags override the file; prints
+                                                  `listening AE@host:port` once it accepts
+                                                  associations (--port 0 picks a free port)
+burnstation patients [--json]                     collections: patients, studies, sizes, conflicts
+burnstation plan --patient KEY [--study UID]... --profile NAME [--capacity SIZE] [--json]
+                                                  the volumes it would need, without writing
+burnstation burn --patient KEY [--study UID]... --profile NAME [--drive ADDR]
+                 [--capacity SIZE] [--copies N] [--wait] [--json]
+                                                  queue a job for the service (and wait for it)
+burnstation export --patient KEY [--study UID]... --profile NAME --to DIR
+                 [--capacity SIZE] [--update] [--json]
+                                                  write the file-set(s) into DIR now
+burnstation jobs [--json]                         queue and history with progress
+burnstation cancel JOB                            cancel a queued or running job
+burnstation drives [--json]                       drives, media status, capacity
+burnstation verify PATH|ADDR [--json]             read a medium, image or file-set back and check it
 
-commands:
-  serve [--config FILE] [--data-dir DIR] [--port N] [--ae-title AE]
-                         run the service in the foreground
-  patients [--json]      collections: patients, studies, sizes, conflicts
-  check [--json]         check that the index and the stored files agree
-  plan --patient KEY [--study UID]... --profile NAME [--capacity SIZE] [--json]
-                         the volumes a selection needs, without writing
-  export --patient KEY [--study UID]... --profile NAME --to DIR [--capacity SIZE] [--json]
-                         write the file-set(s) into DIR now (--update adds to the set there)
-  verify PATH [--json]   read an ISO image or a file-set folder back and check it
-  burn --patient KEY [--study UID]... --profile NAME [--drive images] [--capacity SIZE]
-       [--copies N] [--wait] [--json]
-                         queue a job for the service (and follow it to its end)
-  jobs [--json]          queue and history with progress
-  cancel JOB             cancel a queued or running job
-  drives [--json]        drives and media (today: the built-in image drive)
-  config --defaults      print the default configuration file
+also:
+burnstation check [--json]                        check that the index and the stored files agree
+burnstation config --defaults                     print the default configuration file
 
-every command takes --config FILE and --data-dir DIR to find the station's data.
+Every command but `serve` finds the service's database through the same
+`--config`/`--data-dir` flags.
 )";
 
 }  // namespace

@@ -1,8 +1,8 @@
 // `burnstation patients [--json]`: collections with their studies, sizes and conflicts.
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
+#include "burnstation/station/documents.h"
 #include "burnstation/store/store.h"
 #include "command_line.h"
 #include "commands.h"
@@ -12,35 +12,6 @@ namespace burnstation::app {
 using namespace burnstation::station;  // the commands print what the station library decides
 
 namespace {
-
-nlohmann::json toJson(const std::vector<store::CollectionSummary>& collections) {
-  nlohmann::json patients = nlohmann::json::array();
-  for (const auto& c : collections) {
-    nlohmann::json studies = nlohmann::json::array();
-    for (const auto& s : c.studies) {
-      studies.push_back({{"study_uid", s.studyUid},
-                         {"date", s.date},
-                         {"time", s.time},
-                         {"description", s.description},
-                         {"modalities", s.modalities},
-                         {"series", s.series},
-                         {"instances", s.instances},
-                         {"bytes", s.bytes}});
-    }
-    patients.push_back({{"key", c.key},
-                        {"patient_id", c.patientId},
-                        {"id_generated", c.idGenerated},
-                        {"issuer", c.issuer},
-                        {"patient_name", c.patientName},
-                        {"birth_date", c.birthDate},
-                        {"sex", c.sex},
-                        {"instances", c.instances},
-                        {"bytes", c.bytes},
-                        {"conflicts", c.conflicts},
-                        {"studies", studies}});
-  }
-  return {{"patients", patients}};
-}
 
 void printTable(const std::vector<store::CollectionSummary>& collections) {
   if (collections.empty()) {
@@ -73,8 +44,7 @@ int runPatients(const std::vector<std::string>& args) {
     const store::Store store = openStoreForReading(line);
     const auto collections = store.collections();
     if (json) {
-      std::cout << toJson(collections).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                << "\n";
+      std::cout << documentText(patientsDocument(collections)) << "\n";
     } else {
       printTable(collections);
     }
@@ -87,9 +57,7 @@ int runPatients(const std::vector<std::string>& args) {
 int reportError(const std::string& message, bool json) {
   std::cerr << "burnstation: " << message << std::endl;
   if (json) {
-    std::cout << nlohmann::json{{"error", message}}.dump(-1, ' ', false,
-                                                         nlohmann::json::error_handler_t::replace)
-              << std::endl;
+    std::cout << documentText(errorDocument(message), -1) << std::endl;
   }
   return 2;
 }

@@ -26,9 +26,4 @@ std::optional<std::uint64_t> capacityOption(const CommandLine& line) {
   return bytes;
 }
 
-std::uint64_t capacityFor(const CommandLine& line, const station::MediumSelection& medium,
-                          std::optional<std::uint64_t> fallbackCapacity) {
-  return station::capacityFor(medium, capacityOption(line), fallbackCapacity);
-}
-
 }  // namespace burnstation::app

@@ -15,11 +15,8 @@ station::MediumSelection resolveMediumSelection(const CommandLine& line,
                                                 const station::StationConfig& config,
                                                 const store::Store& store);
 
-// --capacity in bytes as given (not yet rounded), or nullopt; UsageError when it is no size.
+// --capacity in bytes as given (the planner rounds it), or nullopt; UsageError when it is no
+// size.
 std::optional<std::uint64_t> capacityOption(const CommandLine& line);
-
-// --capacity, else the profile's medium, else fallbackCapacity (see station::capacityFor).
-std::uint64_t capacityFor(const CommandLine& line, const station::MediumSelection& medium,
-                          std::optional<std::uint64_t> fallbackCapacity = std::nullopt);
 
 }  // namespace burnstation::app

@@ -2,10 +2,10 @@
 // the disc in a drive (a configured drive name, /dev/sr0 or stdio:FILE) back and checks it.
 // Exit 0 when every check passes, 1 when one fails.
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "burnstation/mediawriter/optical_drive.h"
 #include "burnstation/mediawriter/verification.h"
+#include "burnstation/station/documents.h"
 #include "command_line.h"
 #include "commands.h"
 
@@ -41,10 +41,7 @@ int runVerify(const std::vector<std::string>& args) {
                        " is neither an image file, a file-set folder nor a configured drive");
     }
     if (json) {
-      nlohmann::json checks = nlohmann::json::array();
-      for (const auto& c : report.checks)
-        checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
-      std::cout << nlohmann::json{{"ok", report.ok()}, {"checks", checks}}.dump(2) << "\n";
+      std::cout << documentText(verifyDocument(report)) << "\n";
     } else {
       for (const auto& c : report.checks) {
         std::cout << (c.ok ? "ok    " : "FAILED") << "  " << c.name << ": " << c.detail << "\n";

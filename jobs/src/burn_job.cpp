@@ -20,8 +20,10 @@
 #include "burnstation/station/disc_labels.h"
 #include "burnstation/station/drive_choice.h"
 #include "burnstation/station/medium_selection.h"
+#include "burnstation/station/volume_planner.h"
 #include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
+#include "burnstation/store/uid.h"
 #include "stick_writer.h"
 
 namespace burnstation::jobs {
@@ -75,7 +77,7 @@ class BurnJob {
 
  private:
   void freezeSelection(MediumSelection& medium);
-  dicomdir::VolumePlan planOrResume(const MediumSelection& medium, const PlanInput& input);
+  StationPlan planOrResume(const MediumSelection& medium, const PlanInput& input);
   void writeLabel(const store::Store& store, const MediumSelection& medium, const PlanInput& input,
                   const dicomdir::PlannedVolume& planned);
   void writeToImageDrive(const mediawriter::IsoVolumeContent& content, store::JobVolume& volume);
@@ -128,7 +130,7 @@ void BurnJob::freezeSelection(MediumSelection& medium) {
   medium.forms = std::move(forms);
 }
 
-dicomdir::VolumePlan BurnJob::planOrResume(const MediumSelection& medium, const PlanInput& input) {
+StationPlan BurnJob::planOrResume(const MediumSelection& medium, const PlanInput& input) {
   const auto held = queue_.heldInstances(job_.id);
   std::map<std::string, int> volumeOf;
   for (const auto& h : held) {
@@ -138,7 +140,8 @@ dicomdir::VolumePlan BurnJob::planOrResume(const MediumSelection& medium, const 
   if (!volumeOf.empty() && previous && !previous->volumes.empty() &&
       volumeOf.size() == input.items.size()) {
     // Resuming after a restart: the same volumes, so discs already written stay valid.
-    dicomdir::VolumePlan plan;
+    StationPlan resumed;
+    dicomdir::VolumePlan& plan = resumed.plan;
     const int count = previous->volumes.front().of;
     plan.volumes.resize(static_cast<std::size_t>(count));
     for (int v = 0; v < count; ++v) {
@@ -153,17 +156,20 @@ dicomdir::VolumePlan BurnJob::planOrResume(const MediumSelection& medium, const 
     for (const auto& v : previous->volumes) {
       plan.volumes[static_cast<std::size_t>(v.index - 1)].bytes = v.bytesTotal;
     }
-    return plan;
+    for (const auto& v : plan.volumes) resumed.sizes.push_back({v.bytes, false, v.bytes});
+    return resumed;
   }
-  std::uint64_t capacity = job_.request.capacity;
-  if (capacity == 0 && drive_.capacity) capacity = *drive_.capacity;
-  if (capacity == 0) capacity = medium.setting.capacity.value_or(medium.profile->defaultCapacity);
-  // A stick's size is known only once it is in; one file-set per stick.
-  if (capacity == 0 && drive_.kind == DriveKind::Usb) capacity = 2'000'000'000'000;
-  if (capacity == 0) capacity = fs::space(config_.dataDir).available;
-  dicomdir::VolumePlan plan = dicomdir::planVolumes(input.items, capacity, sizeModelFor(medium));
+  // The plan `plan` shows for this selection, made by the same planner with the same model
+  // (re-encoded files at their upper bounds), so both agree on the number of discs.
+  CapacityRequest asked;
+  if (job_.request.capacity > 0) asked.requested = job_.request.capacity;
+  asked.drive = drive_.capacity;
+  const StationPlan planned =
+      planVolumesFor(medium, input, mediumCapacity(medium, asked),
+                     exactVolumeSizer(medium, input, config_.receiver.aeTitle, scratch_));
+  const dicomdir::VolumePlan& plan = planned.plan;
   if (!plan.unplaceable.empty()) {
-    throw std::runtime_error(plan.unplaceable.front().sopInstanceUid +
+    throw std::runtime_error(store::printableUid(plan.unplaceable.front().sopInstanceUid) +
                              " cannot be placed: " + plan.unplaceable.front().reason);
   }
   std::vector<store::HeldInstance> assignment;
@@ -174,18 +180,18 @@ dicomdir::VolumePlan BurnJob::planOrResume(const MediumSelection& medium, const 
   queue_.assignVolumes(job_.id, assignment);
   std::vector<store::JobVolume> volumes;
   for (int copy = 1; copy <= job_.request.copies; ++copy) {
-    for (const auto& v : plan.volumes) {
+    for (std::size_t v = 0; v < plan.volumes.size(); ++v) {
       store::JobVolume jv;
-      jv.index = v.index;
-      jv.of = v.of;
+      jv.index = plan.volumes[v].index;
+      jv.of = plan.volumes[v].of;
       jv.copy = copy;
       jv.state = store::JobState::Queued;
-      jv.bytesTotal = v.bytes;
+      jv.bytesTotal = planned.sizes[v].bytes;
       volumes.push_back(jv);
     }
   }
   queue_.setVolumes(job_.id, volumes);
-  return plan;
+  return planned;
 }
 
 mediawriter::WriteProgress BurnJob::progressFor(store::JobVolume& volume) {
@@ -397,12 +403,27 @@ void BurnJob::run() {
   }
   summary_ = "patient " + medium.selection.patientId + " (" + medium.selection.patientName + ")";
 
-  // Scratch holds re-encoded copies and DICOMDIRs; the image drive also keeps every image.
-  std::uint64_t selectedBytes = 0;
-  for (const auto& in : medium.selection.instances) selectedBytes += in.size;
-  std::uint64_t need = selectedBytes / 4 + 64'000'000;
-  if (drive_.kind == DriveKind::Image)
-    need += selectedBytes * static_cast<std::uint64_t>(job_.request.copies);
+  // Planned before re-encoding, with the upper bounds `plan` uses; the re-encoded files are
+  // no larger than that.
+  PlanInput input = planInputFor(medium);
+  const StationPlan jobPlan = planOrResume(medium, input);
+  const dicomdir::VolumePlan& plan = jobPlan.plan;
+  if (plan.volumes.empty()) throw std::runtime_error("the job's plan cannot be taken up again");
+
+  // Scratch holds what the plan says: re-encoded copies at their upper bounds, DICOMDIRs and
+  // manifests; the image drive also keeps the image of every volume and copy still to write.
+  ScratchNeed scratchNeed =
+      scratchNeedFor(jobPlan, input, medium, job_.request.copies, drive_.kind == DriveKind::Image);
+  if (drive_.kind == DriveKind::Image) {
+    if (const auto current = queue_.job(job_.id)) {
+      for (const auto& v : current->volumes) {
+        if (v.state != store::JobState::Done) continue;  // its image is already there
+        const std::uint64_t bytes = jobPlan.sizes[static_cast<std::size_t>(v.index - 1)].bytes;
+        scratchNeed.images -= std::min(scratchNeed.images, bytes);
+      }
+    }
+  }
+  const std::uint64_t need = scratchNeed.total();
   if (std::string why = space_.reserve(config_.dataDir, need, config_.freeSpaceReserve);
       !why.empty()) {
     throw std::runtime_error(why);
@@ -414,9 +435,7 @@ void BurnJob::run() {
   } release{space_, need};
 
   reencodeIntoScratch(medium, scratch_ / "reencoded", config_.receiver.aeTitle);
-  const PlanInput input = planInputFor(medium);
-  const dicomdir::VolumePlan plan = planOrResume(medium, input);
-  if (plan.volumes.empty()) throw std::runtime_error("the job's plan cannot be taken up again");
+  input = planInputFor(medium);  // the same items, now at their real sizes
   fs::create_directories(config_.dataDir / "images");
   store::makePrivate(config_.dataDir / "images");
 
@@ -445,9 +464,12 @@ void BurnJob::run() {
       writeToStick(*stick, medium, input, planned, volume);
     } else {
       if (!contents.count(volume.index)) {
+        // Every copy of this volume is the same file-set, also after a restart.
+        const std::string fileSetId =
+            queue_.keepFileSetId(job_.id, volume.index, dicomdir::newFileSetId(volume.index));
         contents[volume.index] = volumeContentFor(medium, input, planned,
                                                   scratch_ / ("VOL" + std::to_string(volume.index)),
-                                                  config_.receiver.aeTitle, true);
+                                                  config_.receiver.aeTitle, true, fileSetId);
         if (profile_.label) writeLabel(store, medium, input, planned);
       }
       const auto& content = contents[volume.index];

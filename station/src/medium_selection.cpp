@@ -64,27 +64,16 @@ MediumSelection resolveMediumSelection(const StationConfig& config, const store:
   return medium;
 }
 
-std::uint64_t capacityFor(const MediumSelection& medium, std::optional<std::uint64_t> requested,
-                          std::optional<std::uint64_t> fallbackCapacity) {
-  const dicomdir::MediaProfile& profile = *medium.profile;
-  if (requested) {
-    return *requested / dicomdir::kSectorBytes * dicomdir::kSectorBytes;
-  }
-  if (medium.setting.capacity) return *medium.setting.capacity;
-  if (profile.defaultCapacity > 0) return profile.defaultCapacity;
-  if (fallbackCapacity) return *fallbackCapacity;
-  throw RequestError(std::string(profile.name) +
-                     " has no fixed capacity: give a capacity (the stick's free space)");
-}
-
 mediawriter::IsoVolumeContent volumeContentFor(const MediumSelection& medium,
                                                const PlanInput& input,
                                                const dicomdir::PlannedVolume& volume,
                                                const std::filesystem::path& workDir,
-                                               const std::string& stationAe, bool digests) {
+                                               const std::string& stationAe, bool digests,
+                                               const std::string& keptFileSetId) {
   std::vector<std::size_t> indexes;
   for (std::size_t item : volume.items) indexes.push_back(input.selectionIndex[item]);
-  const std::string fileSetId = dicomdir::newFileSetId(volume.index);
+  const std::string fileSetId =
+      keptFileSetId.empty() ? dicomdir::newFileSetId(volume.index) : keptFileSetId;
   const auto preview = dicomdir::previewFileSet(medium.selection, indexes, medium.forms, workDir,
                                                 fileSetId, stationAe);
   mediawriter::IsoVolumeContent content{fileSetId, {{"DICOMDIR", preview.dicomdir}}};

@@ -235,7 +235,7 @@ void readRemotes(const Reader& r, const toml::node& node, StationConfig& c) {
     if (!ae) r.fail(item, "[[remote]] needs an ae_title");
     remote.aeTitle = r.aeTitle(*ae, "ae_title");
     if (auto* n = t->get("host")) remote.host = r.string(*n, "host");
-    if (auto* n = t->get("port")) r.integer(*n, "port", 1, 65535);
+    if (auto* n = t->get("port")) remote.port = static_cast<int>(r.integer(*n, "port", 1, 65535));
     if (auto* n = t->get("assume_charset")) remote.assumeCharset = r.string(*n, "assume_charset");
     c.receiver.remotes.push_back(std::move(remote));
   }
@@ -563,6 +563,7 @@ allowlist = []                  # "VENDOR:PRODUCT" or "VENDOR:PRODUCT:SERIAL"; e
 # [[remote]]
 # ae_title = "CT01"
 # host = "192.0.2.10"           # optional: the caller must come from this address
+# port = 104                    # optional: where it listens, for an echo from the station
 # assume_charset = "ISO_IR 100" # for senders that send Latin-1 without declaring it
 )toml";
 }

@@ -285,6 +285,9 @@ void JobQueue::setVolumes(std::int64_t id, const std::vector<JobVolume>& volumes
   Transaction tx(*db_);
   Statement clear(*db_, "DELETE FROM job_volumes WHERE job_id = ?");
   clear.bind(1, id).run();
+  // A new plan: file-set IDs kept for an earlier one belong to other content.
+  Statement forget(*db_, "DELETE FROM job_file_sets WHERE job_id = ?");
+  forget.bind(1, id).run();
   Statement insert(*db_,
                    "INSERT INTO job_volumes(job_id, volume_index, volume_count, copy, state, "
                    "bytes_total) VALUES(?,?,?,?,?,?)");
@@ -343,6 +346,22 @@ void JobQueue::assignVolumes(std::int64_t id, const std::vector<HeldInstance>& p
     update.bind(1, static_cast<std::int64_t>(h.volume)).bind(2, id).bind(3, h.sopInstanceUid).run();
   }
   tx.commit();
+}
+
+std::string JobQueue::keepFileSetId(std::int64_t id, int volume, const std::string& proposed) {
+  Transaction tx(*db_);
+  Statement insert(*db_,
+                   "INSERT OR IGNORE INTO job_file_sets(job_id, volume_index, file_set_id) "
+                   "VALUES(?,?,?)");
+  insert.bind(1, id).bind(2, static_cast<std::int64_t>(volume)).bind(3, proposed).run();
+  Statement kept(*db_,
+                 "SELECT file_set_id FROM job_file_sets WHERE job_id = ? AND volume_index = ?");
+  kept.bind(1, id).bind(2, static_cast<std::int64_t>(volume));
+  if (!kept.step())
+    throw StoreError(StoreError::Code::Database, "the volume's file-set ID was not kept");
+  std::string fileSetId = kept.text(0);
+  tx.commit();
+  return fileSetId;
 }
 
 void JobQueue::recordMedium(std::int64_t id, const std::string& detail) {

@@ -115,6 +115,15 @@ CREATE TABLE IF NOT EXISTS job_volumes(
   attempts INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(job_id, volume_index, copy));
 
+-- The File-set ID of each volume of a job, kept from the first copy on, so that every copy
+-- of disc N is the same file-set, also when a restart comes between the copies. A table of
+-- its own (created on open like the others), so older databases need no migration step.
+CREATE TABLE IF NOT EXISTS job_file_sets(
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  volume_index INTEGER NOT NULL,
+  file_set_id TEXT NOT NULL,
+  PRIMARY KEY(job_id, volume_index));
+
 -- Studies auto-burn rules have queued, with how many instances, so a study is burned once
 -- (and once more only if it grows).
 CREATE TABLE IF NOT EXISTS auto_burns(

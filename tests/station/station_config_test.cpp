@@ -34,11 +34,15 @@ TEST(StationConfig, BuiltInDefaultsMatchTheRequirements) {
 
 TEST(StationConfig, TheShippedDefaultFileParsesToTheSameValues) {
   harness::TempDir dir;
-  const StationConfig c = loadConfig(write(dir, defaultConfigText()));
-  EXPECT_EQ(c.receiver.aeTitle, "BURNSTATION");
-  EXPECT_EQ(c.freeSpaceReserve, 2'000'000'000u);
-  EXPECT_EQ(c.receiver.idleSeconds, 300);
-  EXPECT_FALSE(c.receiver.acceptAnyCalledAe);  // an installed file names its AE titles
+  const fs::path file = write(dir, defaultConfigText());
+  const StationConfig c = loadConfig(file);
+  // Every setting as built in, but for two: an installed file names its AE titles, and it
+  // is the file the configuration came from.
+  StationConfig expected = builtInConfig();
+  expected.receiver.acceptAnyCalledAe = false;
+  expected.source = file;
+  EXPECT_TRUE(c == expected);
+  EXPECT_FALSE(c.receiver.acceptAnyCalledAe);
 }
 
 TEST(StationConfig, ReadsEverySetting) {
@@ -185,7 +189,8 @@ TEST(StationConfig, BadFilesAreRefusedWithLineAndReason) {
        "needs a JPEG medium"},
       {"[[profile]]\nname = \"x\"\nmedium = \"STD-GEN-DVD-JPEG\"\ncompress = \"jpeg-lossy\"\n", 4,
        "lossy compression is never used"},
-      {"[station\nport = 1\n", 1, ""},  // TOML syntax error: the parser's own reason
+      // A TOML syntax error: the parser's own reason, kept whole.
+      {"[station\nport = 1\n", 1, "Error while parsing table header: expected ']'"},
       {"[[drive]]\nname = \"a\"\naddress = \"sr0\"\n", 3, "address must be a burner"},
       {"[[drive]]\nname = \"images\"\naddress = \"/dev/sr0\"\n", 2, "must not be empty"},
       {"[[drive]]\nname = \"a\"\naddress = \"/dev/sr0\"\n[[drive]]\nname = \"a\"\n", 5,
@@ -201,6 +206,7 @@ TEST(StationConfig, BadFilesAreRefusedWithLineAndReason) {
   };
   harness::TempDir dir;
   for (const Case& c : cases) {
+    ASSERT_FALSE(c.reason.empty()) << "an empty reason matches any: " << c.text;
     const fs::path file = write(dir, c.text);
     try {
       loadConfig(file);

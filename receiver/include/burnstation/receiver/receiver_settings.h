@@ -10,6 +10,9 @@ struct RemoteAe {
   std::string aeTitle;
   std::string host;           // empty: any address
   std::string assumeCharset;  // for senders that send undeclared non-ASCII text
+  int port = 0;               // where it listens, for an echo from the station; 0: not given
+
+  bool operator==(const RemoteAe&) const = default;
 };
 
 struct ReceiverSettings {
@@ -30,6 +33,8 @@ struct ReceiverSettings {
   int dimseSeconds = 30;
   int idleSeconds = 300;
   int maxNestingDepth = 64;  // sequences in sequences; deeper data sets are refused (C000)
+
+  bool operator==(const ReceiverSettings&) const = default;
 };
 
 }  // namespace burnstation::receiver

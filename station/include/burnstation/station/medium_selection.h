@@ -1,5 +1,5 @@
-// What `plan` and `export` share: resolving --patient/--study/--profile/--capacity into a
-// selection, the media form of each instance and the volume plan.
+// What `plan`, `export` and the burn job share: resolving a patient, studies and a profile
+// into a selection, the media form of each instance and what the planner plans with.
 #pragma once
 
 #include <optional>
@@ -37,11 +37,6 @@ void reencodeIntoScratch(MediumSelection& medium, const std::filesystem::path& s
 // Unwritable instances as one sentence, or empty.
 std::string unwritableSummary(const MediumSelection& medium);
 
-// The requested capacity (rounded down to whole sectors), else the profile's medium; USB needs
-// one (or fallbackCapacity, e.g. the target's free space). Throws RequestError.
-std::uint64_t capacityFor(const MediumSelection& medium, std::optional<std::uint64_t> requested,
-                          std::optional<std::uint64_t> fallbackCapacity = std::nullopt);
-
 // The volume cost model of the chosen profile (room kept for the viewer).
 dicomdir::VolumeSizeModel sizeModelFor(const MediumSelection& medium);
 
@@ -55,12 +50,14 @@ PlanInput planInputFor(const MediumSelection& medium);
 
 // The ISO content of one planned volume: its DICOMDIR (made in workDir), every file straight
 // from where it is (store or re-encoded scratch) and the checksum manifest (with placeholder
-// digests of the same size when only sizing).
+// digests of the same size when only sizing). fileSetId empty: a new one (every copy of a
+// job's volume passes the one the job keeps for it).
 mediawriter::IsoVolumeContent volumeContentFor(const MediumSelection& medium,
                                                const PlanInput& input,
                                                const dicomdir::PlannedVolume& volume,
                                                const std::filesystem::path& workDir,
-                                               const std::string& stationAe, bool digests);
+                                               const std::string& stationAe, bool digests,
+                                               const std::string& fileSetId = {});
 
 // Unwritable instances as plan entries (never silently dropped).
 std::vector<dicomdir::UnplaceableItem> unwritableItems(const MediumSelection& medium);

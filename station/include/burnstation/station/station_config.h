@@ -39,6 +39,8 @@ struct ProfileSetting {
   dicomdir::Compression compression = dicomdir::Compression::None;
   bool blankRewritable = false;  // CD-RW/DVD-RW holding data may be erased first
   bool label = true;             // a printable label image per volume
+
+  bool operator==(const ProfileSetting&) const = default;
 };
 
 // What a drive's medium stands for, for the check that a CD profile goes on a CD.
@@ -51,6 +53,8 @@ struct DriveSetting {
   std::string address;
   MediaKind media = MediaKind::Any;
   std::optional<std::uint64_t> capacity;
+
+  bool operator==(const DriveSetting&) const = default;
 };
 
 // A called AE title whose studies burn by themselves once no instance has arrived for
@@ -61,11 +65,15 @@ struct AutoBurnRule {
   std::string drive;  // empty: the default drive
   int copies = 1;
   int quietSeconds = 120;
+
+  bool operator==(const AutoBurnRule&) const = default;
 };
 
 struct JobSettings {
   bool verify = true;
   int keepImagesHours = 168;  // finished jobs' images and labels are purged after this
+
+  bool operator==(const JobSettings&) const = default;
 };
 
 struct StationConfig {
@@ -84,6 +92,8 @@ struct StationConfig {
 
   const ProfileSetting* findProfile(const std::string& name) const;
   const DriveSetting* findDrive(const std::string& name) const;
+
+  bool operator==(const StationConfig&) const = default;
 };
 
 // Built-in defaults: AE BURNSTATION on 11112, any called and calling AE accepted,
@@ -91,6 +101,25 @@ struct StationConfig {
 StationConfig builtInConfig();
 // Throws ConfigError.
 StationConfig loadConfig(const std::filesystem::path& file);
+// The configuration file the service owns, beside its data: the admin screens save there.
+std::filesystem::path serviceConfigPath(const std::filesystem::path& dataDir);
+// The file the package installs; it is the admin's and the package's, never the service's.
+inline constexpr const char* kPackagedConfigFile = "/etc/burnstation/burnstation.toml";
+
+// The configuration every command and the service run with: the --config file (or the
+// built-in defaults), its data directory replaced by dataDir when given; then, when the
+// service-owned file <data_dir>/station.toml exists, that file instead, as a whole (it is a
+// complete configuration, written by saveConfig), keeping the data directory found first.
+// Throws ConfigError.
+StationConfig effectiveConfig(const std::optional<std::filesystem::path>& file,
+                              const std::optional<std::filesystem::path>& dataDir);
+
+// Writes config as TOML that loadConfig reads back to an equal configuration (source aside):
+// checked by reading it back before it replaces the file, and written durably (a temporary
+// file, fsync, rename, fsync of the folder). Refuses the packaged file and the file config
+// was loaded from, unless that is the service-owned one. Throws ConfigError.
+void saveConfig(const StationConfig& config, const std::filesystem::path& file);
+
 // The defaults as a commented TOML file, for `burnstation config --defaults` and packaging.
 std::string defaultConfigText();
 

@@ -120,6 +120,9 @@ class JobQueue {
   std::vector<HeldInstance> heldInstances(std::int64_t id);
   // Records the plan: the volume of every held instance.
   void assignVolumes(std::int64_t id, const std::vector<HeldInstance>& plan);
+  // The File-set ID of the job's volume: the one kept for it, else proposed, which is then
+  // kept, so every copy of the volume carries the same ID (across restarts too).
+  std::string keepFileSetId(std::int64_t id, int volume, const std::string& proposed);
   // An event for every medium created: patient, studies, volume, drive, who asked.
   void recordMedium(std::int64_t id, const std::string& detail);
   bool cancelRequested(std::int64_t id);

@@ -1,0 +1,136 @@
+// The --json documents (see documents.h).
+#include "burnstation/station/documents.h"
+
+namespace burnstation::station {
+
+nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& collections) {
+  nlohmann::json patients = nlohmann::json::array();
+  for (const auto& c : collections) {
+    nlohmann::json studies = nlohmann::json::array();
+    for (const auto& s : c.studies) {
+      studies.push_back({{"study_uid", s.studyUid},
+                         {"date", s.date},
+                         {"time", s.time},
+                         {"description", s.description},
+                         {"modalities", s.modalities},
+                         {"series", s.series},
+                         {"instances", s.instances},
+                         {"bytes", s.bytes}});
+    }
+    patients.push_back({{"key", c.key},
+                        {"patient_id", c.patientId},
+                        {"id_generated", c.idGenerated},
+                        {"issuer", c.issuer},
+                        {"patient_name", c.patientName},
+                        {"birth_date", c.birthDate},
+                        {"sex", c.sex},
+                        {"instances", c.instances},
+                        {"bytes", c.bytes},
+                        {"conflicts", c.conflicts},
+                        {"studies", studies}});
+  }
+  return {{"patients", patients}};
+}
+
+nlohmann::json planDocument(const MediumSelection& medium, const StationPlan& plan) {
+  nlohmann::json volumes = nlohmann::json::array(), unplaceable = nlohmann::json::array();
+  for (std::size_t i = 0; i < plan.plan.volumes.size(); ++i) {
+    const auto& v = plan.plan.volumes[i];
+    const VolumeSize& size = plan.sizes[i];
+    volumes.push_back({{"index", v.index},
+                       {"of", v.of},
+                       {"bytes", size.bytes},
+                       {"sectors", size.bytes / dicomdir::kSectorBytes},
+                       {"exact", size.exact},
+                       {"upper_bound_bytes", size.upperBound},
+                       {"studies", v.studies},
+                       {"instances", v.items.size()},
+                       {"transcoded", v.transcoded}});
+  }
+  for (const auto& u : plan.plan.unplaceable) {
+    unplaceable.push_back({{"sop_instance_uid", u.sopInstanceUid}, {"reason", u.reason}});
+  }
+  return {{"patient_key", medium.selection.collectionKey},
+          {"profile", medium.profile->name},
+          {"capacity_bytes", plan.plan.capacityBytes},
+          {"capacity_source", toString(plan.capacity.source)},
+          {"minimum_volumes", plan.plan.minimumVolumes},
+          {"replans", plan.replans},
+          {"volumes", volumes},
+          {"unplaceable", unplaceable}};
+}
+
+nlohmann::json jobDocument(const store::Job& j) {
+  nlohmann::json volumes = nlohmann::json::array();
+  for (const auto& v : j.volumes) {
+    volumes.push_back({{"index", v.index},
+                       {"of", v.of},
+                       {"copy", v.copy},
+                       {"state", store::toString(v.state)},
+                       {"bytes_written", v.bytesWritten},
+                       {"bytes_total", v.bytesTotal},
+                       {"reject_reason", v.rejectReason},
+                       {"target", v.target},
+                       {"bytes_per_second", static_cast<std::uint64_t>(v.bytesPerSecond)},
+                       {"eta_seconds", v.etaSeconds},
+                       {"attempts", v.attempts}});
+  }
+  return {{"id", j.id},
+          {"state", store::toString(j.state)},
+          {"patient_key", j.request.patientKey},
+          {"studies", j.request.studies},
+          {"profile", j.request.profile},
+          {"drive", j.request.drive},
+          {"copies", j.request.copies},
+          {"requested_by", j.request.requestedBy},
+          {"created", j.created},
+          {"updated", j.updated},
+          {"message", j.message},
+          {"volumes", volumes}};
+}
+
+nlohmann::json jobsDocument(const std::vector<store::Job>& jobs) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& j : jobs) list.push_back(jobDocument(j));
+  return {{"jobs", list}};
+}
+
+nlohmann::json exportDocument(const MediumSelection& medium,
+                              const std::vector<ExportedVolume>& volumes) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& v : volumes) {
+    nlohmann::json entry = {{"index", v.index},
+                            {"of", v.of},
+                            {"path", v.set.root.string()},
+                            {"file_set_id", v.set.fileSetId},
+                            {"bytes", v.set.bytes}};
+    if (v.update) {
+      entry["instances_added"] = v.set.entries.size();
+    } else {
+      entry["instances"] = v.set.entries.size();
+      entry["dicomdir_seconds"] = v.set.dicomdirSeconds;
+    }
+    list.push_back(std::move(entry));
+  }
+  return {{"patient_key", medium.selection.collectionKey},
+          {"profile", medium.profile->name},
+          {"volumes", list}};
+}
+
+nlohmann::json verifyDocument(const mediawriter::VerificationReport& report) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& c : report.checks) {
+    checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  }
+  return {{"ok", report.ok()}, {"checks", checks}};
+}
+
+nlohmann::json errorDocument(const std::string& message) {
+  return {{"error", message}};
+}
+
+std::string documentText(const nlohmann::json& document, int indent) {
+  return document.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace burnstation::station
