@@ -1,6 +1,7 @@
 // The device watcher (see device_watcher.h).
 #include "burnstation/jobs/device_watcher.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <iostream>
 
@@ -14,6 +15,16 @@ namespace {
 // Burners come and go rarely (a USB burner plugged in); media change often.
 constexpr auto kRescan = std::chrono::seconds(30);
 constexpr auto kSurvey = std::chrono::seconds(2);
+
+// The same state again is not written: `updated` then says since when it holds.
+bool sameState(const std::vector<store::DeviceState>& a, const std::vector<store::DeviceState>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.name == y.name && x.address == y.address && x.kind == y.kind &&
+           x.discovered == y.discovered && x.mediaStatus == y.mediaStatus &&
+           x.mediaType == y.mediaType && x.capacityBytes == y.capacityBytes && x.reason == y.reason;
+  });
+}
+
 }  // namespace
 
 DeviceWatcher::DeviceWatcher(station::StationConfig config) : config_(std::move(config)) {}
@@ -27,7 +38,7 @@ DeviceWatcher::~DeviceWatcher() {
 
 void DeviceWatcher::start() {
   sticks_ = std::make_unique<mediawriter::UsbSticks>(mediawriter::libusbHotplug());
-  survey();
+  survey({});
   thread_ = std::jthread([this](std::stop_token stop) {
     std::mutex wait;
     std::condition_variable_any woken;
@@ -37,7 +48,7 @@ void DeviceWatcher::start() {
         woken.wait_for(lock, stop, kSurvey, [] { return false; });
       }
       if (stop.stop_requested()) break;
-      survey();
+      survey(stop);
     }
   });
 }
@@ -64,7 +75,7 @@ std::vector<store::DeviceState> DeviceWatcher::devices() {
   return devices_;
 }
 
-void DeviceWatcher::survey() {
+void DeviceWatcher::survey(std::stop_token stop) {
   // Every probe below runs outside the lock: a drive can take seconds to answer, and jobs
   // ask discover() meanwhile.
   station::StationConfig config;
@@ -85,14 +96,26 @@ void DeviceWatcher::survey() {
         lastScan_ = Clock::now();
       }
     }
-    auto rows = station::probeDrives(config, discover(), busy, false);
+    station::ProbeManner manner;
+    manner.loadTray = false;
+    manner.settleLimit = std::chrono::seconds(2);
+    manner.stop = [&stop] { return stop.stop_requested(); };
+    auto rows = station::probeDrives(config, discover(), busy, manner);
     if (sticks_) {
       for (auto& row : station::probeSticks(config, *sticks_)) rows.push_back(std::move(row));
     }
-    if (!table_) table_ = std::make_unique<store::DeviceStates>(config.dataDir);
-    table_->replace(rows);
-    std::lock_guard lock(mutex_);
-    devices_ = std::move(rows);
+    if (stop.stop_requested()) return;  // probes cut short say "stopped": not worth keeping
+    std::vector<store::DeviceState> previous;
+    {
+      std::lock_guard lock(mutex_);
+      previous = devices_;
+    }
+    if (!sameState(rows, previous) || !table_) {
+      if (!table_) table_ = std::make_unique<store::DeviceStates>(config.dataDir);
+      table_->replace(rows);
+      std::lock_guard lock(mutex_);
+      devices_ = std::move(rows);
+    }
     lastProblem_.clear();
   } catch (const std::exception& e) {
     // Once per problem: a full disk would otherwise say so every two seconds.

@@ -75,11 +75,14 @@ bool erasable(int profile) {
 // A drive that never settles is reported, not waited for: the job asks again after looking
 // at its stop and cancel, and the service's stop is never held up by a drive.
 burn::burn_disc_status settledStatus(burn::burn_drive* drive, const std::string& address,
-                                     const std::function<bool()>& stop) {
+                                     const std::function<bool()>& stop,
+                                     std::chrono::milliseconds limit) {
   burn::burn_disc_status status = burn::BURN_DISC_UNREADY;
+  ReadinessWait wait;
+  wait.limit = limit;
   const Readiness ready = waitUntilReady(
-      [&] { return (status = burn::burn_disc_get_status(drive)) == burn::BURN_DISC_UNREADY; },
-      stop);
+      [&] { return (status = burn::burn_disc_get_status(drive)) == burn::BURN_DISC_UNREADY; }, stop,
+      wait);
   if (ready == Readiness::Stopped) throw MediaError(MediaError::Code::Cancelled, "stopped");
   if (ready == Readiness::NotReady) {
     throw MediaError(MediaError::Code::Io,
@@ -170,7 +173,7 @@ MediaCheck OpticalDrive::check(const MediaNeed& need) const {
     return result;
   }
   const auto grab = BurnLibrary::instance().grab(address_, loadTray_);
-  const burn::burn_disc_status status = settledStatus(grab->drive(), address_, stop_);
+  const burn::burn_disc_status status = settledStatus(grab->drive(), address_, stop_, settleLimit_);
   int profile = 0;
   char name[80] = {};
   burn::burn_disc_get_profile(grab->drive(), &profile, name);
@@ -282,7 +285,7 @@ void OpticalDrive::blank(const WriteProgress& progress) const {
   if (burn::burn_drive_get_status(grab->drive(), nullptr) != burn::BURN_DRIVE_IDLE) {
     throw MediaError(MediaError::Code::Io, "erasing the disc in " + address_ + " does not end");
   }
-  if (settledStatus(grab->drive(), address_, stop_) != burn::BURN_DISC_BLANK) {
+  if (settledStatus(grab->drive(), address_, stop_, settleLimit_) != burn::BURN_DISC_BLANK) {
     throw MediaError(MediaError::Code::Io, "erasing the disc failed: " + grab->failure());
   }
 }
@@ -311,7 +314,7 @@ std::unique_ptr<MediumReader> OpticalDrive::openForReading() const {
     grab->ejectOnRelease();
   }
   auto grab = BurnLibrary::instance().grab(address_, true);
-  if (settledStatus(grab->drive(), address_, stop_) == burn::BURN_DISC_EMPTY) {
+  if (settledStatus(grab->drive(), address_, stop_, settleLimit_) == burn::BURN_DISC_EMPTY) {
     throw MediaError(MediaError::Code::Io,
                      "the drive did not take the disc back in to check it; close the tray");
   }

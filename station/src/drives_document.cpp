@@ -62,7 +62,7 @@ store::DeviceState usbRow(const std::string& address, const std::string& status,
 std::vector<store::DeviceState> probeDrives(const StationConfig& config,
                                             const std::vector<mediawriter::DiscoveredDrive>& found,
                                             const std::map<std::string, std::int64_t>& busy,
-                                            bool loadTray) {
+                                            const ProbeManner& manner) {
   std::vector<store::DeviceState> out;
   for (const DriveChoice& d : knownDrives(config, found)) {
     store::DeviceState row;
@@ -93,7 +93,9 @@ std::vector<store::DeviceState> probeDrives(const StationConfig& config,
     need.pseudoCapacity = d.capacity.value_or(0);
     try {
       mediawriter::OpticalDrive drive(d.address);
-      if (!loadTray) drive.loadTrayOnCheck(false);
+      drive.loadTrayOnCheck(manner.loadTray);
+      drive.settleWithin(manner.settleLimit);
+      if (manner.stop) drive.stopWhen(manner.stop);
       const auto check = drive.check(need);
       row.mediaStatus = statusOf(check.verdict);
       row.mediaType = check.mediaType;

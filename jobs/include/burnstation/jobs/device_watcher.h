@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,7 +43,7 @@ class DeviceWatcher : public station::DriveDiscovery {
   std::vector<store::DeviceState> devices();
 
  private:
-  void survey();
+  void survey(std::stop_token stop);
 
   std::mutex mutex_;
   station::StationConfig config_;

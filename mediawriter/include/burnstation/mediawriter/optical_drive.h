@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,6 +61,9 @@ class OpticalDrive {
   // false: a check leaves an open tray open (the device watcher looks without closing what
   // the clerk opened); a job's checks load the tray.
   void loadTrayOnCheck(bool load) { loadTray_ = load; }
+  // How long a check waits for a drive that says "not ready" (30 s by default; the device
+  // watcher looks again soon anyway and waits less).
+  void settleWithin(std::chrono::milliseconds limit) { settleLimit_ = limit; }
 
   // Blank, of the right family, big enough and not already written. A medium this drive
   // has written to (or failed on) counts as used until it is changed.
@@ -89,6 +93,7 @@ class OpticalDrive {
 
   std::string address_;
   std::function<bool()> stop_;
+  std::chrono::milliseconds settleLimit_{30'000};
   std::optional<MediumIdentity> used_;  // pseudo-drives: the file last written
   mutable bool loadTray_ = true;        // after an eject, wait for the clerk to close it
 };

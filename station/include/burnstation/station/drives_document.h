@@ -4,7 +4,9 @@
 // itself only when no service is running.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,11 +21,17 @@ namespace burnstation::station {
 
 // Configured drives, discovered burners and the image drive, with what is in them. A drive
 // in busy (a job's drive, by name or address -> the job) is not touched: it shows as in use.
-// loadTray false leaves an open tray open (the watcher must not close what a clerk opened).
+// How the device watcher looks: without closing an open tray (the clerk opened it), not
+// waiting long for a drive that is not ready (it looks again soon), and stoppable.
+struct ProbeManner {
+  bool loadTray = true;
+  std::chrono::milliseconds settleLimit{30'000};
+  std::function<bool()> stop;
+};
 std::vector<store::DeviceState> probeDrives(const StationConfig& config,
                                             const std::vector<mediawriter::DiscoveredDrive>& found,
                                             const std::map<std::string, std::int64_t>& busy = {},
-                                            bool loadTray = true);
+                                            const ProbeManner& manner = {});
 
 // The sticks present (or one "usb" row saying none is, or why sticks cannot be seen).
 std::vector<store::DeviceState> probeSticks(const StationConfig& config,
