@@ -8,11 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "burnstation/mediawriter/fat_volume.h"
 #include "burnstation/mediawriter/usb_stick.h"
 #include "burnstation/station/documents.h"
 #include "burnstation/station/drive_choice.h"
+#include "burnstation/station/drives_document.h"
 #include "burnstation/station/job_request.h"
+#include "burnstation/store/device_states.h"
 #include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
 #include "command_line.h"
@@ -50,6 +51,20 @@ std::string volumeLine(const store::JobVolume& v) {
   return line;
 }
 
+// What a running service's device watcher last recorded; nullopt with no service running.
+std::optional<std::vector<store::DeviceState>> recordedDevices(const StationConfig& config) {
+  try {
+    store::JobQueue queue(config.dataDir);
+    const auto beat = queue.secondsSinceHeartbeat();
+    if (!beat || *beat > 10) return std::nullopt;
+    auto devices = store::DeviceStates(config.dataDir).all();
+    if (devices.empty()) return std::nullopt;
+    return devices;
+  } catch (const std::exception&) {
+    return std::nullopt;  // no station data yet, or a database without the table
+  }
+}
+
 std::int64_t jobId(const std::string& text) {
   const auto id = wholeNumber(text, 1, INT64_MAX);
   if (!id) throw UsageError("\"" + text + "\" is not a job number");
@@ -85,7 +100,10 @@ int runBurn(const std::vector<std::string>& args) {
     asked.capacity = capacityOption(line);
     asked.requestedBy = whoAsks();
     // Checked now, so the clerk hears about a wrong patient or profile before anything queues.
-    const ValidatedJob validated = validateBurnRequest(config, store, asked);
+    // The burners a running service found; libburn's own scan when none runs.
+    const auto recorded = recordedDevices(config);
+    const auto discovery = recorded ? knownList(discoveredIn(*recorded)) : libburnDiscovery();
+    const ValidatedJob validated = validateBurnRequest(config, store, asked, *discovery);
 
     store::JobQueue queue(config.dataDir);
     const bool wait = line.flag("--wait");
@@ -175,83 +193,19 @@ int runDrives(const std::vector<std::string>& args) {
     const CommandLine line(args, {"--config", "--data-dir"}, {"--json"});
     json = line.flag("--json");
     const StationConfig config = resolveConfig(line);
-    nlohmann::json list = nlohmann::json::array();
-    for (const DriveChoice& d : knownDrives(config, true)) {
-      nlohmann::json media;
-      if (d.kind == DriveKind::Image) {
-        std::error_code ec;
-        const auto space =
-            fs::space(fs::exists(config.dataDir) ? config.dataDir : fs::path("/"), ec);
-        media = {{"status", "blank"},
-                 {"type", "ISO 9660 image file"},
-                 {"capacity_bytes", ec ? 0 : space.available}};
-      } else {
-        mediawriter::MediaNeed need;
-        need.pseudoFamily = discFamilyOf(d.media);
-        need.pseudoCapacity = d.capacity.value_or(0);
-        try {
-          const auto check = mediawriter::OpticalDrive(d.address).check(need);
-          using V = mediawriter::MediaCheck::Verdict;
-          const char* status = check.verdict == V::Blank      ? "blank"
-                               : check.verdict == V::Absent   ? "absent"
-                               : check.verdict == V::Erasable ? "rewritable, holds data"
-                               : check.verdict == V::Written || check.verdict == V::Used
-                                   ? "written"
-                                   : "unsuitable";
-          media = {{"status", status},
-                   {"type", check.mediaType},
-                   {"capacity_bytes", check.capacityBytes},
-                   {"reason", check.reason}};
-        } catch (const std::exception& e) {
-          media = {{"status", "busy"}, {"type", ""}, {"capacity_bytes", 0}, {"reason", e.what()}};
-        }
-      }
-      list.push_back({{"name", d.name},
-                      {"address", d.address},
-                      {"kind", d.kind == DriveKind::Image ? "image" : "optical"},
-                      {"media", media}});
-    }
-    // USB sticks as libusb sees them now (hotplug enumerates those present at once).
-    mediawriter::UsbSticks sticks(mediawriter::libusbHotplug());
-    const auto usbEntry = [&](const std::string& address, const std::string& status,
-                              const std::string& type, std::uint64_t size,
-                              const std::string& reason) {
-      list.push_back(
-          {{"name", kUsbDriveName},
-           {"address", address},
-           {"kind", "usb"},
-           {"media",
-            {{"status", status}, {"type", type}, {"capacity_bytes", size}, {"reason", reason}}}});
-    };
-    const auto present = sticks.present();
-    if (!sticks.watching()) usbEntry(kUsbDriveName, "unavailable", "", 0, sticks.problem());
-    if (sticks.watching() && present.empty()) {
-      usbEntry(kUsbDriveName, "absent", "", 0, "no USB stick is inserted");
-    }
-    for (const auto& stick : present) {
-      std::string status = "usable", reason;
-      if (!mediawriter::allowedByList(stick, config.usbAllowlist)) {
-        status = "refused";
-        reason = "not on the station's list of allowed sticks";
-      } else if (stick.partition.empty()) {
-        status = "absent";
-        reason = "the system has not made a disk of it (yet)";
-      } else if (const auto fat = mediawriter::checkFilesystem(stick.partition); !fat.usable()) {
-        status = "refused";
-        reason = fat.reason;
-      }
-      usbEntry(stick.partition.empty() ? stick.sysfsName() : stick.partition.string(), status,
-               stick.describe(), stick.sizeBytes, reason);
+    // While a service runs, its device watcher has looked: grabbing a burner here would
+    // compete with the job that holds it.
+    auto devices = recordedDevices(config);
+    if (!devices) {
+      devices = probeDrives(config, defaultDiscovery().discover());
+      // USB sticks as libusb sees them now (hotplug enumerates those present at once).
+      mediawriter::UsbSticks sticks(mediawriter::libusbHotplug());
+      for (auto& row : probeSticks(config, sticks)) devices->push_back(std::move(row));
     }
     if (json) {
-      std::cout << nlohmann::json{{"drives", list}}.dump(2) << "\n";
-      return 0;
-    }
-    for (const auto& d : list) {
-      std::cout << d["name"].get<std::string>() << "  " << d["address"].get<std::string>() << "  "
-                << d["media"]["status"].get<std::string>() << "  "
-                << d["media"]["type"].get<std::string>() << "  "
-                << d["media"]["capacity_bytes"].get<std::uint64_t>() << " bytes\n";
+      std::cout << drivesDocument(*devices).dump(2) << "\n";
+    } else {
+      std::cout << drivesText(*devices);
     }
     return 0;
   } catch (const std::exception& e) {

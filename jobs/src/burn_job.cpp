@@ -440,7 +440,10 @@ void BurnJob::run() {
   store::makePrivate(config_.dataDir / "images");
 
   std::optional<mediawriter::OpticalDrive> optical;
-  if (drive_.kind == DriveKind::Optical) optical.emplace(drive_.address);
+  if (drive_.kind == DriveKind::Optical) {
+    optical.emplace(drive_.address);
+    optical->stopWhen([this] { return stopping(); });  // a drive never settling, an erase
+  }
   std::optional<StickWriter> stick;
   if (drive_.kind == DriveKind::Usb) {
     if (plan.volumes.size() > 1) {

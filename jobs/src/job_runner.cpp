@@ -32,13 +32,15 @@ std::optional<std::int64_t> jobOfFile(const fs::path& file) {
 
 }  // namespace
 
-JobRunner::JobRunner(StationConfig config) : config_(std::move(config)) {}
+JobRunner::JobRunner(StationConfig config)
+    : config_(std::move(config)), watcher_(std::make_shared<DeviceWatcher>(config_)) {}
 
 JobRunner::~JobRunner() {
   if (thread_.joinable()) {
     thread_.request_stop();
     thread_.join();
   }
+  station::setDefaultDiscovery(nullptr);
 }
 
 void JobRunner::start() {
@@ -49,6 +51,14 @@ void JobRunner::start() {
   } catch (const std::exception& e) {
     std::cerr << "burnstation: job runner: no heartbeat yet: " << e.what() << std::endl;
   }
+  // From now on the service asks the watcher which burners exist: nothing rescans the bus
+  // while a job holds a drive.
+  try {
+    watcher_->start();
+  } catch (const std::exception& e) {
+    std::cerr << "burnstation: device watcher: " << e.what() << std::endl;
+  }
+  station::setDefaultDiscovery(watcher_);
   thread_ = std::jthread([this](std::stop_token stop) {
     try {
       loop(stop);
@@ -61,8 +71,11 @@ void JobRunner::start() {
 }
 
 void JobRunner::updateConfig(const StationConfig& config) {
-  std::lock_guard lock(mutex_);
-  config_ = config;
+  {
+    std::lock_guard lock(mutex_);
+    config_ = config;
+  }
+  watcher_->updateConfig(config);
 }
 
 StationConfig JobRunner::currentConfig() {
@@ -139,10 +152,11 @@ void JobRunner::loop(std::stop_token stop) {
         std::lock_guard lock(mutex_);
         for (std::int64_t id : finished_) running_.erase(id);  // joins the finished thread
         finished_.clear();
-        busy.assign(busyDrives_.begin(), busyDrives_.end());
+        for (const auto& [drive, job] : busyDrives_) busy.push_back(drive);
+        watcher_->setBusy(busyDrives_);
       }
       if (Clock::now() - lastAutoBurn > std::chrono::seconds(1)) {
-        autoBurn.poll(queue, currentConfig());
+        autoBurn.poll(queue, currentConfig(), *watcher_);
         lastAutoBurn = Clock::now();
       }
       if (Clock::now() - lastPurge > std::chrono::minutes(10)) {
@@ -154,7 +168,8 @@ void JobRunner::loop(std::stop_token stop) {
         const std::int64_t id = job->id;
         const std::string drive = job->request.drive;
         std::lock_guard lock(mutex_);
-        busyDrives_.insert(drive);
+        busyDrives_[drive] = id;
+        watcher_->setBusy(busyDrives_);  // before the job's first look at the drive
         running_[id] =
             std::jthread([this, config, job = std::move(*job), drive](std::stop_token s) {
               try {

@@ -8,13 +8,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "burn_library.h"
+#include "burnstation/mediawriter/drive_readiness.h"
+#include "burnstation/mediawriter/media_error.h"
 #include "iso_handles.h"
 
 namespace burnstation::mediawriter {
@@ -23,36 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class BurnLibrary {
- public:
-  static void ensure() {
-    static BurnLibrary library;
-    (void)library;
-  }
-
- private:
-  BurnLibrary() {
-    if (burn::burn_initialize() != 1)
-      throw MediaError(MediaError::Code::Io, "libburn cannot start");
-    burn::burn_msgs_set_severities(const_cast<char*>("NOTE"), const_cast<char*>("NEVER"),
-                                   const_cast<char*>("burnstation: "));
-  }
-  ~BurnLibrary() { burn::burn_finish(); }
-};
-
-// libburn's own explanation of what just failed, for the message a person reads.
-std::string drainMessages() {
-  std::string text;
-  int code = 0, oserr = 0;
-  char message[BURN_MSGS_MESSAGE_LEN], severity[80];
-  while (burn::burn_msgs_obtain(const_cast<char*>("ALL"), &code, message, &oserr, severity) == 1) {
-    if (std::strcmp(severity, "FAILURE") == 0 || std::strcmp(severity, "SORRY") == 0 ||
-        std::strcmp(severity, "FATAL") == 0) {
-      text = message;
-    }
-  }
-  return text;
-}
+using Grab = BurnLibrary::Grab;
 
 template <typename T, void (*Free)(T*)>
 struct BurnFree {
@@ -63,34 +39,6 @@ struct BurnFree {
 // A libburn object owned by the scope that made it.
 template <typename T, void (*Free)(T*)>
 using BurnHandle = std::unique_ptr<T, BurnFree<T, Free>>;
-
-// A grabbed drive, released when it goes out of scope (and ejected if asked).
-class Grab {
- public:
-  Grab(const std::string& address, bool load) {
-    BurnLibrary::ensure();
-    if (burn::burn_drive_scan_and_grab(&info_, const_cast<char*>(address.c_str()), load ? 1 : 0) !=
-        1) {
-      info_ = nullptr;
-      throw MediaError(MediaError::Code::Io,
-                       "drive " + address + " is not available: " + drainMessages());
-    }
-  }
-  ~Grab() {
-    if (info_) {
-      burn::burn_drive_release(info_[0].drive, eject_ ? 1 : 0);
-      burn::burn_drive_info_free(info_);
-    }
-  }
-  Grab(const Grab&) = delete;
-  Grab& operator=(const Grab&) = delete;
-  burn::burn_drive* drive() const { return info_[0].drive; }
-  void ejectOnRelease() { eject_ = true; }
-
- private:
-  burn::burn_drive_info* info_ = nullptr;
-  bool eject_ = false;
-};
 
 std::optional<fs::path> stdioFile(const std::string& address) {
   if (address.rfind("stdio:", 0) == 0 && address.size() > 6) return fs::path(address.substr(6));
@@ -124,9 +72,22 @@ bool erasable(int profile) {
   return profile == 0x0a || profile == 0x14;
 }
 
-burn::burn_disc_status settledStatus(burn::burn_drive* drive) {
-  burn::burn_disc_status status;
-  while ((status = burn::burn_disc_get_status(drive)) == burn::BURN_DISC_UNREADY) usleep(100000);
+// A drive that never settles is reported, not waited for: the job asks again after looking
+// at its stop and cancel, and the service's stop is never held up by a drive.
+burn::burn_disc_status settledStatus(burn::burn_drive* drive, const std::string& address,
+                                     const std::function<bool()>& stop,
+                                     std::chrono::milliseconds limit) {
+  burn::burn_disc_status status = burn::BURN_DISC_UNREADY;
+  ReadinessWait wait;
+  wait.limit = limit;
+  const Readiness ready = waitUntilReady(
+      [&] { return (status = burn::burn_disc_get_status(drive)) == burn::BURN_DISC_UNREADY; }, stop,
+      wait);
+  if (ready == Readiness::Stopped) throw MediaError(MediaError::Code::Cancelled, "stopped");
+  if (ready == Readiness::NotReady) {
+    throw MediaError(MediaError::Code::Io,
+                     "the drive " + address + " stays not ready; check the tray and the disc");
+  }
   return status;
 }
 
@@ -175,20 +136,13 @@ class DriveReader : public MediumReader {
 }  // namespace
 
 std::vector<DiscoveredDrive> discoverDrives() {
-  BurnLibrary::ensure();
-  burn::burn_drive_info* infos = nullptr;
-  unsigned int count = 0;
-  int result;
-  while ((result = burn::burn_drive_scan(&infos, &count)) == 0) usleep(100000);
-  std::vector<DiscoveredDrive> out;
-  if (result < 0) return out;
-  for (unsigned int i = 0; i < count; ++i) {
-    char address[BURN_DRIVE_ADR_LEN] = {};
-    if (burn::burn_drive_get_adr(&infos[i], address) <= 0) continue;
-    out.push_back({address, infos[i].vendor, infos[i].product});
-  }
-  burn::burn_drive_info_free(infos);
-  return out;
+  // While this process holds a drive libburn cannot scan; callers that need the list then
+  // keep the one they had (the service's device watcher does).
+  return BurnLibrary::instance().scan().value_or(std::vector<DiscoveredDrive>{});
+}
+
+std::optional<std::vector<DiscoveredDrive>> scanDrives() {
+  return BurnLibrary::instance().scan();
 }
 
 OpticalDrive::OpticalDrive(std::string address) : address_(std::move(address)) {}
@@ -218,11 +172,11 @@ MediaCheck OpticalDrive::check(const MediaNeed& need) const {
     result.reason = "this medium has already been used";
     return result;
   }
-  Grab grab(address_, loadTray_);
-  const burn::burn_disc_status status = settledStatus(grab.drive());
+  const auto grab = BurnLibrary::instance().grab(address_, loadTray_);
+  const burn::burn_disc_status status = settledStatus(grab->drive(), address_, stop_, settleLimit_);
   int profile = 0;
   char name[80] = {};
-  burn::burn_disc_get_profile(grab.drive(), &profile, name);
+  burn::burn_disc_get_profile(grab->drive(), &profile, name);
   result.mediaType = name;
   result.family = file ? need.pseudoFamily : familyOf(profile);
   if (status == burn::BURN_DISC_EMPTY) {
@@ -266,7 +220,7 @@ MediaCheck OpticalDrive::check(const MediaNeed& need) const {
       }
     } else {
       off_t count = 0;
-      if (burn::burn_read_data(grab.drive(), 0, head.data(), static_cast<off_t>(head.size()),
+      if (burn::burn_read_data(grab->drive(), 0, head.data(), static_cast<off_t>(head.size()),
                                &count, 2) > 0) {
         got = count;
       }
@@ -282,7 +236,7 @@ MediaCheck OpticalDrive::check(const MediaNeed& need) const {
   if (file) {
     result.capacityBytes = need.pseudoCapacity;
   } else {
-    const off_t space = burn::burn_disc_available_space(grab.drive(), nullptr);
+    const off_t space = burn::burn_disc_available_space(grab->drive(), nullptr);
     result.capacityBytes = space > 0 ? static_cast<std::uint64_t>(space) : 0;
   }
   if (result.capacityBytes > 0 && need.bytes > result.capacityBytes) {
@@ -297,29 +251,50 @@ MediaCheck OpticalDrive::check(const MediaNeed& need) const {
 }
 
 void OpticalDrive::blank(const WriteProgress& progress) const {
-  Grab grab(address_, true);
-  if (burn::burn_disc_erasable(grab.drive()) != 1) {
+  const auto stopping = [&] { return stop_ && stop_(); };
+  if (stopping()) throw MediaError(MediaError::Code::Cancelled, "erasing cancelled");
+  const auto grab = BurnLibrary::instance().grab(address_, true);
+  if (burn::burn_disc_erasable(grab->drive()) != 1) {
     throw MediaError(MediaError::Code::Io, "the disc in " + address_ + " cannot be erased");
   }
-  burn::burn_disc_erase(grab.drive(), 1);  // fast: the new session overwrites the rest
+  burn::burn_disc_erase(grab->drive(), 1);  // fast: the new session overwrites the rest
   burn::burn_progress p{};
-  usleep(500000);
-  while (burn::burn_drive_get_status(grab.drive(), &p) != burn::BURN_DRIVE_IDLE) {
-    if (progress && p.sectors > 0) {
-      progress(static_cast<std::uint64_t>(p.sector), static_cast<std::uint64_t>(p.sectors));
+  bool cancelled = false;
+  // A fast blank takes minutes; a drive still busy an hour later is not going to finish.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  while (burn::burn_drive_get_status(grab->drive(), &p) != burn::BURN_DRIVE_IDLE) {
+    bool goOn = !stopping();
+    if (goOn && progress && p.sectors > 0) {
+      try {
+        goOn =
+            progress(static_cast<std::uint64_t>(p.sector), static_cast<std::uint64_t>(p.sectors));
+      } catch (...) {
+        goOn = false;
+      }
     }
-    usleep(250000);
+    if (!goOn && !cancelled) {
+      // libburn may finish the erase regardless; the job stops waiting for it soon after.
+      burn::burn_drive_cancel(grab->drive());
+      cancelled = true;
+      deadline = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    usleep(100000);
   }
-  if (settledStatus(grab.drive()) != burn::BURN_DISC_BLANK) {
-    throw MediaError(MediaError::Code::Io, "erasing the disc failed: " + drainMessages());
+  if (cancelled) throw MediaError(MediaError::Code::Cancelled, "erasing cancelled");
+  if (burn::burn_drive_get_status(grab->drive(), nullptr) != burn::BURN_DRIVE_IDLE) {
+    throw MediaError(MediaError::Code::Io, "erasing the disc in " + address_ + " does not end");
+  }
+  if (settledStatus(grab->drive(), address_, stop_, settleLimit_) != burn::BURN_DISC_BLANK) {
+    throw MediaError(MediaError::Code::Io, "erasing the disc failed: " + grab->failure());
   }
 }
 
 void OpticalDrive::eject() const {
   if (pseudo()) return;
   try {
-    Grab grab(address_, false);
-    grab.ejectOnRelease();
+    const auto grab = BurnLibrary::instance().grab(address_, false);
+    grab->ejectOnRelease();
     loadTray_ = false;  // leave the tray open for the clerk
   } catch (const MediaError&) {
     // A drive that cannot be grabbed cannot be ejected either; the clerk still sees why.
@@ -335,11 +310,11 @@ std::unique_ptr<MediumReader> OpticalDrive::openForReading() const {
     }
   } else {
     // Opening and closing the tray makes the drive forget what it cached while writing.
-    Grab grab(address_, true);
-    grab.ejectOnRelease();
+    const auto grab = BurnLibrary::instance().grab(address_, true);
+    grab->ejectOnRelease();
   }
-  auto grab = std::make_unique<Grab>(address_, true);
-  if (settledStatus(grab->drive()) == burn::BURN_DISC_EMPTY) {
+  auto grab = BurnLibrary::instance().grab(address_, true);
+  if (settledStatus(grab->drive(), address_, stop_, settleLimit_) == burn::BURN_DISC_EMPTY) {
     throw MediaError(MediaError::Code::Io,
                      "the drive did not take the disc back in to check it; close the tray");
   }
@@ -356,7 +331,7 @@ void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& p
   }
   ImageStream image = openImageStream(content);
   const off_t total = image.source->get_size(image.source.get());
-  Grab grab(address_, true);
+  const auto grab = BurnLibrary::instance().grab(address_, true);
   // Declared so that they are freed in the order libburn wants: options first, source last.
   const BurnHandle<burn::burn_source, burn::burn_source_free> fifo(
       // 32 MB: with a small fifo both sides sleep 50 ms at a time (libburn's rhythm) and
@@ -367,7 +342,7 @@ void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& p
       burn::burn_session_create());
   const BurnHandle<burn::burn_disc, burn::burn_disc_free> disc(burn::burn_disc_create());
   const BurnHandle<burn::burn_write_opts, burn::burn_write_opts_free> options(
-      burn::burn_write_opts_new(grab.drive()));
+      burn::burn_write_opts_new(grab->drive()));
   burn::burn_track_define_data(track.get(), 0, 0, 1, BURN_MODE1);
   burn::burn_track_set_source(track.get(), fifo.get());
   burn::burn_session_add_track(session.get(), track.get(), BURN_POS_END);
@@ -376,19 +351,19 @@ void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& p
   burn::burn_write_opts_set_underrun_proof(options.get(), 1);
   burn::burn_write_opts_set_perform_opc(options.get(), 1);
   burn::burn_write_opts_set_stdio_fsync(options.get(), 1);
-  burn::burn_drive_set_speed(grab.drive(), 0, 0);
+  burn::burn_drive_set_speed(grab->drive(), 0, 0);
   char reasons[BURN_REASONS_LEN] = {};
   if (burn::burn_write_opts_auto_write_type(options.get(), disc.get(), reasons, 0) ==
       burn::BURN_WRITE_NONE) {
     throw MediaError(MediaError::Code::Io, std::string("no way to write this medium: ") + reasons);
   }
   burn::burn_disc_write(options.get(), disc.get());
-  while (burn::burn_drive_get_status(grab.drive(), nullptr) == burn::BURN_DRIVE_SPAWNING)
+  while (burn::burn_drive_get_status(grab->drive(), nullptr) == burn::BURN_DRIVE_SPAWNING)
     usleep(50000);
   bool cancelled = false;
   std::exception_ptr failure;  // from progress: rethrown once the drive has stopped
   burn::burn_progress p{};
-  while (burn::burn_drive_get_status(grab.drive(), &p) != burn::BURN_DRIVE_IDLE) {
+  while (burn::burn_drive_get_status(grab->drive(), &p) != burn::BURN_DRIVE_IDLE) {
     if (progress && !cancelled && p.sectors > 0) {
       bool goOn = true;
       try {
@@ -399,15 +374,15 @@ void OpticalDrive::write(const IsoVolumeContent& content, const WriteProgress& p
         goOn = false;
       }
       if (!goOn) {
-        burn::burn_drive_cancel(grab.drive());  // the drive goes idle by itself after this
+        burn::burn_drive_cancel(grab->drive());  // the drive goes idle by itself after this
         cancelled = true;
       }
     }
     usleep(100000);
   }
   if (failure) std::rethrow_exception(failure);
-  const bool good = burn::burn_drive_wrote_well(grab.drive()) == 1;
-  const std::string why = drainMessages();
+  const bool good = burn::burn_drive_wrote_well(grab->drive()) == 1;
+  const std::string why = grab->failure();                  // this drive's messages, no other job's
   if (auto identity = currentIdentity()) used_ = identity;  // libburn may have created it
   if (const auto file = stdioFile(address_); file && good && !cancelled) {
     // On the medium before it is read back: the read-back drops clean pages only.

@@ -17,12 +17,22 @@ bool isUsbProfile(const ProfileSetting& profile) {
 namespace {
 
 DriveChoice fromSetting(const DriveSetting& d) {
-  return {d.name, d.address, DriveKind::Optical, d.media, d.capacity};
+  return {d.name, d.address, DriveKind::Optical, d.media, d.capacity, false};
 }
 
 DriveChoice imageDrive(const StationConfig& config) {
-  return {kImageDriveName, (config.dataDir / "images").string(), DriveKind::Image, MediaKind::Any,
-          std::nullopt};
+  return {kImageDriveName,  (config.dataDir / "images").string(),
+          DriveKind::Image, MediaKind::Any,
+          std::nullopt,     false};
+}
+
+DriveChoice fromDiscovered(const mediawriter::DiscoveredDrive& found) {
+  return {discoveredName(found.address),
+          found.address,
+          DriveKind::Optical,
+          MediaKind::Any,
+          std::nullopt,
+          true};
 }
 
 // A medium written into the data directory would land among the store's own files.
@@ -32,6 +42,14 @@ void refuseInsideDataDir(const StationConfig& config, const std::string& request
     throw std::invalid_argument("drive " + requested + " is inside the station's data directory " +
                                 config.dataDir.string() + "; give a file outside it");
   }
+}
+
+std::optional<mediawriter::DiscoveredDrive> discoveredNamed(
+    const std::vector<mediawriter::DiscoveredDrive>& found, const std::string& name) {
+  for (const auto& drive : found) {
+    if (discoveredName(drive.address) == name) return drive;
+  }
+  return std::nullopt;
 }
 
 bool suits(const DriveChoice& drive, const ProfileSetting& profile) {
@@ -59,39 +77,47 @@ mediawriter::DiscFamily discFamilyOf(MediaKind media) {
   return mediawriter::DiscFamily::Unknown;
 }
 
-std::vector<DriveChoice> knownDrives(const StationConfig& config, bool discover) {
+std::string recordedDrive(const DriveChoice& choice) {
+  return choice.discovered ? choice.address : choice.name;
+}
+
+std::vector<DriveChoice> knownDrives(const StationConfig& config,
+                                     const std::vector<mediawriter::DiscoveredDrive>& found) {
   std::vector<DriveChoice> out;
   for (const DriveSetting& d : config.drives) out.push_back(fromSetting(d));
-  if (discover) {
-    for (const auto& found : mediawriter::discoverDrives()) {
-      const bool named = std::any_of(
-          out.begin(), out.end(), [&](const DriveChoice& c) { return c.address == found.address; });
-      if (named) continue;
-      const auto slash = found.address.rfind('/');
-      out.push_back({found.address.substr(slash + 1), found.address, DriveKind::Optical,
-                     MediaKind::Any, std::nullopt});
-    }
+  for (const auto& drive : found) {
+    const bool named = std::any_of(
+        out.begin(), out.end(), [&](const DriveChoice& c) { return c.address == drive.address; });
+    if (!named) out.push_back(fromDiscovered(drive));
   }
   out.push_back(imageDrive(config));
   return out;
 }
 
+std::vector<DriveChoice> knownDrives(const StationConfig& config, bool discover) {
+  return knownDrives(config, discover ? defaultDiscovery().discover()
+                                      : std::vector<mediawriter::DiscoveredDrive>{});
+}
+
 DriveChoice chooseDrive(const StationConfig& config, const std::string& requested,
                         const ProfileSetting& profile) {
+  return chooseDrive(config, requested, profile, defaultDiscovery());
+}
+
+DriveChoice chooseDrive(const StationConfig& config, const std::string& requested,
+                        const ProfileSetting& profile, DriveDiscovery& discovery) {
   DriveChoice choice;
   if (requested.empty()) {
     // USB profiles go to a stick; discs go to the first burner whose media suit the
     // profile, else to the image drive.
     if (isUsbProfile(profile)) {
-      return {kUsbDriveName, kUsbDriveName, DriveKind::Usb, MediaKind::Any, std::nullopt};
+      return {kUsbDriveName, kUsbDriveName, DriveKind::Usb, MediaKind::Any, std::nullopt, false};
     }
     choice = imageDrive(config);
-    {
-      for (const DriveChoice& d : knownDrives(config, true)) {
-        if (d.kind == DriveKind::Optical && suits(d, profile)) {
-          choice = d;
-          break;
-        }
+    for (const DriveChoice& d : knownDrives(config, discovery.discover())) {
+      if (d.kind == DriveKind::Optical && suits(d, profile)) {
+        choice = d;
+        break;
       }
     }
     return choice;
@@ -105,7 +131,7 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
     }
     const std::string address = requested == kUsbDriveName ? requested : requested.substr(4);
     if (requested != kUsbDriveName) refuseInsideDataDir(config, requested, address);
-    return {requested, address, DriveKind::Usb, MediaKind::Any, std::nullopt};
+    return {requested, address, DriveKind::Usb, MediaKind::Any, std::nullopt, false};
   }
   const auto byAddress =
       std::find_if(config.drives.begin(), config.drives.end(),
@@ -121,7 +147,10 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
     }
     if (requested.rfind("stdio:", 0) == 0)
       refuseInsideDataDir(config, requested, requested.substr(6));
-    choice = {requested, requested, DriveKind::Optical, MediaKind::Any, std::nullopt};
+    choice = {requested, requested, DriveKind::Optical, MediaKind::Any, std::nullopt, false};
+  } else if (const auto found = discoveredNamed(discovery.discover(), requested)) {
+    // A burner no entry names, by the name `drives` lists it under.
+    choice = fromDiscovered(*found);
   } else {
     std::string names;
     for (const DriveSetting& d : config.drives) names += ", " + d.name;

@@ -13,6 +13,11 @@ namespace burnstation::station {
 
 ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store& store,
                                  const BurnRequest& request) {
+  return validateBurnRequest(config, store, request, defaultDiscovery());
+}
+
+ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store& store,
+                                 const BurnRequest& request, DriveDiscovery& discovery) {
   if (request.patient.empty()) {
     throw RequestError("a patient is required (a Patient ID or a key from the patient list)");
   }
@@ -41,7 +46,7 @@ ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store
   job.request.studies = request.studies;
   job.request.profile = request.profile;
   try {
-    job.request.drive = chooseDrive(config, request.drive, medium.setting).name;
+    job.request.drive = recordedDrive(chooseDrive(config, request.drive, medium.setting, discovery));
   } catch (const std::invalid_argument& e) {
     throw RequestError(e.what());
   }

@@ -2,6 +2,8 @@
 // errors: a typo in an AE allow-list must not silently open the station to everyone.
 #include "burnstation/station/station_config.h"
 
+#include "burnstation/station/drive_choice.h"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -257,9 +259,10 @@ void readDrives(const Reader& r, const toml::node& node, StationConfig& c) {
     const toml::node* name = t.get("name");
     if (!name) r.fail(item, "[[drive]] needs a name, e.g. \"burner1\"");
     d.name = r.string(*name, "name");
-    if (d.name.empty() || d.name == "images" || d.name == "usb" ||
+    if (d.name.empty() || d.name == kImageDriveName || d.name == kUsbDriveName ||
         d.name.find(':') != d.name.npos) {
-      r.fail(*name, "a drive name must not be empty, \"images\", \"usb\" or contain ':'");
+      r.fail(*name, std::string("a drive name must not be empty, \"") + kImageDriveName + "\", \"" +
+                        kUsbDriveName + "\" or contain ':'");
     }
     if (c.findDrive(d.name)) r.fail(*name, "drive \"" + d.name + "\" is configured twice");
     const toml::node* address = t.get("address");
@@ -311,7 +314,8 @@ void readAutoBurn(const Reader& r, const toml::node& node, StationConfig& c) {
     }
     if (auto* n = t.get("drive")) {
       rule.drive = r.string(*n, "drive");
-      if (rule.drive != "images" && rule.drive != "usb" && !c.findDrive(rule.drive)) {
+      if (rule.drive != kImageDriveName && rule.drive != kUsbDriveName &&
+          !c.findDrive(rule.drive)) {
         r.fail(*n, "drive \"" + rule.drive + "\" is not a configured [[drive]]");
       }
     }

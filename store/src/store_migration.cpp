@@ -4,6 +4,7 @@
 // name, so an interrupted migration simply runs again.
 #include <optional>
 
+#include "burnstation/store/device_states.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/store/stored_path.h"
@@ -113,6 +114,7 @@ int Store::migrateLayout() {
       *db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'instances'");
   const std::int64_t version = single(*db_, "PRAGMA user_version");
   createSchema(*db_);
+  createDeviceTable(*db_);  // added by issue 9: drive and stick state for `drives`
   if (single(*db_, "SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'uid_note'") ==
       0) {
     db_->exec("ALTER TABLE instances ADD COLUMN uid_note TEXT NOT NULL DEFAULT ''");

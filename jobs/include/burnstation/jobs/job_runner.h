@@ -1,15 +1,18 @@
 // The service's job runner: takes queued burn jobs from the shared database and runs each
 // in its own thread, one job per drive at a time and drives in parallel. It also purges
-// finished jobs' images and labels after the configured time.
+// finished jobs' images and labels after the configured time. It owns the device watcher,
+// tells it which drives jobs hold, and installs it as the service's drive discovery.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 
 #include "burnstation/jobs/burn_job.h"
+#include "burnstation/jobs/device_watcher.h"
 #include "burnstation/station/station_config.h"
 #include "burnstation/store/job_queue.h"
 
@@ -29,7 +32,8 @@ class JobRunner {
 
   std::mutex mutex_;
   station::StationConfig config_;
-  std::set<std::string> busyDrives_;
+  std::map<std::string, std::int64_t> busyDrives_;  // drive as the job recorded it -> job
+  std::shared_ptr<DeviceWatcher> watcher_;
   std::map<std::int64_t, std::jthread> running_;
   std::set<std::int64_t> finished_;
   SpaceLedger space_;

@@ -5,7 +5,9 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,19 +46,31 @@ struct DiscoveredDrive {
   std::string vendor;
   std::string product;
 };
+// Empty while this process holds a drive (libburn cannot scan then); scanDrives says so.
 std::vector<DiscoveredDrive> discoverDrives();
+std::optional<std::vector<DiscoveredDrive>> scanDrives();
 
 class OpticalDrive {
  public:
   explicit OpticalDrive(std::string address);
   const std::string& address() const { return address_; }
   bool pseudo() const;
+  // Asked while waiting for the drive to settle or to finish erasing: true ends the wait
+  // with MediaError Cancelled (the service stopping, the job cancelled).
+  void stopWhen(std::function<bool()> stop) { stop_ = std::move(stop); }
+  // false: a check leaves an open tray open (the device watcher looks without closing what
+  // the clerk opened); a job's checks load the tray.
+  void loadTrayOnCheck(bool load) { loadTray_ = load; }
+  // How long a check waits for a drive that says "not ready" (30 s by default; the device
+  // watcher looks again soon anyway and waits less).
+  void settleWithin(std::chrono::milliseconds limit) { settleLimit_ = limit; }
 
   // Blank, of the right family, big enough and not already written. A medium this drive
   // has written to (or failed on) counts as used until it is changed.
   MediaCheck check(const MediaNeed& need) const;
 
   // Erases a rewritable disc (CD-RW, DVD-RW) that holds data; only when the profile allows.
+  // progress returning false (or stopWhen) cancels: MediaError Cancelled.
   void blank(const WriteProgress& progress) const;
 
   // Single session, closed disc. Throws MediaError (Cancelled when progress says stop).
@@ -78,6 +92,8 @@ class OpticalDrive {
   std::optional<MediumIdentity> currentIdentity() const;
 
   std::string address_;
+  std::function<bool()> stop_;
+  std::chrono::milliseconds settleLimit_{30'000};
   std::optional<MediumIdentity> used_;  // pseudo-drives: the file last written
   mutable bool loadTray_ = true;        // after an eject, wait for the clerk to close it
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "burnstation/mediawriter/optical_drive.h"
+#include "burnstation/station/drive_discovery.h"
 #include "burnstation/station/station_config.h"
 
 namespace burnstation::station {
@@ -20,7 +21,13 @@ struct DriveChoice {
   DriveKind kind = DriveKind::Image;
   MediaKind media = MediaKind::Any;
   std::optional<std::uint64_t> capacity;  // pseudo-drives: configured medium size
+  bool discovered = false;                // a burner libburn found that no [[drive]] names
 };
+
+// What a job records for its drive: a discovered burner's address (its name is only derived
+// from the address, and the service must find the drive again from the job alone), else
+// the name.
+std::string recordedDrive(const DriveChoice& choice);
 
 // The built-in drive's name, as `drives` lists it and `burn --drive` accepts it.
 inline constexpr const char* kImageDriveName = "images";
@@ -30,13 +37,19 @@ inline constexpr const char* kUsbDriveName = "usb";
 
 bool isUsbProfile(const ProfileSetting& profile);
 
-// Configured drives, then burners found on this machine that no entry names, then the
-// image drive.
+// Configured drives, then burners found on this machine that no entry names (through
+// defaultDiscovery(), see drive_discovery.h), then the image drive.
 std::vector<DriveChoice> knownDrives(const StationConfig& config, bool discover);
+std::vector<DriveChoice> knownDrives(const StationConfig& config,
+                                     const std::vector<mediawriter::DiscoveredDrive>& found);
 
-// Throws std::invalid_argument with the reason for the person who asked.
+// Throws std::invalid_argument with the reason for the person who asked. requested is a
+// configured name or address, a discovered burner's name or address, "images", "usb",
+// "usb:/path", a burner's device or stdio:FILE; empty for the profile's default.
 DriveChoice chooseDrive(const StationConfig& config, const std::string& requested,
                         const ProfileSetting& profile);
+DriveChoice chooseDrive(const StationConfig& config, const std::string& requested,
+                        const ProfileSetting& profile, DriveDiscovery& discovery);
 
 // What the profile needs from a disc (CD profiles on CDs, DVD profiles on DVDs).
 mediawriter::DiscFamily discFamilyFor(const ProfileSetting& profile);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "burnstation/station/drive_discovery.h"
 #include "burnstation/station/station_config.h"
 #include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
@@ -34,7 +35,11 @@ struct ValidatedJob {
 
 // Throws RequestError with the reason for the person who asked (StoreError only when the
 // store itself fails).
+// discovery: the burners the drive may be chosen from (the service's watcher, or what a
+// running service recorded); the default discovery when not given.
 ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store& store,
                                  const BurnRequest& request);
+ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store& store,
+                                 const BurnRequest& request, DriveDiscovery& discovery);
 
 }  // namespace burnstation::station
