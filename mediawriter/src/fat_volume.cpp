@@ -177,10 +177,16 @@ pid_t fuseServerFor(const fs::path& mountPoint) {
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmdline = contentOf(entry.path() / "cmdline");
-    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-    if (cmdline.rfind("fusefat ", 0) == 0 &&
-        cmdline.find(" " + mountPoint.string()) != std::string::npos) {
+    // The arguments one by one (NUL-separated): "fusefat", its options, device, mount point.
+    const std::string cmdline = contentOf(entry.path() / "cmdline");
+    std::vector<std::string> args;
+    for (std::size_t at = 0; at < cmdline.size();) {
+      const std::size_t end = std::min(cmdline.find('\0', at), cmdline.size());
+      args.push_back(cmdline.substr(at, end - at));
+      at = end + 1;
+    }
+    if (!args.empty() && args.front() == "fusefat" &&
+        std::find(args.begin() + 1, args.end(), mountPoint.native()) != args.end()) {
       found = static_cast<pid_t>(std::stol(name));
     }
   }
