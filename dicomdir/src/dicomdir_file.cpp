@@ -7,9 +7,9 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcwcache.h>
 
-#include <cstdio>
-
+#include "burnstation/store/durable_file.h"
 #include "burnstation/store/implementation_identity.h"
+#include "burnstation/store/store_error.h"
 
 namespace burnstation::dicomdir {
 
@@ -31,7 +31,9 @@ std::string DicomDirFile::fileSetId() {
 
 OFCondition DicomDirFile::writeWithOurIdentity(const std::string& sourceAe) {
   const E_TransferSyntax xfer = EXS_LittleEndianExplicit;
-  const std::filesystem::path temp = path_.string() + ".tmp";
+  // On a stick the DICOMDIR is the file-set: it is replaced only by a complete, synced one.
+  store::PendingFile pending(path_);
+  const std::filesystem::path& temp = pending.path();
   DcmDataset& dataset = getDataset();
   DcmMetaInfo& meta = *getDirFileFormat().getMetaInfo();
   DcmSequenceOfItems& records = getDirRecSeq(dataset);
@@ -73,11 +75,14 @@ OFCondition DicomDirFile::writeWithOurIdentity(const std::string& sourceAe) {
   // Give the records back to the tree as DcmDicomDir::write does; its destructor relies on it.
   while (records.card() > 0) records.remove(0UL);
   while (unresolved.card() > 0) records.insert(unresolved.remove(0UL));
-  if (status.good() && std::rename(temp.c_str(), path_.c_str()) != 0) {
-    status =
-        makeOFCondition(OFM_dcmdata, 19, OF_error, "cannot rename the new DICOMDIR into place");
+  if (status.good()) {
+    try {
+      pending.commit();
+    } catch (const store::StoreError& e) {
+      const std::string reason = std::string("cannot put the new DICOMDIR in place: ") + e.what();
+      status = makeOFCondition(OFM_dcmdata, 19, OF_error, reason.c_str());  // copies the text
+    }
   }
-  if (status.bad()) std::remove(temp.c_str());
   return status;
 }
 

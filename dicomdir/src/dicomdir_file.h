@@ -20,7 +20,8 @@ class DicomDirFile : public DcmDicomDir {
   // FFFFH while an update is under way, 0000H when the set is consistent again (PS3.3 F.3).
   OFCondition setConsistencyFlag(Uint16 flag);
   std::string fileSetId();
-  // Writes the whole DICOMDIR to path (via path.tmp and a rename).
+  // Writes the whole DICOMDIR to path durably (store::PendingFile): the old one stays until
+  // the new one is complete and on disk.
   OFCondition writeWithOurIdentity(const std::string& sourceAe);
 
  private:

@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "burnstation/dicomdir/file_set.h"
+#include "burnstation/store/durable_file.h"
+#include "burnstation/store/store_error.h"
 #include "file_set_builder.h"
 
 namespace burnstation::dicomdir {
@@ -177,12 +179,24 @@ WrittenFileSet updateFileSet(const store::Selection& selection,
                     " is not consistent, so it is not changed: " + before.problems.front());
   }
   const fs::path path = root / "DICOMDIR";
+  const fs::path restore = path.string() + ".restore";
+  // The set as it was, on the medium before anything changes: a rollback is then a rename,
+  // which needs no free space, instead of a write that a full stick can tear.
   std::string original;
   {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
+    if (!in || !bytes) failFileSet(FileSetError::Code::Target, "cannot read " + path.string());
     original = bytes.str();
+  }
+  try {
+    store::writeFileDurably(restore, original);
+  } catch (const store::StoreError& e) {
+    failFileSet(FileSetError::Code::Target,
+                std::string("cannot keep a copy of the DICOMDIR before changing it, so the "
+                            "file-set is not changed: ") +
+                    e.what());
   }
   DicomDirFile dicomdir(path);
   FileSetBuilder builder(dicomdir, root, selection, textPolicyFor(selection, instances), stationAe);
@@ -207,15 +221,21 @@ WrittenFileSet updateFileSet(const store::Selection& selection,
       failFileSet(FileSetError::Code::Target,
                   std::string("cannot write the DICOMDIR: ") + status.text());
     syncFilesystemOf(root);
-  } catch (...) {
+  } catch (const std::exception& e) {
     // Back to the set as it was: the new files go, the old DICOMDIR returns.
     std::error_code ignored;
     for (const fs::path& f : builder.writtenFiles()) fs::remove(f, ignored);
-    const fs::path restore = path.string() + ".restore";
-    std::ofstream(restore, std::ios::binary | std::ios::trunc) << original;
-    fs::rename(restore, path, ignored);
+    try {
+      store::renameDurably(restore, path);
+    } catch (const store::StoreError& restoreError) {
+      failFileSet(FileSetError::Code::Target,
+                  std::string(e.what()) + "; the DICOMDIR could not be restored (" +
+                      restoreError.what() + "), its copy is " + restore.string());
+    }
     throw;
   }
+  std::error_code ignored;
+  fs::remove(restore, ignored);
   written.bytes = builder.bytes();
   return written;
 }

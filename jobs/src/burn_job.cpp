@@ -8,13 +8,14 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <set>
-#include <thread>
 
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/mediawriter/iso_volume.h"
 #include "burnstation/mediawriter/media_error.h"
+#include "burnstation/mediawriter/medium_target.h"
 #include "burnstation/mediawriter/optical_drive.h"
 #include "burnstation/mediawriter/verification.h"
 #include "burnstation/station/disc_labels.h"
@@ -23,8 +24,8 @@
 #include "burnstation/station/volume_planner.h"
 #include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
+#include "burnstation/jobs/medium_wait.h"
 #include "burnstation/store/uid.h"
-#include "stick_writer.h"
 
 namespace burnstation::jobs {
 
@@ -81,14 +82,17 @@ class BurnJob {
   void writeLabel(const store::Store& store, const MediumSelection& medium, const PlanInput& input,
                   const dicomdir::PlannedVolume& planned);
   void writeToImageDrive(const mediawriter::IsoVolumeContent& content, store::JobVolume& volume);
-  void writeToDisc(mediawriter::OpticalDrive& drive, const mediawriter::IsoVolumeContent& content,
+  void writeToDisc(mediawriter::MediumTarget& drive, const mediawriter::IsoVolumeContent& content,
                    store::JobVolume& volume);
-  void waitForUsableMedium(mediawriter::OpticalDrive& drive, const mediawriter::MediaNeed& need,
+  void waitForUsableMedium(mediawriter::MediumTarget& drive, const mediawriter::MediaNeed& need,
                            store::JobVolume& volume);
-  void writeToStick(StickWriter& stick, const MediumSelection& medium, const PlanInput& input,
-                    const dicomdir::PlannedVolume& planned, store::JobVolume& volume);
-  void refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& volume,
+  void writeToStick(mediawriter::MediumTarget& stick, const mediawriter::IsoVolumeContent& content,
+                    store::JobVolume& volume);
+  void refuse(mediawriter::MediumTarget& drive, store::JobVolume& volume,
               const std::string& reason);
+  MediumWait mediumWait() {
+    return {stop_, [this] { checkCancel(); }, std::chrono::milliseconds(500), false, {}};
+  }
   mediawriter::WriteProgress progressFor(store::JobVolume& volume);
   bool stopping() { return stop_.stop_requested() || queue_.cancelRequested(job_.id); }
   void checkCancel() {
@@ -237,16 +241,17 @@ void BurnJob::writeLabel(const store::Store& store, const MediumSelection& mediu
 void BurnJob::writeToImageDrive(const mediawriter::IsoVolumeContent& content,
                                 store::JobVolume& volume) {
   const fs::path image = config_.dataDir / "images" / imageName(job_.id, volume);
+  const auto target = mediawriter::imageFileTarget(image);
   volume.state = store::JobState::Writing;
-  volume.target = image.string();
+  volume.target = target->writtenTo();
   queue_.setState(job_.id, store::JobState::Writing, "writing " + discText(volume));
-  mediawriter::writeIsoImage(content, image, progressFor(volume));
+  target->write(content, progressFor(volume));
   store::makePrivate(image);
   if (!config_.jobs.verify) return;
   volume.state = store::JobState::Verifying;
   queue_.updateVolume(job_.id, volume);
   queue_.setState(job_.id, store::JobState::Verifying, "checking " + discText(volume));
-  const auto report = mediawriter::verifyIsoImage(image);
+  const auto report = target->verify();
   if (!report.ok()) {
     // An image file is not a medium to change: the disk under it is failing.
     throw std::runtime_error("the image of " + discText(volume) +
@@ -254,29 +259,48 @@ void BurnJob::writeToImageDrive(const mediawriter::IsoVolumeContent& content,
   }
 }
 
-void BurnJob::writeToStick(StickWriter& stick, const MediumSelection& medium,
-                           const PlanInput& input, const dicomdir::PlannedVolume& planned,
-                           store::JobVolume& volume) {
-  std::vector<std::size_t> indexes;
-  for (std::size_t item : planned.items) indexes.push_back(input.selectionIndex[item]);
+void BurnJob::writeToStick(mediawriter::MediumTarget& stick,
+                           const mediawriter::IsoVolumeContent& content, store::JobVolume& volume) {
   const std::string copy = volume.copy > 1 ? " (copy " + std::to_string(volume.copy) + ")" : "";
-  const auto refused = [&](const std::string& reason) {
+  const auto told = [&](const mediawriter::MediumStatus& status, bool) {
     volume.state = store::JobState::WaitingForMedia;
-    volume.rejectReason = reason == "insert a USB stick" ? "" : reason;
+    // No stick is not a refusal: there is nothing to take out.
+    volume.rejectReason = status.state == mediawriter::MediumState::Absent ? "" : status.reason;
     queue_.updateVolume(job_.id, volume);
-    queue_.setState(job_.id, store::JobState::WaitingForMedia, "USB stick" + copy + ": " + reason);
+    queue_.setState(job_.id, store::JobState::WaitingForMedia,
+                    "USB stick" + copy + ": " + status.reason);
   };
-  volume.target = stick.write(medium, indexes, refused, [this] { checkCancel(); });
+  for (;;) {
+    waitForMedium(stick, {}, mediumWait(), told);
+    volume.state = store::JobState::Writing;
+    queue_.updateVolume(job_.id, volume);
+    queue_.setState(job_.id, store::JobState::Writing, "writing the USB stick" + copy);
+    try {
+      stick.write(content, progressFor(volume));
+    } catch (const mediawriter::MediaError& e) {
+      // This stick cannot take the volume (full, another patient's): the wait reports why.
+      if (e.code() == mediawriter::MediaError::Code::Refused) continue;
+      throw;
+    }
+    const mediawriter::VerificationReport report = stick.verify();
+    if (!report.ok()) {
+      throw mediawriter::MediaError(
+          mediawriter::MediaError::Code::Io,
+          "the stick does not read back as written (" + firstFailure(report) + ")");
+    }
+    break;
+  }
+  volume.target = stick.writtenTo();
   volume.bytesWritten = volume.bytesTotal;
   volume.rejectReason.clear();
   queue_.setState(job_.id, store::JobState::Writing,
                   "the stick" + copy + " is written and checked; it can be removed");
 }
 
-void BurnJob::refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& volume,
+void BurnJob::refuse(mediawriter::MediumTarget& drive, store::JobVolume& volume,
                      const std::string& reason) {
   markRejected(drive_, reason);
-  drive.eject();
+  drive.release(reason);
   volume.state = store::JobState::WaitingForMedia;
   volume.rejectReason = reason;
   queue_.updateVolume(job_.id, volume);
@@ -284,49 +308,31 @@ void BurnJob::refuse(const mediawriter::OpticalDrive& drive, store::JobVolume& v
                   discText(volume) + ": " + reason + "; insert a blank disc");
 }
 
-void BurnJob::waitForUsableMedium(mediawriter::OpticalDrive& drive,
+void BurnJob::waitForUsableMedium(mediawriter::MediumTarget& drive,
                                   const mediawriter::MediaNeed& need, store::JobVolume& volume) {
-  std::string lastReason = "-";
-  for (;;) {
-    checkCancel();
-    mediawriter::MediaCheck check;
-    try {
-      check = drive.check(need);
-    } catch (const mediawriter::MediaError& e) {
-      check.verdict = mediawriter::MediaCheck::Verdict::Absent;
-      check.reason = e.what();
-    }
-    if (check.verdict == mediawriter::MediaCheck::Verdict::Erasable && profile_.blankRewritable) {
-      queue_.setState(job_.id, store::JobState::Writing,
-                      "erasing the rewritable disc for " + discText(volume));
-      drive.blank({});
-      continue;
-    }
-    if (check.usable()) return;
-    if (check.verdict == mediawriter::MediaCheck::Verdict::Erasable) {
-      check.reason += "; this profile does not allow erasing it";
+  MediumWait how = mediumWait();
+  how.mayErase = profile_.blankRewritable;
+  how.erasing = [&] {
+    queue_.setState(job_.id, store::JobState::Writing,
+                    "erasing the rewritable disc for " + discText(volume));
+  };
+  waitForMedium(drive, need, how, [&](const mediawriter::MediumStatus& status, bool first) {
+    // Absent media is not refused: there is nothing to eject or mark.
+    if (status.state == mediawriter::MediumState::Absent) {
+      volume.state = store::JobState::WaitingForMedia;
+      if (first) volume.rejectReason.clear();
+      queue_.updateVolume(job_.id, volume);
+      queue_.setState(job_.id, store::JobState::WaitingForMedia,
+                      discText(volume) + ": insert a blank disc");
+      return;
     }
     // The medium this job just wrote or failed on: its reason is already on the volume.
-    const bool justUsed =
-        check.verdict == mediawriter::MediaCheck::Verdict::Used && !volume.rejectReason.empty();
-    if (check.reason != lastReason && !justUsed) {
-      // Absent media is not refused: there is nothing to eject or mark.
-      if (check.verdict == mediawriter::MediaCheck::Verdict::Absent) {
-        volume.state = store::JobState::WaitingForMedia;
-        volume.rejectReason = lastReason == "-" ? "" : volume.rejectReason;
-        queue_.updateVolume(job_.id, volume);
-        queue_.setState(job_.id, store::JobState::WaitingForMedia,
-                        discText(volume) + ": insert a blank disc");
-      } else {
-        refuse(drive, volume, check.reason);
-      }
-      lastReason = check.reason;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+    if (status.state == mediawriter::MediumState::Used && !volume.rejectReason.empty()) return;
+    refuse(drive, volume, status.reason);
+  });
 }
 
-void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
+void BurnJob::writeToDisc(mediawriter::MediumTarget& drive,
                           const mediawriter::IsoVolumeContent& content, store::JobVolume& volume) {
   mediawriter::MediaNeed need;
   need.bytes = mediawriter::isoImageBytes(content);
@@ -338,7 +344,7 @@ void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
     waitForUsableMedium(drive, need, volume);
     ++volume.attempts;
     volume.state = store::JobState::Writing;
-    volume.target = drive.address();
+    volume.target = drive.writtenTo();
     queue_.setState(job_.id, store::JobState::Writing, "writing " + discText(volume));
     try {
       drive.write(content, progressFor(volume));
@@ -348,24 +354,15 @@ void BurnJob::writeToDisc(mediawriter::OpticalDrive& drive,
       continue;  // the same volume on the next medium
     }
     if (!config_.jobs.verify) {
-      drive.eject();
+      drive.release();
       return;
     }
     volume.state = store::JobState::Verifying;
     queue_.updateVolume(job_.id, volume);
     queue_.setState(job_.id, store::JobState::Verifying, "checking " + discText(volume));
-    mediawriter::VerificationReport report;
-    try {
-      const auto reader = drive.openForReading();
-      // A pseudo-drive's file can also be read directly, on the second core.
-      const auto second =
-          drive.pseudo() ? mediawriter::openImageFile(drive.address().substr(6)) : nullptr;
-      report = mediawriter::verifyMedium(*reader, second.get());
-    } catch (const mediawriter::MediaError& e) {
-      report.checks.push_back({"read", false, e.what()});
-    }
+    const mediawriter::VerificationReport report = drive.verify();
     if (report.ok()) {
-      drive.eject();
+      drive.release();
       volume.rejectReason.clear();
       return;
     }
@@ -439,19 +436,31 @@ void BurnJob::run() {
   fs::create_directories(config_.dataDir / "images");
   store::makePrivate(config_.dataDir / "images");
 
-  std::optional<mediawriter::OpticalDrive> optical;
+  std::unique_ptr<mediawriter::MediumTarget> optical;
   if (drive_.kind == DriveKind::Optical) {
-    optical.emplace(drive_.address);
-    optical->stopWhen([this] { return stopping(); });  // a drive never settling, an erase
+    // A drive that never settles and an erase end when the job is cancelled or the service stops.
+    optical = mediawriter::opticalTarget(drive_.address, [this] { return stopping(); });
   }
-  std::optional<StickWriter> stick;
+  std::unique_ptr<mediawriter::MediumTarget> stick;
   if (drive_.kind == DriveKind::Usb) {
     if (plan.volumes.size() > 1) {
       throw std::runtime_error("a USB job writes one file-set per stick; this selection needs " +
                                std::to_string(plan.volumes.size()) +
                                " (choose fewer studies or a larger --capacity)");
     }
-    stick.emplace(drive_, config_);
+    std::vector<std::size_t> indexes;
+    for (std::size_t item : plan.volumes.front().items)
+      indexes.push_back(input.selectionIndex[item]);
+    mediawriter::StickSource source;
+    if (drive_.address != kUsbDriveName) source.pseudo = drive_.address;
+    source.allowlist = config_.usbAllowlist;
+    source.mountParent = config_.dataDir / "mnt";
+    // A stick that holds this patient's file-set already gets the studies added (FSU).
+    stick =
+        mediawriter::stickTarget(std::move(source), [this, &medium, indexes](const fs::path& root) {
+          dicomdir::updateFileSet(medium.selection, indexes, medium.forms, root,
+                                  config_.receiver.aeTitle);
+        });
   }
   std::map<int, mediawriter::IsoVolumeContent> contents;  // copies share their volume's content
   const auto current = queue_.job(job_.id);
@@ -463,19 +472,19 @@ void BurnJob::run() {
     const auto& planned = plan.volumes[static_cast<std::size_t>(volume.index - 1)];
     volume.bytesWritten = 0;
     std::string fileSetId;
+    if (!contents.count(volume.index)) {
+      // Every copy of this volume is the same file-set, also after a restart.
+      const std::string id =
+          queue_.keepFileSetId(job_.id, volume.index, dicomdir::newFileSetId(volume.index));
+      contents[volume.index] = volumeContentFor(medium, input, planned,
+                                                scratch_ / ("VOL" + std::to_string(volume.index)),
+                                                config_.receiver.aeTitle, true, id);
+      if (profile_.label && !stick) writeLabel(store, medium, input, planned);
+    }
+    const auto& content = contents[volume.index];
     if (stick) {
-      writeToStick(*stick, medium, input, planned, volume);
+      writeToStick(*stick, content, volume);
     } else {
-      if (!contents.count(volume.index)) {
-        // Every copy of this volume is the same file-set, also after a restart.
-        const std::string fileSetId =
-            queue_.keepFileSetId(job_.id, volume.index, dicomdir::newFileSetId(volume.index));
-        contents[volume.index] = volumeContentFor(medium, input, planned,
-                                                  scratch_ / ("VOL" + std::to_string(volume.index)),
-                                                  config_.receiver.aeTitle, true, fileSetId);
-        if (profile_.label) writeLabel(store, medium, input, planned);
-      }
-      const auto& content = contents[volume.index];
       fileSetId = ", volume " + content.volumeId;
       if (optical) {
         writeToDisc(*optical, content, volume);

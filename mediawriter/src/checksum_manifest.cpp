@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "burnstation/mediawriter/media_error.h"
+#include "burnstation/store/durable_file.h"
+#include "burnstation/store/store_error.h"
 #include "md5.h"
 
 namespace burnstation::mediawriter {
@@ -57,19 +59,11 @@ std::string manifestText(const std::map<std::string, std::string>& md5ByPath) {
 }
 
 void writeDurably(const fs::path& root, const std::string& bytes) {
-  const fs::path target = root / kManifestName;
-  const fs::path temp = root / (std::string(kManifestName) + ".tmp");
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok =
-      fd >= 0 && ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-  if (fd >= 0) ok = ::fsync(fd) == 0 && ok;
-  if (fd >= 0) ::close(fd);
-  std::error_code ec;
-  if (ok) fs::rename(temp, target, ec);
-  if (!ok || ec) {
-    fs::remove(temp, ec);
+  try {
+    store::writeFileDurably(root / kManifestName, bytes);
+  } catch (const store::StoreError& e) {
     throw MediaError(MediaError::Code::Io,
-                     "cannot write the checksum manifest in " + root.string());
+                     "cannot write the checksum manifest in " + root.string() + ": " + e.what());
   }
 }
 

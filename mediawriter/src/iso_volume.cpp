@@ -4,14 +4,21 @@
 
 #include "iso_handles.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "burnstation/mediawriter/media_error.h"
+#include "burnstation/store/durable_file.h"
+#include "burnstation/store/store_error.h"
 
 namespace burnstation::mediawriter {
 
@@ -113,46 +120,95 @@ std::uint64_t isoImageBytes(const IsoVolumeContent& content) {
   return static_cast<std::uint64_t>(size);
 }
 
+namespace {
+
+// A file descriptor closed on every path; close() reports a delayed write error.
+class OutputFile {
+ public:
+  explicit OutputFile(const fs::path& path)
+      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) {}
+  ~OutputFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  bool open() const { return fd_ >= 0; }
+  bool write(const unsigned char* data, std::size_t size) {
+    while (size > 0) {
+      const ssize_t n = ::write(fd_, data, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      data += n;
+      size -= static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+  bool close() {
+    const int fd = std::exchange(fd_, -1);
+    return ::close(fd) == 0;
+  }
+
+ private:
+  int fd_;
+};
+
+// libisofs streams from its own thread: a write that ends early (an error, a cancel, a
+// progress callback that throws) stops that thread before the source is freed.
+struct StreamCancel {
+  BurnSource* source;
+  bool finished = false;
+  ~StreamCancel() {
+    if (!finished) source->cancel(source);
+  }
+};
+
+}  // namespace
+
 void writeIsoImage(const IsoVolumeContent& content, const fs::path& imageFile,
                    const WriteProgress& progress) {
   Image image = buildImage(content);
   Options options = writeOptions(false);
   Source source = imageSource(image.get(), options.get());
+  StreamCancel streaming{source.get()};
   const auto total = static_cast<std::uint64_t>(source->get_size(source.get()));
   std::uint64_t written = 0;
-  const fs::path part = imageFile.string() + ".part";
-  {
-    std::ofstream out(part, std::ios::binary | std::ios::trunc);
-    if (!out) throw MediaError(MediaError::Code::Io, "cannot create " + part.string());
-    std::vector<unsigned char> block(2048);
-    for (;;) {
-      const int n = source->read_xt(source.get(), block.data(), static_cast<int>(block.size()));
-      if (n < 0) {
-        out.close();
-        fs::remove(part);
-        throw MediaError(MediaError::Code::Image,
-                         "libisofs failed while writing " + imageFile.string());
-      }
-      if (n == 0) break;
-      out.write(reinterpret_cast<const char*>(block.data()), n);
-      written += static_cast<std::uint64_t>(n);
-      // Every 4 MiB is often enough for a progress bar and cheap enough for the callback.
-      if (progress && written % (4u << 20) == 0 && !progress(written, total)) {
-        source->cancel(source.get());
-        out.close();
-        fs::remove(part);
-        throw MediaError(MediaError::Code::Cancelled,
-                         "writing " + imageFile.string() + " cancelled");
-      }
+  // Removed on every path that does not end in commit(): errors, cancels, exceptions.
+  store::PendingFile pending(imageFile);
+  OutputFile out(pending.path());
+  if (!out.open()) {
+    throw MediaError(MediaError::Code::Io,
+                     "cannot create " + pending.path().string() + ": " + std::strerror(errno));
+  }
+  std::vector<unsigned char> block(2048);
+  for (;;) {
+    const int n = source->read_xt(source.get(), block.data(), static_cast<int>(block.size()));
+    if (n < 0) {
+      throw MediaError(MediaError::Code::Image,
+                       "libisofs failed while writing " + imageFile.string());
     }
-    out.flush();
-    if (!out) {
-      fs::remove(part);
-      throw MediaError(MediaError::Code::Io,
-                       "cannot write " + imageFile.string() + " (disk full?)");
+    if (n == 0) break;
+    if (!out.write(block.data(), static_cast<std::size_t>(n))) {
+      throw MediaError(MediaError::Code::Io, "cannot write " + imageFile.string() + ": " +
+                                                 std::strerror(errno) + " (disk full?)");
+    }
+    written += static_cast<std::uint64_t>(n);
+    // Every 4 MiB is often enough for a progress bar and cheap enough for the callback.
+    if (progress && written % (4u << 20) == 0 && !progress(written, total)) {
+      throw MediaError(MediaError::Code::Cancelled, "writing " + imageFile.string() + " cancelled");
     }
   }
-  fs::rename(part, imageFile);
+  streaming.finished = true;
+  if (!out.close()) {
+    throw MediaError(MediaError::Code::Io,
+                     "cannot write " + imageFile.string() + ": " + std::strerror(errno));
+  }
+  // On the disk before anyone reads it back: dropping cached pages (POSIX_FADV_DONTNEED)
+  // leaves dirty ones in memory, so an unsynced image would be verified from the cache.
+  try {
+    pending.commit();
+  } catch (const store::StoreError& e) {
+    throw MediaError(MediaError::Code::Io, e.what());
+  }
   if (progress) progress(written, total);
 }
 

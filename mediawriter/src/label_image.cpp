@@ -13,6 +13,8 @@
 #include <system_error>
 
 #include "burnstation/mediawriter/media_error.h"
+#include "burnstation/store/durable_file.h"
+#include "burnstation/store/store_error.h"
 
 namespace burnstation::mediawriter {
 
@@ -194,17 +196,15 @@ LabelRendering renderDiscLabel(const DiscLabel& label, const fs::path& png) {
   result.unknownGlyphs = painter.unknownGlyphs();
 
   cairo_surface_flush(surface.get());
-  const fs::path temp = png.string() + ".part";
-  if (cairo_surface_write_to_png(surface.get(), temp.c_str()) != CAIRO_STATUS_SUCCESS) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
+  store::PendingFile pending(png);
+  if (cairo_surface_write_to_png(surface.get(), pending.path().c_str()) != CAIRO_STATUS_SUCCESS) {
     throw MediaError(MediaError::Code::Io, "cannot write the label " + png.string());
   }
-  std::error_code ec;
-  fs::rename(temp, png, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw MediaError(MediaError::Code::Io, "cannot write the label " + png.string());
+  try {
+    pending.commit();
+  } catch (const store::StoreError& e) {
+    throw MediaError(MediaError::Code::Io,
+                     "cannot write the label " + png.string() + ": " + e.what());
   }
   return result;
 }

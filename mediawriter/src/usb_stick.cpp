@@ -98,7 +98,10 @@ class LibusbHotplug : public UsbEventSource {
     std::uint8_t ports[8];
     const int count = libusb_get_port_numbers(device, ports, sizeof ports);
     for (int i = 0; i < count; ++i) {
-      stick.portPath += (i ? "." : "") + std::to_string(ports[i]);
+      // Appended piecewise: GCC 12 -O3 reports "." + std::string&& as -Wrestrict (a false
+      // positive).
+      if (i > 0) stick.portPath += '.';
+      stick.portPath += std::to_string(ports[i]);
     }
     if (event == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT) {
       const auto known = known_.find(stick.sysfsName());

@@ -1,4 +1,4 @@
-// fsync/rename helpers (see durable_file.h).
+// fsync/rename helpers and replacement files (see burnstation/store/durable_file.h).
 #include "durable_file.h"
 
 #include <fcntl.h>
@@ -46,6 +46,55 @@ void renameDurably(const std::filesystem::path& from, const std::filesystem::pat
                                                ": " + std::strerror(errno));
   }
   fsyncDirectory(to.parent_path());
+}
+
+PendingFile::PendingFile(std::filesystem::path target)
+    : target_(std::move(target)), temporary_(target_.string() + ".part") {
+  // Left by a crash in an earlier run: never complete, so never worth keeping.
+  std::error_code ignored;
+  std::filesystem::remove(temporary_, ignored);
+}
+
+PendingFile::~PendingFile() {
+  if (committed_) return;
+  std::error_code ignored;
+  std::filesystem::remove(temporary_, ignored);
+}
+
+void PendingFile::commit() {
+  fsyncFile(temporary_);
+  renameDurably(temporary_, target_);
+  committed_ = true;
+}
+
+void writeFileDurably(const std::filesystem::path& target, std::string_view bytes, unsigned mode) {
+  PendingFile pending(target);
+  const int fd = ::open(pending.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        static_cast<mode_t>(mode));
+  if (fd < 0) {
+    throw StoreError(StoreError::Code::Io,
+                     "cannot create " + pending.path().string() + ": " + std::strerror(errno));
+  }
+  const char* at = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, at, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : EIO;
+      ::close(fd);
+      throw StoreError(StoreError::Code::Io,
+                       "cannot write " + target.string() + ": " + std::strerror(error));
+    }
+    at += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  // close(2) reports delayed write errors on some filesystems (NFS, FUSE); commit() fsyncs.
+  if (::close(fd) != 0) {
+    throw StoreError(StoreError::Code::Io,
+                     "cannot write " + target.string() + ": " + std::strerror(errno));
+  }
+  pending.commit();
 }
 
 std::string isoNow() {

@@ -3,6 +3,7 @@
 // exists; elsewhere (as on the test machines) FUSE's fusefat.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -19,11 +20,17 @@ struct FilesystemCheck {
 // Reads the boot sector of a partition, block device or image file.
 FilesystemCheck checkFilesystem(const std::filesystem::path& device);
 
+// How long mount(8), umount(8), fusefat(1) or fusermount(1) may take before it is killed
+// and the stick refused: a stick that does not answer must not hold a job for ever.
+inline constexpr std::chrono::milliseconds kMountHelperLimit{std::chrono::seconds(30)};
+
 // A FAT filesystem mounted at a private mount point below mountParent; unmounted when it
-// goes out of scope. Throws MediaError when it cannot be mounted.
+// goes out of scope. Throws MediaError when it cannot be mounted. The helpers are found
+// through PATH; each gets helperLimit.
 class MountedFat {
  public:
-  MountedFat(std::filesystem::path device, const std::filesystem::path& mountParent);
+  MountedFat(std::filesystem::path device, const std::filesystem::path& mountParent,
+             std::chrono::milliseconds helperLimit = kMountHelperLimit);
   ~MountedFat();
   MountedFat(const MountedFat&) = delete;
   MountedFat& operator=(const MountedFat&) = delete;
@@ -40,6 +47,7 @@ class MountedFat {
 
   std::filesystem::path device_;
   std::filesystem::path mountPoint_;
+  std::chrono::milliseconds limit_;
   bool fuse_ = false;
   bool mounted_ = false;
   int server_ = -1;  // the fusefat process, which must have exited before the stick is done

@@ -30,8 +30,9 @@ std::uint64_t isoImageBytes(const IsoVolumeContent& content);
 // Called while writing with bytes written and the total; returning false cancels.
 using WriteProgress = std::function<bool(std::uint64_t written, std::uint64_t total)>;
 
-// Writes the image to a file (via file.part and a rename). Throws MediaError; a cancel
-// leaves no file behind and throws MediaError(Cancelled).
+// Writes the image to a file, durably (via file.part, fsync and a rename), so a read-back
+// reads the disk. Throws MediaError; a failure, a cancel (MediaError(Cancelled)) or a
+// progress callback that throws leaves no file behind.
 void writeIsoImage(const IsoVolumeContent& content, const std::filesystem::path& imageFile,
                    const WriteProgress& progress = {});
 

@@ -8,7 +8,8 @@ namespace burnstation::mediawriter {
 
 class MediaError : public std::runtime_error {
  public:
-  enum class Code { Image, Io, Cancelled };
+  // Refused: this medium cannot take the volume (full, another patient's set); another can.
+  enum class Code { Image, Io, Cancelled, Refused };
   MediaError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
   Code code() const noexcept { return code_; }
 
