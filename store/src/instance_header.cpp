@@ -43,6 +43,8 @@ const DcmTagKey kRecordKeyTags[] = {
     DCM_ContentDescription,
     DCM_ContentCreatorName,
     DCM_ReferencedSeriesSequence,
+    DCM_BlendingSequence,
+    DCM_ReferencedImageEvidenceSequence,
     DCM_StructureSetLabel,
     DCM_StructureSetDate,
     DCM_StructureSetTime,
