@@ -158,8 +158,8 @@ InstanceHeader parseHeader(const std::filesystem::path& file) {
   }
 
   if (h.sopClassUid.empty() || h.sopInstanceUid.empty()) {
-    throw StoreError(StoreError::Code::Parse,
-                     "DICOM file " + file.string() + " has no SOP Class or SOP Instance UID");
+    throw StoreError(StoreError::Code::Parse, "cannot read DICOM file " + file.string() +
+                                                  ": no SOP Class UID or SOP Instance UID");
   }
   return h;
 }
