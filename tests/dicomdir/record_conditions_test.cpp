@@ -89,7 +89,9 @@ TEST_P(RecordConditions, DciodvfyFindsNoErrorInTheDicomdir) {
         << c.key << " missing:\n"
         << dumpOf(out / "DICOMDIR");
     const std::string expected = c.expected(spec);
-    if (!expected.empty()) EXPECT_EQ(firstValue(dump), expected) << dump;
+    if (!expected.empty()) {
+      EXPECT_EQ(firstValue(dump), expected) << dump;
+    }
   }
 }
 
