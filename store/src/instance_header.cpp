@@ -60,6 +60,8 @@ const DcmTagKey kRecordKeyTags[] = {
     DCM_HangingProtocolCreator,
     DCM_HangingProtocolCreationDateTime,
     DCM_NumberOfPriorsReferenced,
+    DCM_HangingProtocolDefinitionSequence,
+    DCM_HangingProtocolUserIdentificationCodeSequence,
     DCM_DataPointRows,
     DCM_DataPointColumns,
 };

@@ -130,6 +130,7 @@ const Case kCases[] = {
     {"Surface", Kind::Surface, "SURFACE"},
     {"PrivateClass", Kind::PrivateClass, "PRIVATE", [](InstanceSpec&) {}, "0004,1432"},
     {"ColorPalette", Kind::ColorPalette, "PALETTE"},
+    {"HangingProtocol", Kind::HangingProtocol, "HANGING PROTOCOL"},
 };
 
 INSTANTIATE_TEST_SUITE_P(EveryRecordType, RecordConditions, ::testing::ValuesIn(kCases),

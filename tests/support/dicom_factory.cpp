@@ -88,6 +88,8 @@ KindInfo infoOf(Kind kind) {
       return {kPrivateSopClass, "OT"};
     case Kind::ColorPalette:
       return {UID_ColorPaletteStorage, ""};
+    case Kind::HangingProtocol:
+      return {UID_HangingProtocolStorage, ""};
     case Kind::BlendingPresentation:
       return {UID_BlendingSoftcopyPresentationStateStorage, "PR"};
     case Kind::EncapsulatedCDA:
@@ -379,6 +381,24 @@ void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
       put(ds, DCM_TreatmentDate, s.studyDate);
       put(ds, DCM_TreatmentTime, s.studyTime);
       break;
+    case Kind::HangingProtocol: {
+      put(ds, DCM_HangingProtocolName, "TEST_HP");
+      put(ds, DCM_HangingProtocolDescription, "one CT image set");
+      put(ds, DCM_HangingProtocolLevel, "SITE");
+      put(ds, DCM_HangingProtocolCreator, "TESTER");
+      put(ds, DCM_HangingProtocolCreationDateTime, s.studyDate + s.studyTime);
+      check(ds.putAndInsertUint16(DCM_NumberOfPriorsReferenced, 0), "priors");
+      auto* definition = new DcmItem;
+      put(*definition, DCM_Modality, "CT");
+      // Type 2 in the IOD, but dciodvfy wants an item in the record (VM 1-n).
+      definition->insertSequenceItem(DCM_ProcedureCodeSequence,
+                                     newCode("24627-2", "LN", "CT Chest"));
+      definition->insertSequenceItem(DCM_ReasonForRequestedProcedureCodeSequence,
+                                     newCode("R06.00", "I10", "Dyspnea"));
+      ds.insertSequenceItem(DCM_HangingProtocolDefinitionSequence, definition);
+      ds.insertEmptyElement(DCM_HangingProtocolUserIdentificationCodeSequence);
+      break;
+    }
     case Kind::ColorPalette: {
       put(ds, DCM_ContentLabel, "TEST_PALETTE");
       put(ds, DCM_ContentDescription, "grey ramp");
@@ -424,7 +444,7 @@ fs::path writeInstance(const InstanceSpec& spec, const fs::path& dir) {
   put(ds, DCM_SOPClassUID, info.sopClass);
   put(ds, DCM_SOPInstanceUID, s.sopInstanceUid);
   // A Color Palette belongs to no patient: none of the patient, study or series modules.
-  if (s.kind != Kind::ColorPalette) {
+  if (s.kind != Kind::ColorPalette && s.kind != Kind::HangingProtocol) {
     if (!s.omitStudyDate) put(ds, DCM_StudyDate, s.studyDate);
     put(ds, DCM_StudyTime, s.studyTime);
     put(ds, DCM_AccessionNumber, s.accessionNumber);

@@ -39,6 +39,7 @@ enum class Kind {
   ValueMap,
   Stereometric,
   Surface,
+  HangingProtocol,  // like ColorPalette, without patient, study or series
 };
 
 struct InstanceSpec {
