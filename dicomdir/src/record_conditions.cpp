@@ -59,6 +59,12 @@ void supplyVerificationDateTime(LeafContext& c) {
   if (!latest.empty()) put(c.record, DCM_VerificationDateTime, latest);
 }
 
+// SR DOCUMENT and KEY OBJECT DOC: Content Sequence, required if the document title has
+// concept modifiers; the store records only the root's HAS CONCEPT MOD items.
+bool hasConceptModifiers(LeafContext& c) {
+  return has(c.recorded, DCM_ContentSequence);
+}
+
 // PRESENTATION: Referenced Series Sequence, required if the instance has no Blending
 // Sequence; Blending Sequence, required if it has no Referenced Series Sequence. Each
 // presentation state class carries one of them as Type 1, so the copy brings it.
@@ -96,6 +102,10 @@ void supplyPrivateRecordUid(LeafContext& c) {
 const std::array kConditionalKeys = {
     ConditionalKey{"SR DOCUMENT", DCM_VerificationDateTime, "Verification Flag is VERIFIED",
                    isVerified, supplyVerificationDateTime},
+    ConditionalKey{"SR DOCUMENT", DCM_ContentSequence, "the title has concept modifiers",
+                   hasConceptModifiers, nullptr},
+    ConditionalKey{"KEY OBJECT DOC", DCM_ContentSequence, "the title has concept modifiers",
+                   hasConceptModifiers, nullptr},
     ConditionalKey{"PRESENTATION", DCM_ReferencedSeriesSequence, "no Blending Sequence",
                    noBlendingSequence, nullptr},
     ConditionalKey{"PRESENTATION", DCM_BlendingSequence, "no Referenced Series Sequence",

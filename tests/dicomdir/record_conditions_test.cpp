@@ -83,6 +83,9 @@ TEST_P(RecordConditions, DciodvfyFindsNoErrorInTheDicomdir) {
   const std::string report = dciodvfy.out + dciodvfy.err;
   EXPECT_EQ(report.find("Error"), std::string::npos) << report << dumpOf(out / "DICOMDIR");
 
+  // Records carry the title's concept modifiers at most, never the document's findings.
+  EXPECT_EQ(dumpOf(out / "DICOMDIR").find("[CONTAINS]"), std::string::npos);
+
   if (*c.key != '\0') {
     const std::string dump = dumpOf(out / "DICOMDIR", c.key);
     EXPECT_NE(dump.find(std::string("(") + c.key + ")"), std::string::npos)
@@ -105,7 +108,14 @@ const Case kCases[] = {
        s.verificationDateTimes = {"20260103081000.5", "20260102101500", "2026010309"};
      },
      "0040,a030", [](const InstanceSpec&) { return std::string("2026010309"); }},
+    // Only the title's HAS CONCEPT MOD items go into the record, not the findings.
+    {"ReportWithAModifiedTitle", Kind::SR, "SR DOCUMENT",
+     [](InstanceSpec& s) { s.conceptModifier = true; }, "0040,a730",
+     [](const InstanceSpec&) { return std::string("HAS CONCEPT MOD"); }},
     {"KeyObjectSelection", Kind::KOS, "KEY OBJECT DOC"},
+    {"KeyObjectSelectionWithAModifiedTitle", Kind::KOS, "KEY OBJECT DOC",
+     [](InstanceSpec& s) { s.conceptModifier = true; }, "0040,a730",
+     [](const InstanceSpec&) { return std::string("HAS CONCEPT MOD"); }},
     {"PresentationWithReferencedSeries", Kind::GSPS, "PRESENTATION", [](InstanceSpec&) {},
      "0008,1115"},
     {"PresentationWithBlending", Kind::BlendingPresentation, "PRESENTATION", [](InstanceSpec&) {},

@@ -224,7 +224,21 @@ void addImagePixels(DcmDataset& ds, const InstanceSpec& s, bool video) {
   }
 }
 
+// Language of Content Item and Descendants: English, modifying the document title.
+DcmItem* newLanguageModifier() {
+  auto* item = new DcmItem;
+  put(*item, DCM_RelationshipType, "HAS CONCEPT MOD");
+  put(*item, DCM_ValueType, "CODE");
+  item->insertSequenceItem(DCM_ConceptNameCodeSequence,
+                           newCode("121049", "DCM", "Language of Content Item and Descendants"));
+  item->insertSequenceItem(DCM_ConceptCodeSequence, newCode("en", "RFC5646", "English"));
+  return item;
+}
+
 void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
+  if (s.conceptModifier && (s.kind == Kind::SR || s.kind == Kind::KOS)) {
+    ds.insertSequenceItem(DCM_ContentSequence, newLanguageModifier());
+  }
   switch (s.kind) {
     case Kind::SR: {
       put(ds, DCM_ValueType, "CONTAINER");

@@ -69,6 +69,8 @@ struct InstanceSpec {
   // SR: VERIFIED, one Verifying Observer per value (DT, in this order); empty: UNVERIFIED.
   std::vector<std::string> verificationDateTimes;
   bool omitHl7InstanceIdentifier = false;  // EncapsulatedCDA
+  // SR and KOS: the document title gets a HAS CONCEPT MOD item (the content's language).
+  bool conceptModifier = false;
   int rows = 64;
   int columns = 64;
   int bitsAllocated = 16;  // 8 or 16
