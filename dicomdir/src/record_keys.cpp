@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "burnstation/store/charset.h"
-#include "burnstation/store/implementation_identity.h"
+#include "record_conditions.h"
 
 namespace burnstation::dicomdir {
 namespace {
@@ -63,23 +63,29 @@ std::string now() {
 }
 
 // The store records the leaf keys PS3.3 F.5 asks for (instance_header.cpp, one table).
-// These of them are not copied: they are set here (character set, instance number) or are
-// image properties dciodvfy does not expect in a record.
-bool copiedIntoRecord(const DcmTagKey& tag) {
-  static const DcmTagKey kNotCopied[] = {
-      DCM_SpecificCharacterSet,
-      DCM_InstanceNumber,
+// These of them are not copied: they are set here (character set, instance number), are
+// only the source of a key (the observers' Verification DateTime, record_conditions.cpp),
+// or are image properties dciodvfy does not expect in a record other than SPECTROSCOPY,
+// whose Type 1 keys they are.
+bool copiedIntoRecord(const DcmTagKey& tag, std::string_view recordType) {
+  static const DcmTagKey kNeverCopied[] = {
+      DCM_SpecificCharacterSet,  DCM_InstanceNumber,          DCM_VerifyingObserverSequence,
+      DCM_LossyImageCompression, DCM_ReferencedImageSequence,
+  };
+  static const DcmTagKey kSpectroscopyOnly[] = {
       DCM_ImageType,
       DCM_Rows,
       DCM_Columns,
       DCM_NumberOfFrames,
       DCM_DataPointRows,
       DCM_DataPointColumns,
-      DCM_LossyImageCompression,
-      DCM_ReferencedImageSequence,
+      DCM_ReferencedImageEvidenceSequence,
   };
-  for (const DcmTagKey& t : kNotCopied) {
+  for (const DcmTagKey& t : kNeverCopied) {
     if (t == tag) return false;
+  }
+  for (const DcmTagKey& t : kSpectroscopyOnly) {
+    if (t == tag) return recordType == "SPECTROSCOPY";
   }
   return true;
 }
@@ -164,34 +170,34 @@ void fillSeriesRecord(DcmDirectoryRecord& record, const store::InstanceHeader& f
 
 void fillLeafRecord(DcmDirectoryRecord& record, const store::SelectedInstance& instance,
                     int positionInSeries, std::string_view recordType) {
+  DcmDataset keys;
   if (!instance.recordKeys.empty()) {
-    DcmDataset keys;
     DcmInputBufferStream in;
     in.setBuffer(instance.recordKeys.data(), static_cast<offile_off_t>(instance.recordKeys.size()));
     in.setEos();
     keys.transferInit();
     const OFCondition read = keys.read(in, EXS_LittleEndianExplicit);
     keys.transferEnd();
-    if (read.good()) {
-      bool copied = false;
-      for (unsigned long i = 0; i < keys.card(); ++i) {
-        DcmElement* recorded = keys.getElement(i);
-        if (!copiedIntoRecord(recorded->getTag())) continue;
-        auto* element = static_cast<DcmElement*>(recorded->clone());
-        if (record.insert(element, OFTrue).bad()) {
-          delete element;
-        } else {
-          copied = true;
-        }
+    if (read.bad()) keys.clear();
+    bool copied = false;
+    for (unsigned long i = 0; i < keys.card(); ++i) {
+      DcmElement* recorded = keys.getElement(i);
+      if (!copiedIntoRecord(recorded->getTag(), recordType)) continue;
+      auto* element = static_cast<DcmElement*>(recorded->clone());
+      if (record.insert(element, OFTrue).bad()) {
+        delete element;
+      } else {
+        copied = true;
       }
-      if (copied && !instance.specificCharacterSet.empty()) {
-        put(record, DCM_SpecificCharacterSet, instance.specificCharacterSet);
-      }
+    }
+    if (copied && !instance.specificCharacterSet.empty()) {
+      put(record, DCM_SpecificCharacterSet, instance.specificCharacterSet);
     }
   }
   const std::string number = trimmed(instance.instanceNumber);
   put(record, DCM_InstanceNumber, number.empty() ? std::to_string(positionInSeries) : number);
-  if (recordType == "PRIVATE") put(record, DCM_PrivateRecordUID, std::string(kUidRoot) + ".2.1");
+  LeafContext context{record, keys, instance};
+  supplyConditionalKeys(context, recordType);
 }
 
 }  // namespace burnstation::dicomdir

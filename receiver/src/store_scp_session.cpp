@@ -62,6 +62,13 @@ OFCondition writeMetaHeader(DcmOutputStream& out, const T_DIMSE_C_StoreRQ& rq,
   return c;
 }
 
+// The reader's reason without the name of our temporary file, which tells a sender nothing.
+std::string parseReason(const std::string& message, const fs::path& file) {
+  const std::string prefix = file.string() + ": ";
+  const auto at = message.find(prefix);
+  return at == std::string::npos ? message : message.substr(at + prefix.size());
+}
+
 // Error Comment (0000,0902) is LO: at most 64 characters.
 DcmDataset* errorComment(const std::string& text) {
   auto* detail = new DcmDataset;
@@ -269,7 +276,7 @@ StoreScpSession::Outcome StoreScpSession::receiveAndStore(T_ASC_PresentationCont
     header = store::readInstanceHeader(temp);
   } catch (const store::StoreError& e) {
     fs::remove(temp, ignored);
-    return {status::kCannotUnderstand, "data set cannot be parsed"};
+    return {status::kCannotUnderstand, "data set cannot be parsed: " + parseReason(e.what(), temp)};
   }
   if (const auto uids = store::screenInstanceUids(header, 64); uids.refused()) {
     fs::remove(temp, ignored);

@@ -6,6 +6,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
+#include <dcmtk/dcmdata/dcsequen.h>
 
 #include <vector>
 
@@ -43,6 +44,8 @@ const DcmTagKey kRecordKeyTags[] = {
     DCM_ContentDescription,
     DCM_ContentCreatorName,
     DCM_ReferencedSeriesSequence,
+    DCM_BlendingSequence,
+    DCM_ReferencedImageEvidenceSequence,
     DCM_StructureSetLabel,
     DCM_StructureSetDate,
     DCM_StructureSetTime,
@@ -58,6 +61,8 @@ const DcmTagKey kRecordKeyTags[] = {
     DCM_HangingProtocolCreator,
     DCM_HangingProtocolCreationDateTime,
     DCM_NumberOfPriorsReferenced,
+    DCM_HangingProtocolDefinitionSequence,
+    DCM_HangingProtocolUserIdentificationCodeSequence,
     DCM_DataPointRows,
     DCM_DataPointColumns,
 };
@@ -88,6 +93,23 @@ std::string rawOf(DcmItem& item, const DcmTagKey& tag) {
   return {};
 }
 
+// The SR DOCUMENT and KEY OBJECT DOC records take the Content Sequence of the document's
+// root with only its HAS CONCEPT MOD items (PS3.3 F.5): the rest of the content stays out.
+void copyConceptModifiers(DcmDataset& dataset, DcmDataset& keys) {
+  DcmSequenceOfItems* content = nullptr;
+  if (dataset.findAndGetSequence(DCM_ContentSequence, content).bad() || content == nullptr) return;
+  for (unsigned long i = 0; i < content->card(); ++i) {
+    DcmItem* item = content->getItem(i);
+    OFString relationship;
+    if (item == nullptr || item->findAndGetOFString(DCM_RelationshipType, relationship).bad() ||
+        relationship != "HAS CONCEPT MOD") {
+      continue;
+    }
+    auto* copy = new DcmItem(*item);
+    if (keys.insertSequenceItem(DCM_ContentSequence, copy).bad()) delete copy;
+  }
+}
+
 std::string encodeRecordKeys(DcmDataset& dataset) {
   DcmDataset keys;
   for (const DcmTagKey& tag : kRecordKeyTags) {
@@ -96,6 +118,7 @@ std::string encodeRecordKeys(DcmDataset& dataset) {
       if (keys.insert(copy, OFTrue).bad()) delete copy;
     }
   }
+  copyConceptModifiers(dataset, keys);
   if (keys.card() == 0) return {};
   const E_TransferSyntax xfer = EXS_LittleEndianExplicit;
   const Uint32 length = keys.calcElementLength(xfer, EET_ExplicitLength);
@@ -156,8 +179,8 @@ InstanceHeader parseHeader(const std::filesystem::path& file) {
   }
 
   if (h.sopClassUid.empty() || h.sopInstanceUid.empty()) {
-    throw StoreError(StoreError::Code::Parse,
-                     "DICOM file " + file.string() + " has no SOP Class or SOP Instance UID");
+    throw StoreError(StoreError::Code::Parse, "cannot read DICOM file " + file.string() +
+                                                  ": no SOP Class UID or SOP Instance UID");
   }
   return h;
 }

@@ -30,8 +30,9 @@ TEST_F(JobsTest, NothingInTheDataDirectoryIsOpenToOtherUsers) {
   Station station(data());
   ASSERT_EQ(harness::storescu(station.port(), instances(3)).exitCode, 0);
   const auto burned =
-      harness::runCommand({"timeout", "300", harness::burnstationExe(), "burn", "--data-dir",
-                           data().string(), "--patient", "JOB-1", "--profile", "cd", "--wait"});
+      harness::runCommand({harness::burnstationExe(), "burn", "--data-dir", data().string(),
+                           "--patient", "JOB-1", "--profile", "cd", "--wait"},
+                          {}, kBurnSeconds);
   ASSERT_EQ(burned.exitCode, 0) << burned.out << burned.err;
 
   const auto isos = harness::filesEndingWith(data() / "images", ".iso");

@@ -56,6 +56,18 @@ std::map<std::string, std::set<int>> volumesOf(const VolumePlan& plan,
   return where;
 }
 
+// A size model in whole sectors for plans worked out by hand: 10 sectors of fixed content
+// per volume and nothing per file or folder.
+const VolumeSizeModel kSectorsOnly{10 * kSectorBytes, 0, 0, 0};
+constexpr std::uint64_t kTenSectors = 10 * kSectorBytes;
+
+using Volumes = std::vector<std::vector<std::size_t>>;
+Volumes itemsOf(const VolumePlan& plan) {
+  Volumes out;
+  for (const PlannedVolume& v : plan.volumes) out.push_back(v.items);
+  return out;
+}
+
 TEST(VolumePlan, OneVolumeWhenEverythingFits) {
   const auto items = series("ST1", "SE1", 10, 100'000);
   const VolumePlan plan = planVolumes(items, 700'000'000);
@@ -66,11 +78,14 @@ TEST(VolumePlan, OneVolumeWhenEverythingFits) {
 }
 
 TEST(VolumePlan, ALargeSeriesIsSplitOnlyBecauseItCannotFit) {
-  const auto items = series("ST1", "SE1", 300, 50'000);  // 15 MB
-  const VolumePlan plan = planVolumes(items, 2'000'000);
+  // 10 files of 10 sectors; a medium holds the fixed 10 sectors and 4 files.
+  const auto items = series("ST1", "SE1", 10, kTenSectors);
+  const VolumePlan plan = planVolumes(items, 50 * kSectorBytes, kSectorsOnly);
   checkPlan(plan, items);
-  EXPECT_GE(plan.volumes.size(), 8u);
-  for (const PlannedVolume& v : plan.volumes) EXPECT_FALSE(v.items.empty());
+  EXPECT_EQ(plan.minimumVolumes, 3);
+  EXPECT_EQ(itemsOf(plan), (Volumes{{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9}}));
+  EXPECT_EQ(plan.volumes[0].bytes, 50 * kSectorBytes);
+  EXPECT_EQ(plan.volumes[2].bytes, 30 * kSectorBytes);
 }
 
 TEST(VolumePlan, StudiesStayWholeWhenTheyFit) {
@@ -101,11 +116,21 @@ TEST(VolumePlan, ASeriesThatFitsIsNotSplit) {
 
 TEST(VolumePlan, SeriesAreSplitRatherThanExceedTheMinimumByTwo) {
   std::vector<PlanItem> items;
-  for (const char* s : {"A", "B", "C", "D", "E"}) append(items, series("ST1", s, 12, 50'000));
-  // Each series is 0.6 of the medium: keeping them whole would need 5 volumes for 3 worth.
-  const VolumePlan plan = planVolumes(items, 1'000'000);
+  for (const char* s : {"A", "B", "C", "D", "E"}) append(items, series("ST1", s, 6, kTenSectors));
+  // A medium holds 10 files and each series has 6: whole series would need 5 media for 3
+  // worth, so the plan fills every medium and splits B (over 1 and 2) and D (over 2 and 3).
+  const VolumePlan plan = planVolumes(items, 110 * kSectorBytes, kSectorsOnly);
   checkPlan(plan, items);
-  EXPECT_LE(plan.volumes.size(), static_cast<std::size_t>(plan.minimumVolumes + 1));
+  EXPECT_EQ(plan.minimumVolumes, 3);
+  EXPECT_EQ(itemsOf(plan), (Volumes{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+                                    {10, 11, 12, 13, 14, 15, 16, 17, 18, 19},
+                                    {20, 21, 22, 23, 24, 25, 26, 27, 28, 29}}));
+  const auto where = volumesOf(plan, items, true);
+  EXPECT_EQ(where.at("A"), (std::set<int>{1}));
+  EXPECT_EQ(where.at("B"), (std::set<int>{1, 2}));
+  EXPECT_EQ(where.at("C"), (std::set<int>{2}));
+  EXPECT_EQ(where.at("D"), (std::set<int>{2, 3}));
+  EXPECT_EQ(where.at("E"), (std::set<int>{3}));
 }
 
 TEST(VolumePlan, OversizedAndHugeFilesAreUnplaceable) {

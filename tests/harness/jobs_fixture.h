@@ -14,10 +14,14 @@
 
 namespace burnstation {
 
-inline harness::CommandResult bs(const std::filesystem::path& data, std::vector<std::string> args) {
+// How long `burn --wait` of a test's few small instances may take, sanitizers included.
+inline constexpr int kBurnSeconds = 120;
+
+inline harness::CommandResult bs(const std::filesystem::path& data, std::vector<std::string> args,
+                                 int timeoutSeconds = harness::kCommandSeconds) {
   args.push_back("--data-dir");
   args.push_back(data.string());
-  return harness::burnstation(args);
+  return harness::burnstation(args, timeoutSeconds);
 }
 
 class JobsTest : public ::testing::Test {

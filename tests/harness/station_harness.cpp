@@ -7,9 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -62,13 +65,35 @@ int spawn(const std::vector<std::string>& argv, int outFd, int errFd,
   return pid;
 }
 
+int exitCodeOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
 int waitFor(int pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  return exitCodeOf(status);
+}
+
+// The child's exit code, or nullopt when it is still running after the deadline.
+std::optional<int> waitFor(int pid, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return exitCodeOf(status);
+    if (done < 0 && errno != EINTR) return -1;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string commandLine(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
+  return line;
 }
 
 }  // namespace
@@ -85,7 +110,7 @@ TempDir::~TempDir() {
 }
 
 CommandResult runCommand(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& extraEnv) {
+                         const std::map<std::string, std::string>& extraEnv, int timeoutSeconds) {
   TempDir capture;
   const fs::path outPath = capture.path() / "out";
   const fs::path errPath = capture.path() / "err";
@@ -95,9 +120,22 @@ CommandResult runCommand(const std::vector<std::string>& argv,
   ::close(out);
   ::close(err);
   CommandResult result;
-  result.exitCode = waitFor(pid);
+  const auto code =
+      waitFor(pid, std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds));
+  if (code) {
+    result.exitCode = *code;
+  } else {
+    ::kill(pid, SIGKILL);
+    result.exitCode = waitFor(pid);
+    result.timedOut = true;
+  }
   result.out = readFile(outPath);
   result.err = readFile(errPath);
+  if (result.timedOut) {
+    ADD_FAILURE() << "still running after " << timeoutSeconds << " s, killed: " << commandLine(argv)
+                  << "\n"
+                  << result.out << result.err;
+  }
   return result;
 }
 
@@ -108,10 +146,10 @@ std::string testScuExe() {
   return BS_TEST_SCU_EXE;
 }
 
-CommandResult burnstation(const std::vector<std::string>& args) {
+CommandResult burnstation(const std::vector<std::string>& args, int timeoutSeconds) {
   std::vector<std::string> argv = {burnstationExe()};
   argv.insert(argv.end(), args.begin(), args.end());
-  return runCommand(argv);
+  return runCommand(argv, {}, timeoutSeconds);
 }
 
 Station::Station(fs::path dataDir, std::optional<fs::path> config,
@@ -168,12 +206,19 @@ std::string Station::log() const {
   return readFile(logFile_);
 }
 
-int Station::stop() {
+int Station::stop(int stopSeconds) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  const int status = waitFor(pid_);
+  const auto status =
+      waitFor(pid_, std::chrono::steady_clock::now() + std::chrono::seconds(stopSeconds));
+  if (!status) {
+    ADD_FAILURE() << "the service did not stop within " << stopSeconds << " s of SIGTERM\n"
+                  << log();
+    kill();
+    return -1;
+  }
   pid_ = -1;
-  return status;
+  return *status;
 }
 
 void Station::kill() {

@@ -27,15 +27,23 @@ struct CommandResult {
   int exitCode = -1;
   std::string out;
   std::string err;
+  bool timedOut = false;
 };
 
-// Runs argv[0] (looked up in PATH) to completion; extraEnv adds to the environment.
+// How long a command may run before the test gives up on it: every command a test runs
+// ends or fails the test in seconds, never at ctest's timeout.
+inline constexpr int kCommandSeconds = 180;
+
+// Runs argv[0] (looked up in PATH) to completion; extraEnv adds to the environment. A
+// command still running after timeoutSeconds is killed (SIGKILL) and fails the test.
 CommandResult runCommand(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& extraEnv = {});
+                         const std::map<std::string, std::string>& extraEnv = {},
+                         int timeoutSeconds = kCommandSeconds);
 
 std::string burnstationExe();
 // burnstation with these arguments.
-CommandResult burnstation(const std::vector<std::string>& args);
+CommandResult burnstation(const std::vector<std::string>& args,
+                          int timeoutSeconds = kCommandSeconds);
 std::string testScuExe();
 
 // `burnstation serve --port 0` on a data directory, stopped (SIGTERM) when destroyed.
@@ -57,7 +65,9 @@ class Station {
   const std::filesystem::path& dataDir() const { return dataDir_; }
   // Everything the service wrote to stderr so far.
   std::string log() const;
-  int stop();   // SIGTERM, returns the exit status
+  // SIGTERM, returns the exit status; a service still running after stopSeconds is
+  // killed and fails the test.
+  int stop(int stopSeconds = 60);
   void kill();  // SIGKILL, as a power cut would
   bool running() const { return pid_ > 0; }
   int pid() const { return pid_; }

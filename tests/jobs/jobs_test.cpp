@@ -19,8 +19,10 @@ using harness::Station;
 TEST_F(JobsTest, BurnWaitWritesEveryVolumeAndCopyAndVerifiesThem) {
   receive(40);
   Station station(data());
-  const auto r = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--capacity", "16.6M",
-                             "--copies", "2", "--wait", "--json"});
+  const auto r = bs(data(),
+                    {"burn", "--patient", "JOB-1", "--profile", "cd", "--capacity", "16.6M",
+                     "--copies", "2", "--wait", "--json"},
+                    3 * kBurnSeconds);  // four discs of 16 MB
   ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
   const auto job = nlohmann::json::parse(r.out);
   EXPECT_EQ(job["state"], "done");
@@ -61,7 +63,8 @@ TEST_F(JobsTest, BurnWaitWritesEveryVolumeAndCopyAndVerifiesThem) {
 
 TEST_F(JobsTest, WaitWithoutAServiceFailsAtOnceAndQueuesNothing) {
   receive(1);
-  const auto r = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--wait"});
+  const auto r =
+      bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--wait"}, kBurnSeconds);
   EXPECT_NE(r.exitCode, 0);
   EXPECT_NE(r.err.find("no service is running"), std::string::npos) << r.err;
   EXPECT_TRUE(jobs().empty());

@@ -41,8 +41,10 @@ class UsbBurnTest : public JobsTest {
     return out;
   }
   nlohmann::json burnToStick() {
-    const auto r = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "usb", "--drive",
-                               "usb:" + stick().string(), "--wait", "--json"});
+    const auto r = bs(data(),
+                      {"burn", "--patient", "JOB-1", "--profile", "usb", "--drive",
+                       "usb:" + stick().string(), "--wait", "--json"},
+                      kBurnSeconds);
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
     return r.exitCode == 0 ? nlohmann::json::parse(r.out) : nlohmann::json::object();
   }
@@ -104,7 +106,7 @@ TEST_F(UsbBurnTest, SticksThatCannotTakeThePatientAreRefusedWithTheReason) {
   // Cancelled before the stick changes: a job still waiting would take the FAT32 stick
   // itself (it retries the drive), and the other patient's burn would then wait forever.
   ASSERT_EQ(bs(data(), {"cancel", std::to_string(job["id"].get<int>())}).exitCode, 0);
-  poll([](const auto& j) { return j["state"] == "cancelled"; });
+  ASSERT_EQ(poll([](const auto& j) { return j["state"] == "cancelled"; })["state"], "cancelled");
   // The clerk brings a FAT32 stick that already holds another patient's file-set.
   fs::remove(stick());
   makeFat32();
@@ -117,8 +119,10 @@ TEST_F(UsbBurnTest, SticksThatCannotTakeThePatientAreRefusedWithTheReason) {
         harness::storescu(station.port(), {testdata::writeInstance(other, dir.path() / "other")})
             .exitCode,
         0);
-    const auto r = bs(data(), {"burn", "--patient", "OTHER-9", "--profile", "usb", "--drive",
-                               "usb:" + stick().string(), "--wait"});
+    const auto r = bs(data(),
+                      {"burn", "--patient", "OTHER-9", "--profile", "usb", "--drive",
+                       "usb:" + stick().string(), "--wait"},
+                      kBurnSeconds);
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
   }
   const auto again = bs(data(), {"burn", "--patient", "JOB-1", "--profile", "usb", "--drive",
@@ -127,6 +131,7 @@ TEST_F(UsbBurnTest, SticksThatCannotTakeThePatientAreRefusedWithTheReason) {
   nlohmann::json refused;
   for (int i = 0; i < 300 && refused.is_null(); ++i) {
     const auto all = jobs();
+    if (all.empty()) break;
     const auto& last = all.back();
     if (last["state"] == "waiting_for_media" && !last["volumes"].empty() &&
         !last["volumes"][0]["reject_reason"].get<std::string>().empty()) {

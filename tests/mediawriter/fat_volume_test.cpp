@@ -409,7 +409,10 @@ TEST_F(FatVolumeMount, AStickPulledWhileWritingIsAMediaErrorAndLeavesNothingMoun
       }
       writerDone = true;
     });
-    while (filesWritten < 3 && !writerDone) std::this_thread::yield();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (filesWritten < 3 && !writerDone && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
     ::kill(server, SIGKILL);  // the stick is gone: nothing answers for the mount any more
     writer.join();
     EXPECT_FALSE(writeError.empty()) << "all " << filesWritten << " files were written";

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -281,7 +282,12 @@ TEST(UsbEvents, TheListCanGoWhileEventsAreStillArriving) {
   auto source = std::make_unique<BusyEvents>();
   BusyEvents& events = *source;
   auto sticks = std::make_unique<UsbSticks>(std::move(source));
-  while (events.delivered < 1000) std::this_thread::yield();
+  // Events that stop arriving fail the test instead of spinning it forever.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (events.delivered < 1000 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  EXPECT_GE(events.delivered, 1000u);
   EXPECT_LE(sticks->present().size(), 1u);
   sticks.reset();  // must stop the source before its state goes (ASan catches a use after free)
 }

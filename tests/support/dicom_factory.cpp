@@ -88,13 +88,73 @@ KindInfo infoOf(Kind kind) {
       return {kPrivateSopClass, "OT"};
     case Kind::ColorPalette:
       return {UID_ColorPaletteStorage, ""};
+    case Kind::HangingProtocol:
+      return {UID_HangingProtocolStorage, ""};
+    case Kind::BlendingPresentation:
+      return {UID_BlendingSoftcopyPresentationStateStorage, "PR"};
+    case Kind::EncapsulatedCDA:
+      return {UID_EncapsulatedCDAStorage, "DOC"};
+    case Kind::RawData:
+      return {UID_RawDataStorage, "OT"};
+    case Kind::Waveform:
+      return {UID_TwelveLeadECGWaveformStorage, "ECG"};
+    case Kind::Spectroscopy:
+      return {UID_MRSpectroscopyStorage, "MR"};
+    case Kind::Registration:
+      return {UID_SpatialRegistrationStorage, "REG"};
+    case Kind::Fiducials:
+      return {UID_SpatialFiducialsStorage, "FID"};
+    case Kind::RTDose:
+      return {UID_RTDoseStorage, "RTDOSE"};
+    case Kind::RTStructureSet:
+      return {UID_RTStructureSetStorage, "RTSTRUCT"};
+    case Kind::RTPlan:
+      return {UID_RTPlanStorage, "RTPLAN"};
+    case Kind::RTTreatmentRecord:
+      return {UID_RTBeamsTreatmentRecordStorage, "RTRECORD"};
+    case Kind::ValueMap:
+      return {UID_RealWorldValueMappingStorage, "RWV"};
+    case Kind::Stereometric:
+      return {UID_StereometricRelationshipStorage, "SMR"};
+    case Kind::Surface:
+      return {UID_SurfaceSegmentationStorage, "SEG"};
   }
   return {UID_SecondaryCaptureImageStorage, "OT"};
 }
 
 bool isImage(Kind k) {
-  return k != Kind::SR && k != Kind::KOS && k != Kind::GSPS && k != Kind::EncapsulatedPDF &&
-         k != Kind::ColorPalette;
+  switch (k) {
+    case Kind::CT:
+    case Kind::MR:
+    case Kind::CR:
+    case Kind::USMultiframe:
+    case Kind::SecondaryCapture:
+    case Kind::VideoEndoscopic:
+    case Kind::RetiredUltrasound:
+    case Kind::RetiredNM:
+    case Kind::PrivateClass:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Content Label, Description and Creator's Name (PS3.3 C.10.9), which the records of
+// presentation states, registrations, fiducials and value maps take as keys.
+void putContentIdentification(DcmDataset& ds, const char* label) {
+  put(ds, DCM_ContentLabel, label);
+  put(ds, DCM_ContentDescription, "made by the tests");
+  put(ds, DCM_ContentCreatorName, "TESTER");
+}
+
+DcmItem* newImageReference(const std::string& seriesUid) {
+  auto* series = new DcmItem;
+  put(*series, DCM_SeriesInstanceUID, seriesUid);
+  auto* image = new DcmItem;
+  put(*image, DCM_ReferencedSOPClassUID, UID_CTImageStorage);
+  put(*image, DCM_ReferencedSOPInstanceUID, newUid());
+  series->insertSequenceItem(DCM_ReferencedImageSequence, image);
+  return series;
 }
 
 DcmItem* newCode(const char* value, const char* scheme, const char* meaning) {
@@ -164,13 +224,35 @@ void addImagePixels(DcmDataset& ds, const InstanceSpec& s, bool video) {
   }
 }
 
+// Language of Content Item and Descendants: English, modifying the document title.
+DcmItem* newLanguageModifier() {
+  auto* item = new DcmItem;
+  put(*item, DCM_RelationshipType, "HAS CONCEPT MOD");
+  put(*item, DCM_ValueType, "CODE");
+  item->insertSequenceItem(DCM_ConceptNameCodeSequence,
+                           newCode("121049", "DCM", "Language of Content Item and Descendants"));
+  item->insertSequenceItem(DCM_ConceptCodeSequence, newCode("en", "RFC5646", "English"));
+  return item;
+}
+
 void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
+  if (s.conceptModifier && (s.kind == Kind::SR || s.kind == Kind::KOS)) {
+    ds.insertSequenceItem(DCM_ContentSequence, newLanguageModifier());
+  }
   switch (s.kind) {
     case Kind::SR: {
       put(ds, DCM_ValueType, "CONTAINER");
       put(ds, DCM_ContinuityOfContent, "SEPARATE");
       put(ds, DCM_CompletionFlag, "COMPLETE");
-      put(ds, DCM_VerificationFlag, "UNVERIFIED");
+      put(ds, DCM_VerificationFlag, s.verificationDateTimes.empty() ? "UNVERIFIED" : "VERIFIED");
+      for (const std::string& when : s.verificationDateTimes) {
+        auto* observer = new DcmItem;
+        put(*observer, DCM_VerifyingObserverName, "VERIFYING^DOCTOR");
+        observer->insertEmptyElement(DCM_VerifyingObserverIdentificationCodeSequence);
+        put(*observer, DCM_VerifyingOrganization, "BURNSTATION TESTS");
+        put(*observer, DCM_VerificationDateTime, when);
+        ds.insertSequenceItem(DCM_VerifyingObserverSequence, observer);
+      }
       put(ds, DCM_ContentDate, s.studyDate);
       put(ds, DCM_ContentTime, s.studyTime);
       ds.insertSequenceItem(DCM_ConceptNameCodeSequence,
@@ -232,6 +314,105 @@ void addDocumentContent(DcmDataset& ds, const InstanceSpec& s) {
       ds.insertEmptyElement(DCM_ConceptNameCodeSequence);
       break;
     }
+    case Kind::BlendingPresentation: {
+      putContentIdentification(ds, "TEST_BLEND");
+      put(ds, DCM_PresentationCreationDate, s.studyDate);
+      put(ds, DCM_PresentationCreationTime, s.studyTime);
+      for (const char* position : {"UNDERLYING", "SUPERIMPOSED"}) {
+        auto* blended = new DcmItem;
+        put(*blended, DCM_BlendingPosition, position);
+        put(*blended, DCM_StudyInstanceUID, s.studyInstanceUid);
+        blended->insertSequenceItem(DCM_ReferencedSeriesSequence, newImageReference(newUid()));
+        ds.insertSequenceItem(DCM_BlendingSequence, blended);
+      }
+      break;
+    }
+    case Kind::EncapsulatedCDA: {
+      std::string cda =
+          "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Test</title></ClinicalDocument>";
+      if (cda.size() % 2) cda.push_back(' ');
+      check(ds.putAndInsertUint8Array(DCM_EncapsulatedDocument,
+                                      reinterpret_cast<const Uint8*>(cda.data()),
+                                      static_cast<unsigned long>(cda.size())),
+            "cda");
+      put(ds, DCM_MIMETypeOfEncapsulatedDocument, "text/XML");
+      put(ds, DCM_DocumentTitle, "Test CDA");
+      put(ds, DCM_ContentDate, s.studyDate);
+      put(ds, DCM_ContentTime, s.studyTime);
+      put(ds, DCM_BurnedInAnnotation, "NO");
+      ds.insertEmptyElement(DCM_ConceptNameCodeSequence);
+      if (!s.omitHl7InstanceIdentifier) {
+        put(ds, DCM_HL7InstanceIdentifier, "2.25.1234567890^TEST-CDA-1");
+      }
+      break;
+    }
+    case Kind::RawData:
+    case Kind::Waveform:
+      put(ds, DCM_ContentDate, s.studyDate);
+      put(ds, DCM_ContentTime, s.studyTime);
+      break;
+    case Kind::Spectroscopy: {
+      put(ds, DCM_ImageType, "ORIGINAL\\PRIMARY\\SPECTROSCOPY\\NONE");
+      put(ds, DCM_ContentDate, s.studyDate);
+      put(ds, DCM_ContentTime, s.studyTime);
+      put(ds, DCM_NumberOfFrames, "1");
+      check(ds.putAndInsertUint16(DCM_Rows, 1), "rows");
+      check(ds.putAndInsertUint16(DCM_Columns, 1), "columns");
+      check(ds.putAndInsertUint32(DCM_DataPointRows, 1), "data point rows");
+      check(ds.putAndInsertUint32(DCM_DataPointColumns, 8), "data point columns");
+      auto* evidence = new DcmItem;
+      put(*evidence, DCM_ReferencedSOPClassUID, UID_MRImageStorage);
+      put(*evidence, DCM_ReferencedSOPInstanceUID, newUid());
+      ds.insertSequenceItem(DCM_ReferencedImageEvidenceSequence, evidence);
+      break;
+    }
+    case Kind::Registration:
+    case Kind::Fiducials:
+    case Kind::ValueMap:
+    case Kind::Stereometric:
+    case Kind::Surface:
+      putContentIdentification(ds, "TEST_CONTENT");
+      put(ds, DCM_ContentDate, s.studyDate);
+      put(ds, DCM_ContentTime, s.studyTime);
+      break;
+    case Kind::RTDose:
+      put(ds, DCM_DoseSummationType, "PLAN");
+      put(ds, DCM_DoseUnits, "GY");
+      put(ds, DCM_DoseType, "PHYSICAL");
+      break;
+    case Kind::RTStructureSet:
+      put(ds, DCM_StructureSetLabel, "TEST_SET");
+      put(ds, DCM_StructureSetDate, s.studyDate);
+      put(ds, DCM_StructureSetTime, s.studyTime);
+      break;
+    case Kind::RTPlan:
+      put(ds, DCM_RTPlanLabel, "TEST_PLAN");
+      put(ds, DCM_RTPlanDate, s.studyDate);
+      put(ds, DCM_RTPlanTime, s.studyTime);
+      put(ds, DCM_PlanIntent, "CURATIVE");
+      break;
+    case Kind::RTTreatmentRecord:
+      put(ds, DCM_TreatmentDate, s.studyDate);
+      put(ds, DCM_TreatmentTime, s.studyTime);
+      break;
+    case Kind::HangingProtocol: {
+      put(ds, DCM_HangingProtocolName, "TEST_HP");
+      put(ds, DCM_HangingProtocolDescription, "one CT image set");
+      put(ds, DCM_HangingProtocolLevel, "SITE");
+      put(ds, DCM_HangingProtocolCreator, "TESTER");
+      put(ds, DCM_HangingProtocolCreationDateTime, s.studyDate + s.studyTime);
+      check(ds.putAndInsertUint16(DCM_NumberOfPriorsReferenced, 0), "priors");
+      auto* definition = new DcmItem;
+      put(*definition, DCM_Modality, "CT");
+      // Type 2 in the IOD, but dciodvfy wants an item in the record (VM 1-n).
+      definition->insertSequenceItem(DCM_ProcedureCodeSequence,
+                                     newCode("24627-2", "LN", "CT Chest"));
+      definition->insertSequenceItem(DCM_ReasonForRequestedProcedureCodeSequence,
+                                     newCode("R06.00", "I10", "Dyspnea"));
+      ds.insertSequenceItem(DCM_HangingProtocolDefinitionSequence, definition);
+      ds.insertEmptyElement(DCM_HangingProtocolUserIdentificationCodeSequence);
+      break;
+    }
     case Kind::ColorPalette: {
       put(ds, DCM_ContentLabel, "TEST_PALETTE");
       put(ds, DCM_ContentDescription, "grey ramp");
@@ -277,7 +458,7 @@ fs::path writeInstance(const InstanceSpec& spec, const fs::path& dir) {
   put(ds, DCM_SOPClassUID, info.sopClass);
   put(ds, DCM_SOPInstanceUID, s.sopInstanceUid);
   // A Color Palette belongs to no patient: none of the patient, study or series modules.
-  if (s.kind != Kind::ColorPalette) {
+  if (s.kind != Kind::ColorPalette && s.kind != Kind::HangingProtocol) {
     if (!s.omitStudyDate) put(ds, DCM_StudyDate, s.studyDate);
     put(ds, DCM_StudyTime, s.studyTime);
     put(ds, DCM_AccessionNumber, s.accessionNumber);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace burnstation::testdata {
 
@@ -22,6 +23,23 @@ enum class Kind {
   RetiredNM,          // 1.2.840.10008.5.1.4.1.1.5
   PrivateClass,       // a private storage SOP class under our own UID root
   ColorPalette,       // an object without patient, study or series
+  // Non-image objects, one per DICOMDIR leaf record type (PS3.3 F.5), with the attributes
+  // their records take keys from.
+  BlendingPresentation,  // Blending Sequence instead of Referenced Series Sequence
+  EncapsulatedCDA,       // HL7 Instance Identifier (unless omitHl7InstanceIdentifier)
+  RawData,
+  Waveform,  // 12-lead ECG, without samples
+  Spectroscopy,
+  Registration,
+  Fiducials,
+  RTDose,
+  RTStructureSet,
+  RTPlan,
+  RTTreatmentRecord,
+  ValueMap,
+  Stereometric,
+  Surface,
+  HangingProtocol,  // like ColorPalette, without patient, study or series
 };
 
 struct InstanceSpec {
@@ -48,6 +66,11 @@ struct InstanceSpec {
   bool omitStudyId = false;
   bool omitSeriesNumber = false;
   bool privateTags = false;
+  // SR: VERIFIED, one Verifying Observer per value (DT, in this order); empty: UNVERIFIED.
+  std::vector<std::string> verificationDateTimes;
+  bool omitHl7InstanceIdentifier = false;  // EncapsulatedCDA
+  // SR and KOS: the document title gets a HAS CONCEPT MOD item (the content's language).
+  bool conceptModifier = false;
   int rows = 64;
   int columns = 64;
   int bitsAllocated = 16;  // 8 or 16
