@@ -107,12 +107,12 @@ int runExport(const std::vector<std::string>& args) {
       return 0;
     }
     // The same plan `plan` shows (upper bounds for what is re-encoded), made before
-    // re-encoding; the re-encoded files are then no larger than planned.
-    fs::create_directories(scratch.paths[0]);
+    // re-encoding, and sized in the temporary directory as `plan` does (the data directory
+    // may be full while the export goes elsewhere).
     const PlanInput input = planInputFor(medium);
     const StationPlan planned = planVolumesFor(
         medium, input, mediumCapacity(medium, {capacityOption(line), {}, freeSpaceAt(target)}),
-        exactVolumeSizer(medium, input, config.receiver.aeTitle, scratch.paths[0]));
+        exactVolumeSizer(medium, input, config.receiver.aeTitle, fs::temp_directory_path()));
     const dicomdir::VolumePlan& plan = planned.plan;
     if (!plan.unplaceable.empty()) {
       throw UsageError(store::printableUid(plan.unplaceable.front().sopInstanceUid) +

@@ -164,13 +164,15 @@ StationPlan BurnJob::planOrResume(const MediumSelection& medium, const PlanInput
     return resumed;
   }
   // The plan `plan` shows for this selection, made by the same planner with the same model
-  // (re-encoded files at their upper bounds), so both agree on the number of discs.
+  // (re-encoded files at their upper bounds), so both agree on the number of discs. Sized
+  // in the temporary directory as `plan` does: the data directory may be full, and the job
+  // is then refused by its reservation with that reason.
   CapacityRequest asked;
   if (job_.request.capacity > 0) asked.requested = job_.request.capacity;
   asked.drive = drive_.capacity;
-  const StationPlan planned =
-      planVolumesFor(medium, input, mediumCapacity(medium, asked),
-                     exactVolumeSizer(medium, input, config_.receiver.aeTitle, scratch_));
+  const StationPlan planned = planVolumesFor(
+      medium, input, mediumCapacity(medium, asked),
+      exactVolumeSizer(medium, input, config_.receiver.aeTitle, fs::temp_directory_path()));
   const dicomdir::VolumePlan& plan = planned.plan;
   if (!plan.unplaceable.empty()) {
     throw std::runtime_error(store::printableUid(plan.unplaceable.front().sopInstanceUid) +
