@@ -109,6 +109,18 @@ def stored_files(data):
     return sorted(os.path.join(r, f) for r, _, fs in os.walk(objects) for f in fs)
 
 
+def stored_uids(data):
+    """{stored file: SOP Instance UID}: stored files are named by a hash of the UID, so the
+    index says which file holds which instance."""
+    import sqlite3
+    db = sqlite3.connect("file:" + os.path.join(data, "index.sqlite") + "?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT sop_instance_uid, path FROM instances").fetchall()
+    finally:
+        db.close()
+    return {os.path.normpath(os.path.join(data, path)): uid for uid, path in rows}
+
+
 def warm(files):
     for path in files:
         with open(path, "rb") as fh:
@@ -216,14 +228,14 @@ def timed_rss(args, **kw):
     return int(lines[-1].split()[1]) / 1024 if lines else 0.0
 
 
-def peer_pipeline(files, layout, work, run_no):
+def peer_pipeline(files, layout, uid_of, work, run_no):
     tree = os.path.join(work, f"peer-{run_no}")
     iso = os.path.join(work, f"peer-{run_no}.iso")
     run(["sync"])
     t = time.perf_counter()
     made = set()
     for src in files:
-        st, se, im = layout[os.path.basename(src)[:-4]]
+        st, se, im = layout[uid_of[os.path.normpath(src)]]
         folder = os.path.join(tree, "DICOM", f"ST{st:06d}", f"SE{se:06d}")
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
@@ -301,6 +313,7 @@ def main():
         if len(files) != args.instances:
             raise SystemExit(f"{len(files)} of {args.instances} instances were stored")
         size_mb = sum(os.path.getsize(f) for f in files) / 1e6
+        uid_of = stored_uids(data)
 
         results = {"station": [], "peer": [], "physical": []}
         for i in range(args.runs):
@@ -308,7 +321,7 @@ def main():
             warm(files)
             results["station"].append(station_burn(exe, data, config, work, i, log))
             warm(files)
-            results["peer"].append(peer_pipeline(files, layout, work, i))
+            results["peer"].append(peer_pipeline(files, layout, uid_of, work, i))
             warm(files)
             results["physical"].append(physical_work(files, work, i))
             print(f"run {i + 1}/{args.runs}: station {results['station'][-1]['seconds']:.2f} s, "

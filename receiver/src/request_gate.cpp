@@ -66,7 +66,9 @@ class RequestGate::Loop {
   ~Loop() {
     thread_.request_stop();
     const std::uint64_t one = 1;
-    (void)::write(wake_.get(), &one, sizeof one);
+    // An eventfd write fails only when the counter would overflow: the loop is awake anyway.
+    if (::write(wake_.get(), &one, sizeof one) < 0) {
+    }
     thread_.join();
   }
 
@@ -113,7 +115,9 @@ class RequestGate::Loop {
     }
     if (fds[0].revents != 0) {
       std::uint64_t drained = 0;
-      (void)::read(wake_.get(), &drained, sizeof drained);
+      // Nothing to read means another wake-up already drained it.
+      if (::read(wake_.get(), &drained, sizeof drained) < 0) {
+      }
     }
     now = Clock::now();
     std::size_t index = 2;
