@@ -1,17 +1,15 @@
 // Which configuration file is in force, and saving the configuration to the file the service
 // owns (see station_config.h). The TOML is made by toml++ so that every string is quoted and
 // escaped as its parser expects.
-#include <fcntl.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include <toml++/toml.h>
 
-#include <cerrno>
-#include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include "burnstation/station/station_config.h"
+#include "burnstation/store/durable_file.h"
+#include "burnstation/store/store_error.h"
 
 namespace burnstation::station {
 
@@ -123,35 +121,6 @@ bool sameFile(const fs::path& a, const fs::path& b) {
   return fs::absolute(a).lexically_normal() == fs::absolute(b).lexically_normal();
 }
 
-// An open descriptor, closed on every path.
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-[[noreturn]] void failed(const fs::path& file, const std::string& what) {
-  throw ConfigError(file.string(), 0, what + ": " + std::strerror(errno));
-}
-
-// The temporary file, removed unless it was renamed into place.
-struct Temporary {
-  fs::path path;
-  bool renamed = false;
-  ~Temporary() {
-    if (!renamed) ::unlink(path.c_str());
-  }
-};
-
 }  // namespace
 
 fs::path serviceConfigPath(const fs::path& dataDir) {
@@ -188,34 +157,32 @@ void saveConfig(const StationConfig& config, const fs::path& file) {
        << asToml(config) << "\n";
   const std::string bytes = text.str();
 
-  const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  std::string pattern = (folder / ("." + file.filename().string() + ".XXXXXX")).string();
-  Descriptor out(::mkstemp(pattern.data()));
-  if (out.get() < 0) failed(file, "cannot create a temporary file in " + folder.string());
-  Temporary temporary{pattern};
-  for (std::size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::write(out.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) failed(file, "cannot write " + temporary.path.string());
-    done += static_cast<std::size_t>(n);
+  try {
+    store::PendingFile pending(file);
+    {
+      std::ofstream out(pending.path(), std::ios::binary | std::ios::trunc);
+      out << bytes;
+      out.flush();
+      if (!out) {
+        throw ConfigError(file.string(), 0, "cannot write " + pending.path().string());
+      }
+    }
+    fs::permissions(pending.path(),
+                    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    // What replaces the file must be one the station starts with, and the same configuration.
+    StationConfig readBack = loadConfig(pending.path());
+    readBack.source = config.source;
+    if (!(readBack == config)) {
+      throw ConfigError(file.string(), 0,
+                        "the configuration does not read back as saved (a setting the file "
+                        "cannot express); nothing was changed");
+    }
+    pending.commit();  // fsync, rename over the file, fsync the folder
+  } catch (const store::StoreError& e) {
+    throw ConfigError(file.string(), 0, e.what());
+  } catch (const fs::filesystem_error& e) {
+    throw ConfigError(file.string(), 0, e.what());
   }
-  if (::fsync(out.get()) != 0) failed(file, "cannot sync " + temporary.path.string());
-  if (::close(out.release()) != 0) failed(file, "cannot close " + temporary.path.string());
-
-  // What replaces the file must be one the station starts with, and the same configuration.
-  StationConfig readBack = loadConfig(temporary.path);
-  readBack.source = config.source;
-  if (!(readBack == config)) {
-    throw ConfigError(file.string(), 0,
-                      "the configuration does not read back as saved (a setting the file "
-                      "cannot express); nothing was changed");
-  }
-  if (::rename(temporary.path.c_str(), file.c_str()) != 0) {
-    failed(file, "cannot replace it with " + temporary.path.string());
-  }
-  temporary.renamed = true;
-  Descriptor dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() < 0 || ::fsync(dir.get()) != 0) failed(file, "cannot sync " + folder.string());
 }
 
 }  // namespace burnstation::station
