@@ -1,0 +1,70 @@
+// Rendered previews kept with the store (<data_dir>/previews), so that a burn only copies
+// them: rendered in the background once a study has gone quiet, or by the burn that finds
+// them missing. Files are named by hashes of the UIDs, never by received values.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "burnstation/viewer_bundle/preview_tier.h"
+
+namespace burnstation::viewer_bundle {
+
+class PreviewError : public std::runtime_error {
+ public:
+  enum class Code { Source, Render, Storage };
+  PreviewError(Code code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  Code code() const noexcept { return code_; }
+
+ private:
+  Code code_;
+};
+
+// One stored instance, as the cache needs it.
+struct PreviewSource {
+  std::filesystem::path file;  // the stored DICOM file
+  std::string studyUid;
+  std::string sopInstanceUid;
+  std::string modality;
+};
+
+struct RenderedImage {
+  char prefix = 'P';
+  int frame = 1;  // 1-based
+  std::filesystem::path file;
+  std::uint64_t bytes = 0;
+  int columns = 0;
+  int rows = 0;
+};
+
+// Every rendering of every frame of one instance for one tier (empty for objects without
+// pixels: SR, PDF, video, presentation states, ...).
+struct RenderedInstance {
+  std::vector<RenderedImage> images;
+  std::uint64_t bytes() const;
+};
+
+class PreviewCache {
+ public:
+  explicit PreviewCache(std::filesystem::path dataDir);
+
+  // What is already rendered, without rendering: nullopt when any image of the tier is missing.
+  std::optional<RenderedInstance> lookup(const PreviewSource& source, PreviewTier tier) const;
+  // Renders what is missing (durably: temporary file, fsync, rename) and returns all of it.
+  // Throws PreviewError; an object that has no pixels gives an empty result, not an error.
+  RenderedInstance ensure(const PreviewSource& source, PreviewTier tier);
+  // An estimate of the bytes ensure() would add on a medium, for planning before rendering.
+  static std::uint64_t estimatedBytes(const PreviewSource& source, PreviewTier tier);
+  // Removes the previews of a study (when its instances leave the store).
+  void removeStudy(const std::string& studyUid);
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace burnstation::viewer_bundle
