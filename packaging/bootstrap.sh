@@ -24,6 +24,7 @@ build_packages=(
   libgtest-dev             # unit and integration tests (built with the project)
   libusb-1.0-0-dev         # USB sticks arriving and leaving (hotplug)
   zlib1g-dev               # inflating deflated data sets for the structural scan
+  libavformat-dev libavcodec-dev libavutil-dev  # video objects re-wrapped as MP4 for the viewer
 )
 test_packages=(
   dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers
@@ -39,6 +40,8 @@ test_packages=(
   exfatprogs               # mkfs.exfat: an exFAT stick that must be refused
   clang libclang-rt-14-dev # libFuzzer and its sanitizers for the fuzz targets
   dpkg-dev                 # dpkg-buildflags: the flags of a Debian package build
+  chromium firefox-esr     # open the viewer and web content from file://, as a user does
+  ffmpeg                   # makes the H.264 and MPEG-2 streams of test video objects
 )
 
 packages=("${build_packages[@]}")
@@ -53,6 +56,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The browser tests drive chromium and firefox-esr with puppeteer-core (npm, pinned in
+# tests/viewer_bundle/browser/package-lock.json); Debian's nodejs and npm run it.
+if [ "$mode" = test ]; then
+  if ! command -v npm >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  (cd tests/viewer_bundle/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 jobs=$(nproc)
