@@ -109,9 +109,14 @@ int runExport(const std::vector<std::string>& args) {
     // The same plan `plan` shows (upper bounds for what is re-encoded), made before
     // re-encoding, and sized in the temporary directory as `plan` does (the data directory
     // may be full while the export goes elsewhere).
+    const MediumCapacity capacity =
+        mediumCapacity(medium, {capacityOption(line), {}, freeSpaceAt(target)});
+    choosePreviewTier(medium, capacity);
+    // Previews not kept yet are rendered now, so the plan is exact where nothing is re-encoded.
+    renderMissingPreviews(medium, {});
     const PlanInput input = planInputFor(medium);
     const StationPlan planned = planVolumesFor(
-        medium, input, mediumCapacity(medium, {capacityOption(line), {}, freeSpaceAt(target)}),
+        medium, input, capacity,
         exactVolumeSizer(medium, input, config.receiver.aeTitle, fs::temp_directory_path()));
     const dicomdir::VolumePlan& plan = planned.plan;
     if (!plan.unplaceable.empty()) {
@@ -137,6 +142,12 @@ int runExport(const std::vector<std::string>& args) {
            dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
                                   dicomdir::newFileSetId(v.index), config.receiver.aeTitle),
            false});
+      // The web content a disc of this volume gets, so the folder is that disc's image.
+      for (const auto& name : writeWebContent(medium, v, volumes.back().set,
+                                              scratch.paths[0] / ("web" + std::to_string(v.index)),
+                                              config.receiver.aeTitle)) {
+        if (existed && plan.volumes.size() == 1) written.paths.push_back(target / name);
+      }
       mediawriter::writeChecksumManifest(root);
       if (!json) {
         std::cout << "disc " << v.index << " of " << v.of << ": "

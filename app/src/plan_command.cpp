@@ -23,8 +23,9 @@ int runPlan(const std::vector<std::string>& args) {
     json = line.flag("--json");
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
-    const MediumSelection medium = resolveMediumSelection(line, config, store);
+    MediumSelection medium = resolveMediumSelection(line, config, store);
     const MediumCapacity capacity = mediumCapacity(medium, {capacityOption(line), {}, {}});
+    choosePreviewTier(medium, capacity);
     const PlanInput input = planInputFor(medium);
     const StationPlan plan =
         planVolumesFor(medium, input, capacity,

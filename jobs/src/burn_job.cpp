@@ -12,6 +12,7 @@
 #include <set>
 
 #include "burnstation/dicomdir/file_set.h"
+#include "burnstation/jobs/medium_wait.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/mediawriter/iso_volume.h"
 #include "burnstation/mediawriter/media_error.h"
@@ -24,7 +25,6 @@
 #include "burnstation/station/volume_planner.h"
 #include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
-#include "burnstation/jobs/medium_wait.h"
 #include "burnstation/store/uid.h"
 
 namespace burnstation::jobs {
@@ -78,6 +78,7 @@ class BurnJob {
 
  private:
   void freezeSelection(MediumSelection& medium);
+  CapacityRequest capacityRequest() const;
   StationPlan planOrResume(const MediumSelection& medium, const PlanInput& input);
   void writeLabel(const store::Store& store, const MediumSelection& medium, const PlanInput& input,
                   const dicomdir::PlannedVolume& planned);
@@ -134,6 +135,13 @@ void BurnJob::freezeSelection(MediumSelection& medium) {
   medium.forms = std::move(forms);
 }
 
+CapacityRequest BurnJob::capacityRequest() const {
+  CapacityRequest asked;
+  if (job_.request.capacity > 0) asked.requested = job_.request.capacity;
+  asked.drive = drive_.capacity;
+  return asked;
+}
+
 StationPlan BurnJob::planOrResume(const MediumSelection& medium, const PlanInput& input) {
   const auto held = queue_.heldInstances(job_.id);
   std::map<std::string, int> volumeOf;
@@ -167,11 +175,8 @@ StationPlan BurnJob::planOrResume(const MediumSelection& medium, const PlanInput
   // (re-encoded files at their upper bounds), so both agree on the number of discs. Sized
   // in the temporary directory as `plan` does: the data directory may be full, and the job
   // is then refused by its reservation with that reason.
-  CapacityRequest asked;
-  if (job_.request.capacity > 0) asked.requested = job_.request.capacity;
-  asked.drive = drive_.capacity;
   const StationPlan planned = planVolumesFor(
-      medium, input, mediumCapacity(medium, asked),
+      medium, input, mediumCapacity(medium, capacityRequest()),
       exactVolumeSizer(medium, input, config_.receiver.aeTitle, fs::temp_directory_path()));
   const dicomdir::VolumePlan& plan = planned.plan;
   if (!plan.unplaceable.empty()) {
@@ -401,6 +406,11 @@ void BurnJob::run() {
     throw std::runtime_error(unwritable);
   }
   summary_ = "patient " + medium.selection.patientId + " (" + medium.selection.patientName + ")";
+
+  // The previews this medium gets, rendered now where the background has not yet (so the
+  // plan sizes them exactly).
+  choosePreviewTier(medium, mediumCapacity(medium, capacityRequest()));
+  renderMissingPreviews(medium, [this] { checkCancel(); });
 
   // Planned before re-encoding, with the upper bounds `plan` uses; the re-encoded files are
   // no larger than that.

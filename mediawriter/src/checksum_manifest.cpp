@@ -38,13 +38,28 @@ std::string md5OfFile(const fs::path& file) {
 
 }  // namespace
 
+namespace {
+
+bool isOurs(const std::string& relative) {
+  for (const char* file : {"DICOMDIR", "README.TXT", "INDEX.HTM", "VIEWER.HTM"}) {
+    if (relative == file) return true;
+  }
+  for (const char* folder : {"DICOM/", "VIEWER/", "IHE_PDI/", "PDF/", "VIDEO/"}) {
+    if (relative.rfind(folder, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::map<std::string, std::string> md5OfTree(const fs::path& root) {
   std::map<std::string, std::string> out;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file()) continue;
     const std::string relative = fs::relative(entry.path(), root).generic_string();
-    // The file-set only: a stick may also hold files that are not ours to vouch for.
-    if (relative != "DICOMDIR" && relative.rfind("DICOM/", 0) != 0) continue;
+    // The file-set and the web content only: a stick may also hold files that are not ours
+    // to vouch for.
+    if (!isOurs(relative)) continue;
     out[relative] = md5OfFile(entry.path());
   }
   return out;

@@ -84,6 +84,7 @@ toml::table asToml(const StationConfig& c) {
     toml::table t{{"name", p.name},
                   {"medium", std::string(dicomdir::mediaProfile(p.medium).name)},
                   {"viewer", p.viewer},
+                  {"preview", p.preview ? viewer_bundle::toString(*p.preview) : "auto"},
                   {"viewer_reserve", whole(p.viewerReserve)},
                   {"compress",
                    p.compression == dicomdir::Compression::JpegLossless ? "jpeg-lossless" : "none"},

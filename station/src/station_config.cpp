@@ -180,7 +180,7 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
     const toml::table* t = item.as_table();
     if (!t) r.fail(item, "each [[profile]] must be a table");
     r.onlyKeys(*t, "[[profile]]",
-               {"name", "medium", "capacity", "viewer", "viewer_reserve", "compress",
+               {"name", "medium", "capacity", "viewer", "preview", "viewer_reserve", "compress",
                 "blank_rewritable", "label"});
     ProfileSetting p;
     const toml::node* name = t->get("name");
@@ -199,6 +199,15 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
     if (auto* n = t->get("capacity")) p.capacity = r.size(*n, "capacity");
     if (auto* n = t->get("viewer")) p.viewer = r.boolean(*n, "viewer");
     if (auto* n = t->get("viewer_reserve")) p.viewerReserve = r.size(*n, "viewer_reserve");
+    if (auto* n = t->get("preview")) {
+      const std::string v = r.string(*n, "preview");
+      if (v != "auto") {
+        p.preview = viewer_bundle::parsePreviewTier(v);
+        if (!p.preview) {
+          r.fail(*n, "preview must be \"auto\", \"full\", \"light\", \"thumbnails\" or \"none\"");
+        }
+      }
+    }
     if (auto* n = t->get("blank_rewritable")) {
       p.blankRewritable = r.boolean(*n, "blank_rewritable");
     }
@@ -528,13 +537,15 @@ called_ae_titles = []           # further AE titles we answer to, besides ae_tit
 # calling_allowlist = true      # on by default when [[remote]] entries exist
 
 # Media profiles the clerk chooses from. Built in: cd, dvd, dvd-j2k, usb, usb-j2k (viewer on,
-# 16 MB kept for it). An entry with one of those names replaces it.
+# previews "auto"). An entry with one of those names replaces it.
 # [[profile]]
 # name = "dvd-compact"
 # medium = "STD-GEN-DVD-JPEG"   # STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, STD-GEN-USB-JPEG, STD-GEN-USB-J2K
 # capacity = "4.7G"             # default: the medium's (USB: the stick's free space)
-# viewer = true                 # write the viewer on the medium
-# viewer_reserve = "16M"        # room kept for it
+# viewer = true                 # web content and the viewer on the medium (README.TXT always)
+# preview = "auto"              # "full" (512 px, CT presets), "light" (256 px), "thumbnails",
+#                               # "none"; auto: the richest that needs no more discs than none
+# viewer_reserve = "0"          # room kept besides what the web content measures
 # compress = "jpeg-lossless"    # or "none"; lossy compression is never used
 # blank_rewritable = false      # true: a CD-RW/DVD-RW holding data is erased before writing
 # label = true                  # a printable label image per disc

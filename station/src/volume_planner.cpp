@@ -47,6 +47,29 @@ dicomdir::VolumePlan modelPlan(const PlanInput& input, std::uint64_t capacity,
 
 }  // namespace
 
+void choosePreviewTier(MediumSelection& medium, const MediumCapacity& capacity) {
+  using viewer_bundle::PreviewTier;
+  if (medium.setting.preview || !medium.setting.viewer) return;
+  medium.tier = PreviewTier::Full;
+  if (!capacity.bytes) return;
+  // Fewer instances left out first, then fewer volumes.
+  const auto volumesWith = [&](PreviewTier tier) -> std::pair<std::size_t, std::size_t> {
+    medium.tier = tier;
+    try {
+      const auto plan = modelPlan(planInputFor(medium), *capacity.bytes, sizeModelFor(medium));
+      return {plan.unplaceable.size(), plan.volumes.size()};
+    } catch (const RequestError&) {
+      constexpr auto kNever = std::numeric_limits<std::size_t>::max();
+      return {kNever, kNever};  // a tier whose volumes cannot be planned at all
+    }
+  };
+  const auto fewest = volumesWith(PreviewTier::None);
+  for (PreviewTier tier : {PreviewTier::Full, PreviewTier::Light, PreviewTier::Thumbnails}) {
+    if (volumesWith(tier) <= fewest) return;  // medium.tier is this one
+  }
+  medium.tier = PreviewTier::None;
+}
+
 const char* toString(CapacitySource source) {
   switch (source) {
     case CapacitySource::Requested:
@@ -106,7 +129,7 @@ VolumeSizer exactVolumeSizer(const MediumSelection& medium, const PlanInput& inp
       }
     } remove{pattern};
     const auto content = volumeContentFor(medium, input, volume, remove.path, stationAe, false);
-    return mediawriter::isoImageBytes(content) + wholeSectors(sizeModelFor(medium).reservedBytes);
+    return mediawriter::isoImageBytes(content) + wholeSectors(medium.setting.viewerReserve);
   };
 }
 
@@ -136,14 +159,13 @@ StationPlan planVolumesFor(const MediumSelection& medium, const PlanInput& input
       unplaceableAtCapacity = result.plan.unplaceable.size();
     } else if (result.plan.unplaceable.size() > unplaceableAtCapacity) {
       // Shrunk this far, instances the medium holds would be left out: no plan fits.
-      throw RequestError("the selection cannot be fitted on a medium of " +
-                         std::to_string(*capacity.bytes) +
-                         " bytes: sized exactly, its volumes exceed what the size model "
-                         "predicts by up to " +
-                         std::to_string(lastExcess) + " bytes, and after " +
-                         std::to_string(result.replans) + " re-plan(s) " +
-                         store::printableUid(result.plan.unplaceable.back().sopInstanceUid) +
-                         " no longer fits a volume");
+      throw RequestError(
+          "the selection cannot be fitted on a medium of " + std::to_string(*capacity.bytes) +
+          " bytes: sized exactly, its volumes exceed what the size model "
+          "predicts by up to " +
+          std::to_string(lastExcess) + " bytes, and after " + std::to_string(result.replans) +
+          " re-plan(s) " + store::printableUid(result.plan.unplaceable.back().sopInstanceUid) +
+          " no longer fits a volume");
     }
     result.sizes.clear();
     std::uint64_t excess = 0;
@@ -152,7 +174,12 @@ StationPlan planVolumesFor(const MediumSelection& medium, const PlanInput& input
       if (v.transcoded == 0) {
         auto found = measured.find(v.items);
         if (found == measured.end()) found = measured.emplace(v.items, exactSize(v)).first;
-        size = {found->second, true, v.bytes};
+        bool estimated = false;
+        for (std::size_t item : v.items) {
+          estimated =
+              estimated || (item < input.previewsEstimated.size() && input.previewsEstimated[item]);
+        }
+        size = {found->second, !estimated, v.bytes};
         if (capacity.bytes && size.bytes > *capacity.bytes) {
           excess = std::max(excess, size.bytes - *capacity.bytes);
         }

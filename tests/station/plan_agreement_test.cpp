@@ -3,6 +3,8 @@
 // so near a boundary `plan` promised two discs and the burn wrote one (or the other way).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "dicom_factory.h"
 #include "jobs_fixture.h"
 
@@ -15,6 +17,15 @@ class PlanAgreementTest : public ::testing::Test {
  protected:
   harness::TempDir dir;
   fs::path data() const { return dir.path() / "data"; }
+  // One preview tier whatever the capacity: with "auto" a smaller medium gets lighter previews,
+  // and the boundary this test needs would move with the capacity it tries.
+  fs::path config() const {
+    const fs::path file = dir.path() / "station.toml";
+    std::ofstream(file) << "[station]\nfree_space_reserve = \"50M\"\n"
+                           "[acceptance]\nany_called_ae = true\n"
+                           "[[profile]]\nname = \"cd\"\nmedium = \"STD-GEN-CD\"\npreview = \"light\"\n";
+    return file;
+  }
 
   // Implicit VR Little Endian, which no media profile allows: every one is re-encoded.
   std::vector<fs::path> implicitVrInstances(int count) {
@@ -35,7 +46,8 @@ class PlanAgreementTest : public ::testing::Test {
   }
 
   nlohmann::json plan(const std::vector<std::string>& extra) {
-    std::vector<std::string> args{"plan", "--patient", "AGREE-1", "--profile", "cd", "--json"};
+    std::vector<std::string> args{"plan",    "--patient", "AGREE-1", "--profile",
+                                  "cd",      "--json",    "--config", config().string()};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = bs(data(), args);
     EXPECT_EQ(r.exitCode, 0) << r.err;
@@ -44,7 +56,7 @@ class PlanAgreementTest : public ::testing::Test {
 };
 
 TEST_F(PlanAgreementTest, PlanAndBurnNeedTheSameNumberOfDiscsNearACapacityBoundary) {
-  harness::Station station(data());
+  harness::Station station(data(), config());
   ASSERT_EQ(harness::storescu(station.port(), implicitVrInstances(6)).exitCode, 0);
 
   // On a large medium everything is one volume; its upper bound is what the model needs.
@@ -59,8 +71,9 @@ TEST_F(PlanAgreementTest, PlanAndBurnNeedTheSameNumberOfDiscsNearACapacityBounda
   const nlohmann::json planned = plan({"--capacity", capacity});
   ASSERT_EQ(planned["volumes"].size(), 2u) << planned.dump(2);
 
-  const auto burned = bs(data(), {"burn", "--patient", "AGREE-1", "--profile", "cd", "--capacity",
-                                  capacity, "--drive", "images", "--wait", "--json"});
+  const auto burned =
+      bs(data(), {"burn", "--patient", "AGREE-1", "--profile", "cd", "--capacity", capacity,
+                  "--drive", "images", "--wait", "--json", "--config", config().string()});
   ASSERT_EQ(burned.exitCode, 0) << burned.err << burned.out << station.log();
   const nlohmann::json job = nlohmann::json::parse(burned.out);
   ASSERT_FALSE(job["volumes"].empty()) << job.dump(2);

@@ -13,10 +13,12 @@ namespace burnstation::mediawriter {
 
 inline constexpr const char* kManifestName = "MD5SUMS.TXT";
 
-// MD5 (lower-case hex) of the file-set under root (DICOMDIR and the DICOM tree), by path.
+// MD5 (lower-case hex) of the file-set under root (DICOMDIR and the DICOM tree) and of the
+// web content beside it (README.TXT, INDEX.HTM, VIEWER.HTM, VIEWER/, IHE_PDI/, PDF/, VIDEO/),
+// by path.
 std::map<std::string, std::string> md5OfTree(const std::filesystem::path& root);
 
-// Writes root/MD5SUMS.TXT for the file-set under root (md5sum format), atomically.
+// Writes root/MD5SUMS.TXT for what md5OfTree covers (md5sum format), atomically.
 void writeChecksumManifest(const std::filesystem::path& root);
 
 // Adds MD5SUMS.TXT for the content's files (written into workDir) to the content. Without

@@ -12,6 +12,7 @@
 #include "burnstation/dicomdir/media_profile.h"
 #include "burnstation/receiver/receiver_settings.h"
 #include "burnstation/store/store.h"
+#include "burnstation/viewer_bundle/preview_tier.h"
 
 namespace burnstation::station {
 
@@ -34,8 +35,11 @@ struct ProfileSetting {
   std::string name;
   dicomdir::ApplicationProfile medium = dicomdir::ApplicationProfile::StdGenCd;
   std::optional<std::uint64_t> capacity;  // overrides the medium's
-  bool viewer = true;
-  std::uint64_t viewerReserve = 16'000'000;  // room kept for the viewer and web content
+  bool viewer = true;  // web content (INDEX.HTM, IHE_PDI/, the viewer) besides README.TXT
+  // Which previews go on the medium; nullopt: "auto", the richest tier that needs no more
+  // volumes than none.
+  std::optional<viewer_bundle::PreviewTier> preview;
+  std::uint64_t viewerReserve = 0;  // room kept besides what the web content measures
   dicomdir::Compression compression = dicomdir::Compression::None;
   bool blankRewritable = false;  // CD-RW/DVD-RW holding data may be erased first
   bool label = true;             // a printable label image per volume

@@ -40,18 +40,25 @@ MediumCapacity mediumCapacity(const MediumSelection& medium, const CapacityReque
 // "requested", "drive", "profile", "medium", "target", "stick" (the plan document's words).
 const char* toString(CapacitySource source);
 
+// For a profile whose preview setting is "auto", settles medium.tier on the richest tier
+// (full, light, thumbnails) whose plan needs no more volumes than one without previews, as
+// the size model plans with previews as kept or estimated. Without a bound (a USB stick):
+// full. A profile with a fixed tier or without web content is left as it is.
+void choosePreviewTier(MediumSelection& medium, const MediumCapacity& capacity);
+
 // The bytes a planned volume takes on the medium, measured exactly.
 using VolumeSizer = std::function<std::uint64_t(const dicomdir::PlannedVolume&)>;
 
 // Sizes a volume whose files all go on unchanged: the ISO image libisofs would write for its
-// DICOMDIR, files and manifest, plus the room kept for the viewer. The DICOMDIR is made in a
+// DICOMDIR, files, web content and manifest, plus the room the profile keeps besides. The DICOMDIR is made in a
 // private folder (mkdtemp) under workParent and removed again.
 VolumeSizer exactVolumeSizer(const MediumSelection& medium, const PlanInput& input,
                              const std::string& stationAe, const std::filesystem::path& workParent);
 
 struct VolumeSize {
   std::uint64_t bytes = 0;       // exact, or the upper bound
-  bool exact = false;            // false: it holds re-encoded files, sized by their upper bound
+  bool exact = false;            // false: it holds re-encoded files, sized by their upper
+                                 // bound, or previews not rendered yet, sized by estimate
   std::uint64_t upperBound = 0;  // the model's size
 };
 
