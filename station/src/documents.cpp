@@ -56,6 +56,9 @@ nlohmann::json planDocument(const MediumSelection& medium, const StationPlan& pl
           {"capacity_source", toString(plan.capacity.source)},
           {"minimum_volumes", plan.plan.minimumVolumes},
           {"replans", plan.replans},
+          // What the medium gets besides the file-set: its label's words and the preview tier.
+          {"content", medium.setting.viewer ? "DICOM PLUS WEB" : "DICOM ONLY"},
+          {"preview", medium.setting.viewer ? viewer_bundle::toString(medium.tier) : "none"},
           {"volumes", volumes},
           {"unplaceable", unplaceable}};
 }

@@ -1,0 +1,275 @@
+// What a written disc carries besides the file-set (issue 10): README.TXT, INDEX.HTM, IHE_PDI/
+// pages, the viewer and its data, previews and extracted PDFs, all covered by MD5SUMS.TXT,
+// named the same in the three ISO trees, with nothing but DICOM files under DICOM/. Read back
+// with xorriso (osirrox), isoinfo, md5sum and Python's XML parser; an export is the same.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "file_set_readers.h"
+#include "jobs_fixture.h"
+
+namespace burnstation {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "Yamada^Tarou=山田^太郎" in UTF-8.
+const std::string kJapaneseName =
+    "Yamada^Tarou=\xE5\xB1\xB1\xE7\x94\xB0^\xE5\xA4\xAA\xE9\x83\x8E";
+
+std::string readFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Every regular file under root, by its path relative to root.
+std::set<std::string> filesUnder(const fs::path& root) {
+  std::set<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file()) out.insert(fs::relative(e.path(), root).generic_string());
+  }
+  return out;
+}
+
+class MediumContentTest : public JobsTest {
+ protected:
+  std::string study = testdata::newUid();
+
+  // A CT series (with Pixel Spacing), a multi-frame ultrasound clip, an SR and a PDF of one
+  // patient with a Japanese name.
+  std::vector<fs::path> patient() {
+    std::vector<fs::path> files;
+    testdata::InstanceSpec spec;
+    spec.patientIdBytes = "WEB-1";
+    spec.patientNameBytes = kJapaneseName;
+    spec.specificCharacterSet = "ISO_IR 192";
+    spec.studyInstanceUid = study;
+    spec.seriesInstanceUid = testdata::newUid();
+    spec.seriesNumber = "2";
+    for (int i = 1; i <= 3; ++i) {
+      spec.sopInstanceUid.clear();
+      spec.instanceNumber = std::to_string(i);
+      spec.seed = static_cast<unsigned>(i);
+      files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
+      withPixelSpacing(files.back(), "0.5\\0.5");
+    }
+    const auto other = [&](testdata::Kind kind, const std::string& series, int frames) {
+      spec.kind = kind;
+      spec.seriesInstanceUid = testdata::newUid();
+      spec.seriesNumber = series;
+      spec.instanceNumber = "1";
+      spec.sopInstanceUid.clear();
+      spec.frames = frames;
+      spec.bitsAllocated = kind == testdata::Kind::USMultiframe ? 8 : 16;
+      files.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
+    };
+    other(testdata::Kind::USMultiframe, "3", 4);
+    other(testdata::Kind::SR, "4", 1);
+    other(testdata::Kind::EncapsulatedPDF, "5", 1);
+    return files;
+  }
+
+  static void withPixelSpacing(const fs::path& file, const char* spacing) {
+    DcmFileFormat ff;
+    ASSERT_TRUE(ff.loadFile(file.c_str()).good());
+    ASSERT_TRUE(ff.getDataset()->putAndInsertString(DCM_PixelSpacing, spacing).good());
+    ASSERT_TRUE(ff.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+  }
+
+  fs::path config(const std::string& profileLines = {}) {
+    const fs::path file = dir.path() / "station.toml";
+    std::ofstream(file) << "[station]\nfree_space_reserve = \"50M\"\n"
+                           "[acceptance]\nany_called_ae = true\n"
+                        << profileLines;
+    return file;
+  }
+
+  // Burns the patient to the image drive and extracts the ISO with osirrox.
+  fs::path burnAndExtract(harness::Station& station, const fs::path& cfg,
+                          const std::string& profile = "cd") {
+    const auto burned = bs(data(), {"burn", "--patient", "WEB-1", "--profile", profile, "--drive",
+                                    "images", "--wait", "--json", "--config", cfg.string()},
+                           kBurnSeconds + 30);
+    EXPECT_EQ(burned.exitCode, 0) << burned.out << burned.err << station.log();
+    for (const auto& e : fs::directory_iterator(data() / "images")) {
+      if (e.path().extension() == ".iso") iso = e.path();
+    }
+    EXPECT_FALSE(iso.empty());
+    const fs::path out = dir.path() / "disc";
+    const auto x = harness::runCommand(
+        {"osirrox", "-indev", iso.string(), "-extract", "/", out.string()});
+    EXPECT_EQ(x.exitCode, 0) << x.err;
+    return out;
+  }
+
+  fs::path iso;
+};
+
+TEST_F(MediumContentTest, ADiscCarriesTheWebContentBesideTheFileSetAndTheManifestCoversIt) {
+  const fs::path cfg = config();
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), patient()).exitCode, 0);
+  const fs::path disc = burnAndExtract(station, cfg);
+
+  for (const char* f : {"README.TXT", "INDEX.HTM", "VIEWER.HTM", "VIEWER/VOLUME.JS",
+                        "IHE_PDI/INDEX.HTM", "MD5SUMS.TXT", "DICOMDIR", "PDF/D0000001.PDF"}) {
+    EXPECT_TRUE(fs::is_regular_file(disc / f)) << f;
+  }
+  const auto files = filesUnder(disc);
+  for (const auto& f : files) {
+    // Nothing runs by itself, nothing is executable, nothing but DICOM under DICOM/.
+    EXPECT_NE(f, "AUTORUN.INF");
+    EXPECT_EQ(fs::status(disc / f).permissions() & fs::perms::owner_exec, fs::perms::none) << f;
+    if (f.rfind("DICOM/", 0) == 0) {
+      const std::string head = readFile(disc / f).substr(128, 4);
+      EXPECT_EQ(head, "DICM") << f << " is not a DICOM file";
+    }
+  }
+  // The PDF is the document itself, outside DICOM/ and IHE_PDI/.
+  EXPECT_EQ(readFile(disc / "PDF/D0000001.PDF").substr(0, 5), "%PDF-");
+
+  // md5sum (coreutils) checks every file but the manifest itself.
+  const auto check = harness::runCommand(
+      {"sh", "-c", "cd '" + disc.string() + "' && md5sum --quiet -c MD5SUMS.TXT"});
+  EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+  std::set<std::string> listed;
+  std::istringstream manifest(readFile(disc / "MD5SUMS.TXT"));
+  for (std::string line; std::getline(manifest, line);) listed.insert(line.substr(34));
+  std::set<std::string> expected = files;
+  expected.erase("MD5SUMS.TXT");
+  EXPECT_EQ(listed, expected);
+
+  // README.TXT: CRLF lines, the patient, disc 1 of 1, how to open and check it.
+  const std::string readme = readFile(disc / "README.TXT");
+  EXPECT_EQ(readme.find("\n"), readme.find("\r\n") + 1);
+  EXPECT_EQ(std::regex_search(readme, std::regex("[^\r]\n")), false);
+  for (const char* text : {"WEB-1", "1970-01-01", "1 of 1", "INDEX.HTM", "md5sum -c MD5SUMS.TXT",
+                           "DICOM PLUS WEB", "STD-GEN-CD"}) {
+    EXPECT_NE(readme.find(text), std::string::npos) << text << "\n" << readme;
+  }
+  EXPECT_NE(readme.find("\xE5\xB1\xB1\xE7\x94\xB0"), std::string::npos);  // 山田, UTF-8
+
+  // The file-set is still one every reader accepts.
+  expectReadersAccept(disc, 6);
+}
+
+TEST_F(MediumContentTest, NamesAreTheSameInThePrimaryRockRidgeAndJolietTrees) {
+  const fs::path cfg = config();
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), patient()).exitCode, 0);
+  burnAndExtract(station, cfg);
+  const auto names = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> argv{"isoinfo", "-i", iso.string(), "-f"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    const auto r = harness::runCommand(argv);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    std::set<std::string> out;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      // The primary tree spells version numbers (";1") and an empty extension (".").
+      if (const auto semi = line.find(';'); semi != std::string::npos) line.erase(semi);
+      if (!line.empty() && line.back() == '.') line.pop_back();
+      out.insert(line);
+    }
+    return out;
+  };
+  const auto primary = names({});
+  const auto rockRidge = names({"-R"});
+  const auto joliet = names({"-J"});
+  EXPECT_TRUE(primary.count("/INDEX.HTM"));
+  EXPECT_TRUE(primary.count("/IHE_PDI/INDEX.HTM"));
+  EXPECT_TRUE(primary.count("/VIEWER/VOLUME.JS"));
+  EXPECT_EQ(primary, rockRidge);
+  EXPECT_EQ(primary, joliet);
+  for (const auto& name : primary) {
+    EXPECT_TRUE(std::regex_match(name, std::regex("(/[A-Z0-9_]{1,8})*(/[A-Z0-9_]{1,8}(\\.[A-Z0-9_]{1,3})?)")))
+        << name << " is not an ISO 9660 8.3 upper-case name";
+  }
+}
+
+TEST_F(MediumContentTest, PagesAreXhtmlWithoutScriptsAndNamesAreEscapedAsAscii) {
+  const fs::path cfg = config();
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), patient()).exitCode, 0);
+  const fs::path disc = burnAndExtract(station, cfg);
+
+  std::vector<fs::path> pages{disc / "INDEX.HTM"};
+  for (const auto& e : fs::directory_iterator(disc / "IHE_PDI")) {
+    if (e.path().extension() == ".HTM") pages.push_back(e.path());
+  }
+  ASSERT_EQ(pages.size(), 1u + 1u + 4u);  // INDEX.HTM, IHE_PDI/INDEX.HTM, a page per series
+  const std::regex link("(?:href|src)=\"([^\"]+)\"");
+  for (const auto& page : pages) {
+    const std::string text = readFile(page);
+    // Well-formed XML (an independent parser), no script, no event handler attribute.
+    const auto parsed = harness::runCommand(
+        {"/usr/bin/python3", "-c", "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])",
+         page.string()});
+    EXPECT_EQ(parsed.exitCode, 0) << page << parsed.err;
+    EXPECT_EQ(text.find("<script"), std::string::npos) << page;
+    EXPECT_FALSE(std::regex_search(text, std::regex("\\son[a-z]+=", std::regex::icase))) << page;
+    // Every local link and image is a file on the disc, by the exact name.
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), link);
+         it != std::sregex_iterator(); ++it) {
+      const std::string target = (*it)[1];
+      EXPECT_TRUE(fs::is_regular_file(page.parent_path() / target)) << page << " -> " << target;
+    }
+  }
+  // The patient's name on the start page: Japanese as character references, in ASCII.
+  const std::string index = readFile(disc / "INDEX.HTM");
+  EXPECT_NE(index.find("Yamada Tarou (&#x5C71;&#x7530; &#x592A;&#x90CE;)"), std::string::npos)
+      << index;
+  // Every generated text file is ASCII (file:// gives scripts no charset); VOLUME.JS escapes.
+  for (const char* f : {"INDEX.HTM", "IHE_PDI/INDEX.HTM", "VIEWER/VOLUME.JS", "VIEWER.HTM"}) {
+    for (unsigned char c : readFile(disc / f)) {
+      ASSERT_LT(c, 0x80) << f << " holds a non-ASCII byte";
+    }
+  }
+  const std::string volume = readFile(disc / "VIEWER/VOLUME.JS");
+  EXPECT_EQ(volume.rfind("burnstationVolume(", 0), 0u);
+  EXPECT_NE(volume.find("\\u5c71\\u7530"), std::string::npos);
+  EXPECT_NE(volume.find("\"pixelSpacing\":[0.5,0.5]"), std::string::npos);
+  EXPECT_NE(volume.find("\"kind\":\"sr\""), std::string::npos);
+  EXPECT_NE(volume.find("\"document\":\"PDF/D0000001.PDF\""), std::string::npos);
+}
+
+TEST_F(MediumContentTest, AnExportedFolderHoldsTheFilesADiscOfItHolds) {
+  const fs::path cfg = config();
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), patient()).exitCode, 0);
+  const fs::path disc = burnAndExtract(station, cfg);
+  const fs::path folder = dir.path() / "export";
+  const auto exported = bs(data(), {"export", "--patient", "WEB-1", "--profile", "cd", "--to",
+                                    folder.string(), "--config", cfg.string()});
+  ASSERT_EQ(exported.exitCode, 0) << exported.err;
+  EXPECT_EQ(filesUnder(folder), filesUnder(disc));
+  const auto check = harness::runCommand(
+      {"sh", "-c", "cd '" + folder.string() + "' && md5sum --quiet -c MD5SUMS.TXT"});
+  EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+}
+
+TEST_F(MediumContentTest, AProfileWithoutTheViewerWritesReadmeOnlyAndSaysDicomOnly) {
+  const fs::path cfg = config(
+      "[[profile]]\nname = \"cd-plain\"\nmedium = \"STD-GEN-CD\"\nviewer = false\n");
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), patient()).exitCode, 0);
+  const fs::path disc = burnAndExtract(station, cfg, "cd-plain");
+  for (const auto& f : filesUnder(disc)) {
+    EXPECT_TRUE(f == "README.TXT" || f == "MD5SUMS.TXT" || f == "DICOMDIR" ||
+                f.rfind("DICOM/", 0) == 0)
+        << f;
+  }
+  EXPECT_NE(readFile(disc / "README.TXT").find("DICOM ONLY"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace burnstation
