@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,8 +18,7 @@ namespace burnstation::viewer_bundle {
 class PreviewError : public std::runtime_error {
  public:
   enum class Code { Source, Render, Storage };
-  PreviewError(Code code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  PreviewError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
   Code code() const noexcept { return code_; }
 
  private:
@@ -46,6 +46,8 @@ struct RenderedImage {
 // pixels: SR, PDF, video, presentation states, ...).
 struct RenderedInstance {
   std::vector<RenderedImage> images;
+  // Bytes on a medium: each file takes whole 2,048-byte sectors (images[i].bytes is the size
+  // of the file itself).
   std::uint64_t bytes() const;
 };
 
@@ -58,12 +60,21 @@ class PreviewCache {
   // Renders what is missing (durably: temporary file, fsync, rename) and returns all of it.
   // Throws PreviewError; an object that has no pixels gives an empty result, not an error.
   RenderedInstance ensure(const PreviewSource& source, PreviewTier tier);
-  // An estimate of the bytes ensure() would add on a medium, for planning before rendering.
+  // An estimate of the bytes ensure() would add on a medium (whole sectors per file, like
+  // RenderedInstance::bytes()), for planning before rendering; slightly above what CT
+  // slices measure. Reads the header only. Throws PreviewError(Source).
   static std::uint64_t estimatedBytes(const PreviewSource& source, PreviewTier tier);
   // Removes the previews of a study (when its instances leave the store).
   void removeStudy(const std::string& studyUid);
+  // Removes the previews of every study the store no longer holds. The folders are listed
+  // first and storedStudyUids() asked afterwards, so a study stored and rendered in between
+  // keeps its previews. Returns how many studies' previews were removed.
+  int removeOtherStudies(const std::function<std::vector<std::string>()>& storedStudyUids);
 
  private:
+  std::filesystem::path studyFolder(const std::string& studyUid) const;
+  std::filesystem::path instanceFolder(const PreviewSource& source) const;
+
   std::filesystem::path root_;
 };
 
