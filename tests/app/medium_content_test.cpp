@@ -21,8 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // "Yamada^Tarou=山田^太郎" in UTF-8.
-const std::string kJapaneseName =
-    "Yamada^Tarou=\xE5\xB1\xB1\xE7\x94\xB0^\xE5\xA4\xAA\xE9\x83\x8E";
+const std::string kJapaneseName = "Yamada^Tarou=\xE5\xB1\xB1\xE7\x94\xB0^\xE5\xA4\xAA\xE9\x83\x8E";
 
 std::string readFile(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -81,7 +80,28 @@ class MediumContentTest : public JobsTest {
   static void withPixelSpacing(const fs::path& file, const char* spacing) {
     DcmFileFormat ff;
     ASSERT_TRUE(ff.loadFile(file.c_str()).good());
+    ASSERT_TRUE(ff.loadAllDataIntoMemory().good());  // it is written over in place
     ASSERT_TRUE(ff.getDataset()->putAndInsertString(DCM_PixelSpacing, spacing).good());
+    ASSERT_TRUE(ff.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+  }
+
+  // Noise in the pixels, so their previews are as large as those of real images (the
+  // factory's patterns compress to almost nothing).
+  static void withNoise(const fs::path& file, unsigned seed) {
+    DcmFileFormat ff;
+    ASSERT_TRUE(ff.loadFile(file.c_str()).good());
+    ASSERT_TRUE(ff.loadAllDataIntoMemory().good());
+    Uint16 rows = 0, columns = 0;
+    ff.getDataset()->findAndGetUint16(DCM_Rows, rows);
+    ff.getDataset()->findAndGetUint16(DCM_Columns, columns);
+    std::vector<Uint16> pixels(std::size_t{rows} * columns);
+    for (auto& p : pixels) {
+      seed = seed * 1103515245u + 12345u;
+      p = static_cast<Uint16>((seed >> 16) & 0x0FFF);
+    }
+    ASSERT_TRUE(ff.getDataset()
+                    ->putAndInsertUint16Array(DCM_PixelData, pixels.data(), pixels.size())
+                    .good());
     ASSERT_TRUE(ff.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
   }
 
@@ -96,8 +116,9 @@ class MediumContentTest : public JobsTest {
   // Burns the patient to the image drive and extracts the ISO with osirrox.
   fs::path burnAndExtract(harness::Station& station, const fs::path& cfg,
                           const std::string& profile = "cd") {
-    const auto burned = bs(data(), {"burn", "--patient", "WEB-1", "--profile", profile, "--drive",
-                                    "images", "--wait", "--json", "--config", cfg.string()},
+    const auto burned = bs(data(),
+                           {"burn", "--patient", "WEB-1", "--profile", profile, "--drive", "images",
+                            "--wait", "--json", "--config", cfg.string()},
                            kBurnSeconds + 30);
     EXPECT_EQ(burned.exitCode, 0) << burned.out << burned.err << station.log();
     for (const auto& e : fs::directory_iterator(data() / "images")) {
@@ -105,8 +126,8 @@ class MediumContentTest : public JobsTest {
     }
     EXPECT_FALSE(iso.empty());
     const fs::path out = dir.path() / "disc";
-    const auto x = harness::runCommand(
-        {"osirrox", "-indev", iso.string(), "-extract", "/", out.string()});
+    const auto x =
+        harness::runCommand({"osirrox", "-indev", iso.string(), "-extract", "/", out.string()});
     EXPECT_EQ(x.exitCode, 0) << x.err;
     return out;
   }
@@ -191,7 +212,8 @@ TEST_F(MediumContentTest, NamesAreTheSameInThePrimaryRockRidgeAndJolietTrees) {
   EXPECT_EQ(primary, rockRidge);
   EXPECT_EQ(primary, joliet);
   for (const auto& name : primary) {
-    EXPECT_TRUE(std::regex_match(name, std::regex("(/[A-Z0-9_]{1,8})*(/[A-Z0-9_]{1,8}(\\.[A-Z0-9_]{1,3})?)")))
+    EXPECT_TRUE(std::regex_match(
+        name, std::regex("(/[A-Z0-9_]{1,8})*(/[A-Z0-9_]{1,8}(\\.[A-Z0-9_]{1,3})?)")))
         << name << " is not an ISO 9660 8.3 upper-case name";
   }
 }
@@ -258,8 +280,8 @@ TEST_F(MediumContentTest, AnExportedFolderHoldsTheFilesADiscOfItHolds) {
 }
 
 TEST_F(MediumContentTest, AProfileWithoutTheViewerWritesReadmeOnlyAndSaysDicomOnly) {
-  const fs::path cfg = config(
-      "[[profile]]\nname = \"cd-plain\"\nmedium = \"STD-GEN-CD\"\nviewer = false\n");
+  const fs::path cfg =
+      config("[[profile]]\nname = \"cd-plain\"\nmedium = \"STD-GEN-CD\"\nviewer = false\n");
   harness::Station station(data(), cfg);
   ASSERT_EQ(harness::storescu(station.port(), patient()).exitCode, 0);
   const fs::path disc = burnAndExtract(station, cfg, "cd-plain");
@@ -269,6 +291,93 @@ TEST_F(MediumContentTest, AProfileWithoutTheViewerWritesReadmeOnlyAndSaysDicomOn
         << f;
   }
   EXPECT_NE(readFile(disc / "README.TXT").find("DICOM ONLY"), std::string::npos);
+}
+
+TEST_F(MediumContentTest, PreviewsGoOnTheDiscAndThePlanIsExactOnceTheyAreRendered) {
+  const fs::path cfg = config();
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), patient()).exitCode, 0);
+  const auto plan = [&] {
+    const auto r = bs(data(), {"plan", "--patient", "WEB-1", "--profile", "cd", "--json",
+                               "--config", cfg.string()});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  const auto before = plan();
+  EXPECT_EQ(before["preview"], "full");
+  EXPECT_FALSE(before["volumes"][0]["exact"].get<bool>()) << "previews are estimated";
+  const fs::path disc = burnAndExtract(station, cfg);
+
+  // The CT series (ordinal 1): thumbnail, soft tissue, lung and bone of each slice, and the
+  // series' thumbnail; the ultrasound clip (2): every frame.
+  for (int image = 1; image <= 3; ++image) {
+    for (char prefix : {'T', 'P', 'L', 'B'}) {
+      char name[32];
+      std::snprintf(name, sizeof name, "IHE_PDI/S0000001/%c%07d.JPG", prefix, image);
+      ASSERT_TRUE(fs::is_regular_file(disc / name)) << name;
+      EXPECT_EQ(readFile(disc / name).substr(0, 3), "\xFF\xD8\xFF") << name << " is no JPEG";
+    }
+  }
+  EXPECT_TRUE(fs::is_regular_file(disc / "IHE_PDI/S0000001/THUMB.JPG"));
+  EXPECT_TRUE(fs::is_regular_file(disc / "IHE_PDI/S0000002/P0000004.JPG"));
+  EXPECT_FALSE(fs::exists(disc / "IHE_PDI/S0000002/L0000001.JPG"));  // presets are CT's
+  EXPECT_FALSE(fs::exists(disc / "IHE_PDI/S0000003"));               // the SR has no pixels
+
+  // Kept with the store, the previews make the plan exact. The job's own plan is the image
+  // to the byte; `plan` run later makes its own DICOMDIR, whose length may differ by a few
+  // bytes (one sector of the image at most).
+  const auto job = jobs()[0];
+  EXPECT_EQ(job["volumes"][0]["bytes_total"].get<std::uint64_t>(), fs::file_size(iso));
+  const auto after = plan();
+  EXPECT_TRUE(after["volumes"][0]["exact"].get<bool>()) << after.dump(2);
+  const std::uint64_t planned = after["volumes"][0]["bytes"];
+  EXPECT_LE(std::max(planned, fs::file_size(iso)) - std::min(planned, fs::file_size(iso)), 2048u);
+}
+
+TEST_F(MediumContentTest, AutoTakesTheRichestPreviewsThatNeedNoMoreDiscs) {
+  const fs::path cfg = config(
+      "[[profile]]\nname = \"cd-light\"\nmedium = \"STD-GEN-CD\"\npreview = \"light\"\n"
+      "[[profile]]\nname = \"cd-full\"\nmedium = \"STD-GEN-CD\"\npreview = \"full\"\n");
+  harness::Station station(data(), cfg);
+  testdata::InstanceSpec spec;
+  spec.patientIdBytes = "WEB-1";
+  spec.studyInstanceUid = study;
+  spec.seriesInstanceUid = testdata::newUid();
+  spec.rows = spec.columns = 512;
+  std::vector<fs::path> slices;
+  for (int i = 1; i <= 6; ++i) {
+    spec.sopInstanceUid.clear();
+    spec.instanceNumber = std::to_string(i);
+    spec.seed = static_cast<unsigned>(i);
+    slices.push_back(testdata::writeInstance(spec, dir.path() / "sent"));
+    withNoise(slices.back(), static_cast<unsigned>(i));
+  }
+  ASSERT_EQ(harness::storescu(station.port(), slices).exitCode, 0);
+  // Rendered once (an export renders what is missing), so the fixed tiers' sizes are exact.
+  ASSERT_EQ(bs(data(), {"export", "--patient", "WEB-1", "--profile", "cd-full", "--to",
+                        (dir.path() / "x").string(), "--config", cfg.string()})
+                .exitCode,
+            0);
+  ASSERT_EQ(bs(data(), {"export", "--patient", "WEB-1", "--profile", "cd-light", "--to",
+                        (dir.path() / "y").string(), "--config", cfg.string()})
+                .exitCode,
+            0);
+  const auto plan = [&](const std::string& profile, const std::string& capacity) {
+    std::vector<std::string> args{"plan",  "--patient", "WEB-1",    "--profile",
+                                  profile, "--json",    "--config", cfg.string()};
+    if (!capacity.empty()) args.insert(args.end(), {"--capacity", capacity});
+    const auto r = bs(data(), args);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  const std::uint64_t light = plan("cd-light", "")["volumes"][0]["bytes"];
+  const std::uint64_t full = plan("cd-full", "")["volumes"][0]["bytes"];
+  ASSERT_GT(full, light + 1'500'000) << "three 512 px windows outweigh one at 256 px";
+  EXPECT_EQ(plan("cd", "")["preview"], "full");  // a CD has room for everything
+  // Between the two: full previews would need a second disc, light ones fit on one.
+  const auto between = plan("cd", std::to_string((light + full) / 2));
+  EXPECT_EQ(between["preview"], "light") << between.dump(2);
+  EXPECT_EQ(between["volumes"].size(), 1u) << between.dump(2);
 }
 
 }  // namespace
