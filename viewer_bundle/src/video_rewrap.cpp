@@ -71,10 +71,13 @@ struct DictionaryFree {
   void operator()(AVDictionary* d) const { av_dict_free(&d); }
 };
 
-// A scratch file removed however the re-wrap ends.
+// A scratch file removed however the re-wrap ends (and, if a crash left one, before it starts).
 class ScratchFile {
  public:
-  explicit ScratchFile(std::filesystem::path path) : path_(std::move(path)) {}
+  explicit ScratchFile(std::filesystem::path path) : path_(std::move(path)) {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
   ~ScratchFile() {
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
@@ -289,6 +292,13 @@ void rewrap(AVFormatContext& input, const Encapsulated& video, const std::filesy
       packet->duration = av_rescale_q(1, av_inv_q(in->avg_frame_rate), in->time_base);
     }
     nextDts[from] = packet->dts + std::max<std::int64_t>(packet->duration, 1);
+    // A transport stream's clock starts anywhere (1.4 s from FFmpeg's muxer); the MP4 starts
+    // at 0 so the viewer's player shows the first frame at once.
+    if (input.start_time != AV_NOPTS_VALUE) {
+      const std::int64_t start = av_rescale_q(input.start_time, AV_TIME_BASE_Q, in->time_base);
+      packet->dts -= start;
+      packet->pts -= start;
+    }
     if (static_cast<int>(from) == videoIndex) ++videoPackets;
     av_packet_rescale_ts(packet.get(), in->time_base, out->time_base);
     packet->stream_index = mapping[from];

@@ -92,9 +92,14 @@ fs::path wrapInDicom(const fs::path& stream, const char* transferSyntax, const f
 }
 
 // One line per video packet: its size and md5, read by the ffmpeg CLI without decoding.
-std::vector<std::string> packets(const fs::path& file, const std::vector<std::string>& bsf = {}) {
-  std::vector<std::string> args = {"ffmpeg", "-v",  "error", "-i",  file.string(),
-                                   "-map",   "0:v", "-c",    "copy"};
+// With decode, the md5 of each decoded picture instead.
+std::vector<std::string> packets(const fs::path& file, const std::vector<std::string>& bsf = {},
+                                 const std::vector<std::string>& inputFormat = {},
+                                 bool decode = false) {
+  std::vector<std::string> args = {"ffmpeg", "-v", "error"};
+  args.insert(args.end(), inputFormat.begin(), inputFormat.end());
+  args.insert(args.end(), {"-i", file.string(), "-map", "0:v"});
+  if (!decode) args.insert(args.end(), {"-c", "copy"});
   args.insert(args.end(), bsf.begin(), bsf.end());
   args.insert(args.end(), {"-f", "framemd5", "-"});
   const auto r = runCommand(args);
@@ -103,9 +108,13 @@ std::vector<std::string> packets(const fs::path& file, const std::vector<std::st
   std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);) {
     if (line.empty() || line[0] == '#') continue;
-    // stream, dts, pts, duration, size, md5: keep size and md5
-    const auto size = line.rfind(',', line.rfind(',') - 1);
-    out.push_back(line.substr(size + 1));
+    // stream, dts, pts, duration, size, md5[, side data]: keep size and md5
+    std::istringstream fields(line);
+    std::string field, kept;
+    for (int i = 0; i < 6 && std::getline(fields, field, ','); ++i) {
+      if (i >= 4) kept += field;
+    }
+    out.push_back(kept);
   }
   return out;
 }
@@ -124,7 +133,8 @@ class VideoRewrap : public ::testing::Test {
   harness::TempDir dir;
 
   void expectSameVideo(const fs::path& dcm, const fs::path& mp4, const std::string& codec,
-                       const std::vector<std::string>& annexB) {
+                       const std::vector<std::string>& annexB,
+                       const std::vector<std::string>& streamFormat = {}) {
     const fs::path stream = dcm.string() + ".stream";
     ASSERT_TRUE(fs::exists(mp4));
     EXPECT_EQ(probe(mp4, "stream=codec_name"), codec);
@@ -135,7 +145,13 @@ class VideoRewrap : public ::testing::Test {
     EXPECT_NEAR(seconds, 2.0, 0.045);
     // Stream copy: every packet's bytes are the original's (H.264 is stored length-prefixed
     // in MP4; the bitstream filter gives back the start codes it had).
-    EXPECT_EQ(packets(mp4, annexB), packets(stream));
+    if (streamFormat.empty()) {
+      EXPECT_EQ(packets(mp4, annexB), packets(stream));
+    } else {
+      // Out of a transport stream the start codes are re-framed (4 bytes vs 3): the same
+      // packets then decode to the same pictures, which a re-encoding would not give.
+      EXPECT_EQ(packets(mp4, {}, {}, true), packets(stream, {}, streamFormat, true));
+    }
     // The index is in front of the media data (movflags=+faststart).
     const std::string head = readAll(mp4).substr(0, 4096);
     EXPECT_LT(head.find("moov"), head.find("mdat"));
@@ -152,6 +168,16 @@ TEST_F(VideoRewrap, H264IsCopiedPacketForPacket) {
   expectSameVideo(dcm, mp4, "h264", {"-bsf:v", "h264_mp4toannexb"});
   // Only the MP4 is left in the folder: the scratch stream is gone.
   EXPECT_EQ(std::distance(fs::directory_iterator(mp4.parent_path()), fs::directory_iterator()), 1);
+}
+
+// Some modalities encapsulate an MPEG-2 Transport Stream rather than the bare stream.
+TEST_F(VideoRewrap, H264InATransportStreamIsCopiedNotReencoded) {
+  const fs::path stream = encode(dir.path(), "libx264", "mpegts", "clip.ts");
+  const fs::path dcm =
+      wrapInDicom(stream, UID_MPEG4HighProfileLevel4_1TransferSyntax, dir.path() / "video.dcm");
+  const fs::path mp4 = dir.path() / "V0000003.MP4";
+  rewrapVideo(dcm, mp4);
+  expectSameVideo(dcm, mp4, "h264", {"-bsf:v", "h264_mp4toannexb"}, {"-f", "mpegts"});
 }
 
 TEST_F(VideoRewrap, Mpeg2IsCopiedPacketForPacket) {
