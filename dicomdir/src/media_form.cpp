@@ -36,6 +36,23 @@ void registerDecoders() {
 constexpr const char* kExplicitLittle = "1.2.840.10008.1.2.1";
 constexpr const char* kJpegLossless = "1.2.840.10008.1.2.4.70";
 
+// Video is never re-encoded, so the reason names the profiles that take it as it is.
+std::string videoReason(const MediaProfile& profile, const std::string& ts, const DcmXfer& xfer) {
+  std::string holders;
+  for (const MediaProfile& p : mediaProfiles()) {
+    if (!allowsTransferSyntax(p, ts)) continue;
+    holders +=
+        (holders.empty() ? "" : ", ") +
+        (p.builtInName.empty() ? std::string(p.name)
+                               : std::string(p.builtInName) + " (" + std::string(p.name) + ")");
+  }
+  const std::string name = xfer.getXfer() == EXS_Unknown ? ts : xfer.getXferName();
+  return name + " video cannot be written to " + std::string(profile.name) +
+         " (video is never re-encoded; " +
+         (holders.empty() ? std::string("no PS3.11 profile of this station holds it)")
+                          : "a profile that holds it: " + holders + ")");
+}
+
 }  // namespace
 
 MediaForm mediaFormFor(const MediaProfile& profile, const std::string& ts,
@@ -48,6 +65,13 @@ MediaForm mediaFormFor(const MediaProfile& profile, const std::string& ts,
                         xfer.getXfer() != EXS_Unknown && !xfer.isEncapsulated();
   if (compress) return {Conversion::ToJpegLossless, {}};
   if (allowsTransferSyntax(profile, ts)) return {Conversion::None, {}};
+  if (isVideoTransferSyntax(ts)) return {Conversion::Unwritable, videoReason(profile, ts, xfer)};
+  if (!allowsTransferSyntax(profile, kExplicitLittle)) {
+    // STD-DVD-MPEG2-MPML (PS3.11 Table I.3-1) takes video only.
+    return {Conversion::Unwritable, std::string(profile.name) +
+                                        " holds only video; write the other objects with "
+                                        "another profile (e.g. dvd)"};
+  }
   if (xfer.getXfer() == EXS_Unknown) {
     return {Conversion::Unwritable, "transfer syntax " + ts + " is unknown to this station"};
   }
@@ -56,11 +80,10 @@ MediaForm mediaFormFor(const MediaProfile& profile, const std::string& ts,
     return {Conversion::ToExplicitLittle, {}};
   }
   const std::string name = xfer.getXferName();
-  return {Conversion::Unwritable,
-          name + " cannot be written to " + std::string(profile.name) +
-              (name.find("JPEG 2000") != std::string::npos
-                   ? " (no JPEG 2000 decoder; choose a J2K profile)"
-                   : " (video or compressed data this profile does not allow)")};
+  return {Conversion::Unwritable, name + " cannot be written to " + std::string(profile.name) +
+                                      (name.find("JPEG 2000") != std::string::npos
+                                           ? " (no JPEG 2000 decoder; choose a J2K profile)"
+                                           : " (compressed data this profile does not allow)")};
 }
 
 const char* transferSyntaxAfter(Conversion conversion, const std::string& original) {

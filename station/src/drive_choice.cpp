@@ -10,8 +10,7 @@
 namespace burnstation::station {
 
 bool isUsbProfile(const ProfileSetting& profile) {
-  return profile.medium == dicomdir::ApplicationProfile::StdGenUsbJpeg ||
-         profile.medium == dicomdir::ApplicationProfile::StdGenUsbJ2k;
+  return dicomdir::mediaProfile(profile.medium).medium == dicomdir::Medium::Usb;
 }
 
 namespace {
@@ -61,8 +60,14 @@ bool suits(const DriveChoice& drive, const ProfileSetting& profile) {
 }  // namespace
 
 mediawriter::DiscFamily discFamilyFor(const ProfileSetting& profile) {
-  return profile.medium == dicomdir::ApplicationProfile::StdGenCd ? mediawriter::DiscFamily::Cd
-                                                                  : mediawriter::DiscFamily::Dvd;
+  switch (dicomdir::mediaProfile(profile.medium).medium) {
+    case dicomdir::Medium::Cd:
+      return mediawriter::DiscFamily::Cd;
+    case dicomdir::Medium::Bd:
+      return mediawriter::DiscFamily::Bd;
+    default:
+      return mediawriter::DiscFamily::Dvd;
+  }
 }
 
 mediawriter::DiscFamily discFamilyOf(MediaKind media) {
@@ -167,7 +172,9 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
         "drive " + choice.name + " takes " +
         (choice.media == MediaKind::Cd ? std::string("CDs") : std::string("DVDs")) +
         "; profile \"" + profile.name + "\" needs a " +
-        (discFamilyFor(profile) == mediawriter::DiscFamily::Cd ? "CD" : "DVD"));
+        (discFamilyFor(profile) == mediawriter::DiscFamily::Cd   ? "CD"
+         : discFamilyFor(profile) == mediawriter::DiscFamily::Bd ? "BD"
+                                                                 : "DVD"));
   }
   return choice;
 }

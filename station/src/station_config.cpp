@@ -164,7 +164,9 @@ void readAcceptance(const Reader& r, const toml::table& t, StationConfig& c) {
 
 std::vector<ProfileSetting> builtInProfiles() {
   std::vector<ProfileSetting> out;
-  for (const char* name : {"cd", "dvd", "dvd-j2k", "usb", "usb-j2k"}) {
+  // Video: one per PS3.11 profile ID (each allows one video syntax); see media_profile.cpp.
+  for (const char* name :
+       {"cd", "dvd", "dvd-j2k", "usb", "usb-j2k", "dvd-mpeg2", "bd-mpeg2", "bd-h264"}) {
     ProfileSetting p;
     p.name = name;
     p.medium = *dicomdir::findMediaProfile(name);
@@ -191,9 +193,10 @@ void readProfiles(const Reader& r, const toml::node& node, StationConfig& c) {
     if (!medium) r.fail(item, "[[profile]] \"" + p.name + "\" needs a medium, e.g. \"STD-GEN-CD\"");
     const auto found = dicomdir::findMediaProfile(r.string(*medium, "medium"));
     if (!found) {
-      r.fail(*medium,
-             "medium must be one of STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, "
-             "STD-GEN-USB-JPEG, STD-GEN-USB-J2K");
+      std::string names;
+      for (const auto& known : dicomdir::mediaProfiles())
+        names += (names.empty() ? "" : ", ") + std::string(known.name);
+      r.fail(*medium, "medium must be one of " + names);
     }
     p.medium = *found;
     if (auto* n = t->get("capacity")) p.capacity = r.size(*n, "capacity");
@@ -537,10 +540,15 @@ called_ae_titles = []           # further AE titles we answer to, besides ae_tit
 # calling_allowlist = true      # on by default when [[remote]] entries exist
 
 # Media profiles the clerk chooses from. Built in: cd, dvd, dvd-j2k, usb, usb-j2k (viewer on,
-# previews "auto"). An entry with one of those names replaces it.
+# previews "auto"), and for video objects (never re-encoded) dvd-mpeg2 (STD-DVD-MPEG2-MPML:
+# MPEG-2 MP@ML video only), bd-mpeg2 and bd-h264 (STD-GEN-BD-MPEG2-MPML, -MPEG4-HPLV41: Blu-ray,
+# uncompressed objects besides the video). PS3.11 has no video profile for USB sticks.
+# An entry with one of those names replaces it.
 # [[profile]]
 # name = "dvd-compact"
-# medium = "STD-GEN-DVD-JPEG"   # STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, STD-GEN-USB-JPEG, STD-GEN-USB-J2K
+# medium = "STD-GEN-DVD-JPEG"   # STD-GEN-CD, STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, STD-GEN-USB-JPEG, STD-GEN-USB-J2K,
+#                               # STD-DVD-MPEG2-MPML, STD-GEN-BD-MPEG2-MPML, STD-GEN-BD-MPEG2-MPHL,
+#                               # STD-GEN-BD-MPEG4-HPLV41, STD-GEN-BD-MPEG4-HPLV41BD
 # capacity = "4.7G"             # default: the medium's (USB: the stick's free space)
 # viewer = true                 # web content and the viewer on the medium (README.TXT always)
 # preview = "auto"              # "full" (512 px, CT presets), "light" (256 px), "thumbnails",

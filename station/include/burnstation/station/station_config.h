@@ -86,7 +86,8 @@ struct StationConfig {
   std::uint64_t freeSpaceReserve = 2'000'000'000;
   store::DuplicatePolicy duplicates = store::DuplicatePolicy::KeepStored;
   receiver::ReceiverSettings receiver;
-  // The built-in cd, dvd, dvd-j2k, usb, usb-j2k, then the file's [[profile]] entries (a
+  // The built-in cd, dvd, dvd-j2k, usb, usb-j2k, dvd-mpeg2, bd-mpeg2, bd-h264, then the
+  // file's [[profile]] entries (a
   // file's entry with a built-in name replaces it).
   std::vector<ProfileSetting> profiles;
   std::vector<DriveSetting> drives;
