@@ -1,0 +1,320 @@
+// Checks the viewer of one volume in headless chromium and firefox-esr, opened from file://:
+//   node check_viewer.mjs --root DIR --expect FILE.json --screenshots DIR [--browsers chromium,firefox]
+// DIR is a volume (a station-written disc extracted with osirrox, an export folder, or the
+// synthetic fixture of make_fixture.mjs). FILE.json says what the volume holds:
+//   {"patientName": "Yamada^Tarou=...",        DICOM PN; every component must be shown
+//    "seriesCount": 5,
+//    "disc": {"index": 1, "of": 1},                                              (optional)
+//    "ct": {"series": 1, "images": 5, "presets": ["P","L","B"],
+//           "pixelSpacing": [0.5, 0.5], "columns": 512},                          (optional)
+//    "multiframe": {"series": 2, "frames": 6},                                    (optional)
+//    "sr": {"series": 3, "text": "..."}, "pdf": {"series": 4},                    (optional)
+//    "video": {"series": 5, "mustPlayIn": ["chromium"]}}                          (optional)
+// "series" is the series' ordinal in VOLUME.JS. Prints one line per failure; exit code 1 if any.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { deadline, finish, inEachBrowser, openPage, parseArgs } from './browsers.mjs';
+
+const args = parseArgs(process.argv.slice(2), ['root', 'expect', 'screenshots']);
+const root = path.resolve(args.root);
+const expect = JSON.parse(fs.readFileSync(args.expect, 'utf8'));
+const shots = path.resolve(args.screenshots);
+fs.mkdirSync(shots, { recursive: true });
+const names = args.browsers ? args.browsers.split(',') : undefined;
+
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Waits until `fn` (run in the page) returns a truthy value; fails with `what` after `seconds`.
+async function until(page, fn, arg, seconds, what) {
+  return deadline(page.waitForFunction(fn, { timeout: seconds * 1000, polling: 50 }, arg),
+                  seconds + 2, what);
+}
+
+const state = (page) => page.evaluate(() => window.burnstationViewer.state());
+
+// Files the viewer loads must be ASCII: file:// gives scripts no charset.
+function checkAscii(fail) {
+  const dir = path.join(root, 'VIEWER');
+  for (const name of fs.readdirSync(dir)) {
+    if (!/\.JS$/.test(name)) continue;
+    const bytes = fs.readFileSync(path.join(dir, name));
+    const at = bytes.findIndex((b) => b > 0x7e || (b < 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09));
+    if (at >= 0) fail(`VIEWER/${name} has a non-ASCII byte at offset ${at}`);
+  }
+}
+
+// A link target (relative to the viewer page) must be a file inside the volume.
+function fileOnVolume(href) {
+  const p = decodeURIComponent(new URL(href).pathname);
+  return p.startsWith(root + path.sep) && fs.existsSync(p) && fs.statSync(p).isFile();
+}
+
+async function allImagesLoaded(page, fail, label) {
+  try {
+    await until(page, () => Array.from(document.images).every(
+      (i) => !i.getAttribute('src') || (i.complete && i.naturalWidth > 0)), null, 15,
+      'images loading');
+  } catch (e) {
+    const broken = await page.evaluate(() => Array.from(document.images)
+      .filter((i) => i.getAttribute('src') && !(i.complete && i.naturalWidth > 0))
+      .map((i) => i.getAttribute('src')));
+    fail(`${label}: images not loaded: ${broken.join(', ') || e.message}`);
+  }
+}
+
+async function selectSeries(page, ordinal) {
+  await page.click(`button.series[data-ordinal="${ordinal}"]`);
+  await until(page, (o) => window.burnstationViewer.state().series === o, ordinal, 5,
+              `selecting series ${ordinal}`);
+}
+
+// The shown preview must be the file for the state's image and preset, loaded.
+async function shownImageMatches(page, folderHint) {
+  return until(page, (hint) => {
+    const s = window.burnstationViewer.state();
+    const img = document.getElementById('image');
+    const want = `${s.preset}${String(s.image).padStart(7, '0')}.JPG`;
+    const src = img.getAttribute('src') || '';
+    return src.endsWith('/' + want) && (!hint || src.startsWith(hint)) && img.complete &&
+      img.naturalWidth > 0 && !img.hidden && new URL(img.currentSrc || img.src).pathname.endsWith(want);
+  }, folderHint || '', 5, 'the shown image to match the state and load');
+}
+
+async function checkPatient(page, fail) {
+  const shown = await page.$eval('#patient-name', (e) => e.textContent);
+  const parts = String(expect.patientName).split(/[=^]/).filter((x) => x.trim());
+  for (const p of parts) {
+    if (!shown.includes(p.trim())) fail(`patient name: "${p}" not shown (shown: "${shown}")`);
+  }
+  if (expect.disc) {
+    const disc = await page.$eval('#disc', (e) => e.textContent);
+    const want = `Disc ${expect.disc.index} of ${expect.disc.of}`;
+    if (!disc.includes(want)) fail(`"${want}" not shown (shown: "${disc}")`);
+  }
+  const count = await page.$$eval('button.series', (b) => b.length);
+  if (count !== expect.seriesCount) fail(`${count} series listed, expected ${expect.seriesCount}`);
+}
+
+async function checkCt(page, fail, browser) {
+  const ct = expect.ct;
+  await selectSeries(page, ct.series);
+  await shownImageMatches(page);
+  let s = await state(page);
+  if (s.position !== 0) fail(`CT: starts at position ${s.position}, expected 0`);
+  if (ct.images && s.count !== ct.images) fail(`CT: ${s.count} images, expected ${ct.images}`);
+  const mark = await page.$eval('#mark', (e) => (e.hidden ? '' : e.textContent));
+  if (!/not for diagnosis/i.test(mark)) fail(`CT: no "not for diagnosis" mark on the preview ("${mark}")`);
+
+  // Wheel: one notch, one image, both ways.
+  const box = await (await page.$('#viewport')).boundingBox();
+  await page.mouse.move(Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2));
+  await page.mouse.wheel({ deltaY: 100 });
+  await until(page, () => window.burnstationViewer.state().position !== 0, null, 5, 'wheel down');
+  await pause(300);   // a second step would show up by now
+  s = await state(page);
+  if (s.position !== 1) fail(`CT: one wheel notch down moved to position ${s.position}, expected 1`);
+  await shownImageMatches(page);
+  await page.mouse.wheel({ deltaY: -100 });
+  await until(page, () => window.burnstationViewer.state().position !== 1, null, 5, 'wheel up');
+  await pause(300);
+  s = await state(page);
+  if (s.position !== 0) fail(`CT: one wheel notch up moved to position ${s.position}, expected 0`);
+
+  // Keys: ArrowDown twice, ArrowUp once.
+  await page.focus('#viewport');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await pause(300);
+  s = await state(page);
+  if (s.position !== 1) fail(`CT: ArrowDown, ArrowDown, ArrowUp ended at ${s.position}, expected 1`);
+  await shownImageMatches(page);
+  await page.screenshot({ path: path.join(shots, `viewer-ct-${browser}.png`) });
+
+  // Presets: every one loads its own rendering of the same image.
+  const prefixes = await page.$$eval('#presets button', (b) => b.map((x) => x.getAttribute('data-prefix')));
+  if (ct.presets && prefixes.join() !== ct.presets.join()) {
+    fail(`CT: preset buttons ${prefixes.join()} , expected ${ct.presets.join()}`);
+  }
+  for (const prefix of prefixes.slice(1).concat(prefixes.slice(0, 1))) {
+    await page.click(`#presets button[data-prefix="${prefix}"]`);
+    try {
+      await until(page, (p) => window.burnstationViewer.state().preset === p, prefix, 5, `preset ${prefix}`);
+      await shownImageMatches(page);
+      s = await state(page);
+      if (s.position !== 1) fail(`CT: preset ${prefix} changed the position to ${s.position}`);
+    } catch (e) {
+      fail(`CT: preset ${prefix}: ${e.message}`);
+    }
+    if (prefix === prefixes[1]) await page.screenshot({ path: path.join(shots, `viewer-ct-preset-${browser}.png`) });
+  }
+
+  // Measurement: 100 preview pixels along a row. The expectation comes from the expectations
+  // file and the JPEG's real size, not from VOLUME.JS: mm = px * columns / previewWidth * spacing.
+  if (ct.pixelSpacing) {
+    await page.click('button[data-tool="measure"]');
+    const g = await page.$eval('#image', (i) => {
+      const r = i.getBoundingClientRect();
+      return { left: r.left, top: r.top, width: r.width, height: r.height, nw: i.naturalWidth };
+    });
+    const k = g.width / g.nw;                           // client px per preview px
+    const x0 = Math.round(g.left + g.width * 0.2), y0 = Math.round(g.top + g.height / 2);
+    const x1 = Math.round(x0 + 100 * k);
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move(Math.round((x0 + x1) / 2), y0);
+    await page.mouse.move(x1, y0);
+    await page.mouse.up();
+    const previewPx = (x1 - x0) / k;                    // ~100, exact for the pointer positions
+    const want = previewPx * (ct.columns / g.nw) * ct.pixelSpacing[1];
+    s = await state(page);
+    const text = await page.$eval('#measure-text', (e) => e.textContent);
+    if (s.measurementMm === null || Math.abs(s.measurementMm - want) > 0.05 + want * 0.005) {
+      fail(`CT: measuring ${previewPx.toFixed(2)} preview pixels gave ${s.measurementMm} mm, ` +
+           `expected ${want.toFixed(2)} mm`);
+    }
+    if (!text.includes(`${want.toFixed(1)} mm`) && !text.includes(`${(s.measurementMm || 0).toFixed(1)} mm`)) {
+      fail(`CT: measurement text "${text}" does not show the length`);
+    }
+    await page.screenshot({ path: path.join(shots, `viewer-measure-${browser}.png`) });
+    await page.click('#reset');
+    await page.click('button[data-tool="scroll"]');
+  }
+
+  // Drag with the scroll tool moves through images; zoom makes the image bigger.
+  const before = (await state(page)).position;
+  await page.mouse.move(Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2));
+  await page.mouse.down();
+  await page.mouse.move(Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2 + 30), { steps: 3 });
+  await page.mouse.up();
+  s = await state(page);
+  if (s.position <= before) fail(`CT: dragging down did not move on (position ${before} -> ${s.position})`);
+  const w0 = await page.$eval('#image', (i) => i.getBoundingClientRect().width);
+  await page.click('#zoom-in');
+  const w1 = await page.$eval('#image', (i) => i.getBoundingClientRect().width);
+  s = await state(page);
+  if (!(s.zoom > 1 && w1 > w0 * 1.1)) fail(`CT: zoom in did not enlarge the image (${w0} -> ${w1})`);
+  await page.click('#zoom-fit');
+}
+
+async function checkMultiframe(page, fail, browser) {
+  const mf = expect.multiframe;
+  await selectSeries(page, mf.series);
+  await shownImageMatches(page);
+  const s0 = await state(page);
+  if (s0.count < mf.frames) fail(`multi-frame: ${s0.count} images, expected ${mf.frames} frames`);
+  await page.click('#cine');
+  // Playing: the frame advances over time, through at least 3 different frames.
+  const seen = new Set([s0.frame]);
+  const end = Date.now() + 8000;
+  while (seen.size < 3 && Date.now() < end) {
+    await pause(50);
+    seen.add((await state(page)).frame);
+  }
+  if (seen.size < 3) fail(`multi-frame: cine showed frames ${[...seen].join(',')} in 8 s`);
+  await page.screenshot({ path: path.join(shots, `viewer-cine-${browser}.png`) });
+  await page.click('#cine');
+  await pause(100);
+  const a = (await state(page)).position;
+  await pause(500);
+  const s1 = await state(page);
+  if (s1.playing || s1.position !== a) fail('multi-frame: Stop did not stop the cine');
+  await shownImageMatches(page);
+}
+
+async function checkSr(page, fail, browser) {
+  await selectSeries(page, expect.sr.series);
+  const text = await page.$eval('#document .sr-text', (e) => e.textContent).catch(() => null);
+  const norm = (t) => String(t).replace(/\s+/g, ' ').trim();
+  if (text === null) fail('SR: no report text shown');
+  else if (expect.sr.text && !norm(text).includes(norm(expect.sr.text))) {
+    fail(`SR: the report text shown ("${norm(text).slice(0, 80)}") is not the expected one`);
+  }
+  await page.screenshot({ path: path.join(shots, `viewer-sr-${browser}.png`) });
+}
+
+async function checkPdf(page, fail) {
+  await selectSeries(page, expect.pdf.series);
+  const href = await page.$eval('#document a.pdf-link', (a) => a.href).catch(() => null);
+  if (!href) fail('PDF: no link to the document');
+  else if (!fileOnVolume(href)) fail(`PDF: the link ${href} does not point to a file on the volume`);
+}
+
+async function checkVideo(page, fail, browser) {
+  const v = expect.video;
+  const mustPlay = (v.mustPlayIn || ['chromium']).includes(browser);
+  await selectSeries(page, v.series);
+  await until(page, () => document.querySelector('#document video') ||
+              document.querySelector('#document .cannot-play:not([hidden])'), null, 5, 'video element');
+  const played = await page.evaluate(async () => {
+    const video = document.querySelector('#document video');
+    if (!video || video.hidden) return 'no video element';
+    video.muted = true;
+    try { await video.play(); } catch (e) { return `play() refused: ${e.message}`; }
+    const t0 = Date.now();
+    while (Date.now() - t0 < 10000) {
+      if (video.currentTime > 0.3) return 'played';
+      if (video.error) return `error ${video.error.code}`;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return `currentTime stayed ${video.currentTime}`;
+  });
+  await page.screenshot({ path: path.join(shots, `viewer-video-${browser}.png`) });
+  console.log(`       [${browser}] video: ${played}`);
+  if (played === 'played') {
+    await page.evaluate(() => document.querySelector('#document video').pause());
+  } else if (mustPlay) {
+    fail(`video: did not play (${played})`);
+  } else {
+    // Where a browser cannot play the stream, the viewer must say so and offer the file.
+    await until(page, () => document.querySelector('#document .cannot-play:not([hidden])'), null, 10,
+                `video did not play (${played}) and the viewer did not offer the file`)
+      .catch((e) => fail(e.message));
+  }
+  const links = await page.$$eval('#document a[class^="video-file"]', (a) => a.map((x) => x.href));
+  if (!links.length) fail('video: no link to the video file');
+  for (const l of links) if (!fileOnVolume(l)) fail(`video: the link ${l} is not a file on the volume`);
+}
+
+// A phone-sized window: nothing wider than the screen, the image area usable.
+async function checkPhone(page, fail, browser) {
+  await page.setViewport({ width: 390, height: 844 });
+  await pause(300);
+  const g = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+    vp: document.getElementById('viewport').getBoundingClientRect().width }));
+  if (g.scroll > g.inner + 1) fail(`phone: the page is ${g.scroll} px wide on a ${g.inner} px screen`);
+  if (g.vp < 300) fail(`phone: the image area is only ${g.vp} px wide`);
+  await page.screenshot({ path: path.join(shots, `viewer-phone-${browser}.png`) });
+  await page.setViewport({ width: 1280, height: 900 });
+}
+
+const failures = [];
+checkAscii((m) => failures.push(m));
+failures.push(...await inEachBrowser(async (browser, recorder, name) => {
+  const page = await openPage(browser, recorder, path.join(root, 'VIEWER.HTM'), 'VIEWER.HTM');
+  await page.setViewport({ width: 1280, height: 900 });
+  await until(page, () => window.burnstationViewer && window.burnstationViewer.state().series !== null,
+              null, 10, 'the viewer to show a series');
+  const step = async (label, fn) => {
+    const before = recorder.failures.length;
+    try {
+      await fn(page, (m) => recorder.fail(m), name);
+    } catch (e) {
+      recorder.fail(`${label}: ${e.message}`);
+    }
+    console.log(`${recorder.failures.length > before ? 'FAILED' : 'ok    '} [${name}] ${label}`);
+  };
+  await step('patient', checkPatient);
+  await step('images', (p, f) => allImagesLoaded(p, f, 'VIEWER.HTM'));
+  await page.screenshot({ path: path.join(shots, `viewer-${name}.png`) });
+  if (expect.ct) await step('CT', checkCt);
+  if (expect.multiframe) await step('multi-frame', checkMultiframe);
+  if (expect.sr) await step('SR', checkSr);
+  if (expect.pdf) await step('PDF', checkPdf);
+  if (expect.video) await step('video', checkVideo);
+  await step('phone', checkPhone);
+  await step('images', (p, f) => allImagesLoaded(p, f, 'VIEWER.HTM at the end'));
+}, names));
+finish(failures, 'check_viewer');
