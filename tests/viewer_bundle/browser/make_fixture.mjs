@@ -202,7 +202,6 @@ for (const se of volume.studies[0].series) {
       images.push(`<a href="S${String(se.ordinal).padStart(7, '0')}/P${n}.JPG">` +
                   `<img src="S${String(se.ordinal).padStart(7, '0')}/T${n}.JPG" alt="Image ${n}" /></a>`);
     }
-    if (inst.kind === 'pdf') images.push(`<a href="../${inst.document}">PDF</a>`);
   }
   for (const inst of se.instances) {
     if (inst.kind === 'pdf') images.push(`<p><a href="../${inst.document}">Open the PDF</a></p>`);
