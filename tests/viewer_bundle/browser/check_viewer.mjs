@@ -27,8 +27,12 @@ const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Waits until `fn` (run in the page) returns a truthy value; fails with `what` after `seconds`.
 async function until(page, fn, arg, seconds, what) {
-  return deadline(page.waitForFunction(fn, { timeout: seconds * 1000, polling: 50 }, arg),
-                  seconds + 2, what);
+  try {
+    return await deadline(page.waitForFunction(fn, { timeout: seconds * 1000, polling: 50 }, arg),
+                          seconds + 2, what);
+  } catch (e) {
+    throw new Error(`waited ${seconds} s for ${what}: ${e.message.split('\n')[0]}`);
+  }
 }
 
 const state = (page) => page.evaluate(() => window.burnstationViewer.state());
@@ -79,6 +83,138 @@ async function shownImageMatches(page, folderHint) {
     return src.endsWith('/' + want) && (!hint || src.startsWith(hint)) && img.complete &&
       img.naturalWidth > 0 && !img.hidden && new URL(img.currentSrc || img.src).pathname.endsWith(want);
   }, folderHint || '', 5, 'the shown image to match the state and load');
+}
+
+// Drags the measure tool over ~100 pixels of the shown content (`selector`: the preview <img> or
+// the original's <canvas>) and compares the length shown with columns/contentWidth*spacing.
+async function measureAlongRow(page, selector, columns, spacing, what, fail) {
+  await page.click('button[data-tool="measure"]');
+  const g = await page.$eval(selector, (e) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, top: r.top, width: r.width, height: r.height,
+             nw: e.naturalWidth || e.width };
+  });
+  const k = g.width / g.nw;                           // client px per content px
+  if (!(k > 0)) { fail(`${what}: the shown content has no size (${JSON.stringify(g)})`); return; }
+  const x0 = Math.round(g.left + g.width * 0.2), y0 = Math.round(g.top + g.height / 2);
+  const x1 = Math.round(x0 + 100 * k);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move(Math.round((x0 + x1) / 2), y0);
+  await page.mouse.move(x1, y0);
+  await page.mouse.up();
+  const contentPx = (x1 - x0) / k;                    // ~100, exact for the pointer positions
+  const want = contentPx * (columns / g.nw) * spacing;
+  const s = await state(page);
+  const text = await page.$eval('#measure-text', (e) => e.textContent);
+  if (s.measurementMm === null || Math.abs(s.measurementMm - want) > 0.05 + want * 0.005) {
+    fail(`${what}: measuring ${contentPx.toFixed(2)} pixels of ${g.nw} gave ${s.measurementMm} mm, ` +
+         `expected ${want.toFixed(2)} mm`);
+  }
+  if (!text.includes(`${(s.measurementMm || 0).toFixed(1)} mm`)) {
+    fail(`${what}: measurement text "${text}" does not show the length`);
+  }
+}
+
+// The reader of original files: the volume's VIEWER/DCMREAD.JS when it defines one, else the
+// test stand-in (stand_in_originals.js), so the viewer's side of that mode is tested either way.
+const realReader = /BurnstationOriginals\s*=/.test(
+  fs.existsSync(path.join(root, 'VIEWER', 'DCMREAD.JS'))
+    ? fs.readFileSync(path.join(root, 'VIEWER', 'DCMREAD.JS'), 'utf8') : '');
+const standIn = fs.readFileSync(new URL('./stand_in_originals.js', import.meta.url), 'utf8');
+
+// Grey-level range of the original's canvas (red channel; previews are grey).
+const canvasRange = (page) => page.$eval('#stage canvas', (c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let min = 255, max = 0;
+  for (let i = 0; i < d.length; i += 4) { if (d[i] < min) min = d[i]; if (d[i] > max) max = d[i]; }
+  return { min, max };
+});
+
+async function setWindow(page, center, width) {
+  await page.evaluate((c, w) => {
+    document.getElementById('window-center').value = String(c);
+    const wi = document.getElementById('window-width');
+    wi.value = String(w);
+    wi.dispatchEvent(new Event('change', { bubbles: true }));
+  }, center, width);
+  await until(page, (cw) => {
+    const r = window.burnstationViewer.state().originalResult;
+    return r && r.center === cw[0] && r.width === cw[1];
+  }, [center, width], 15, `the original redrawn with window ${center}/${width}`);
+}
+
+// Picks the volume's DICOM folder with the folder picker (only chromium can give a folder to
+// <input webkitdirectory> over its protocol) and checks that the original is drawn, that a
+// window outside the data makes it uniformly black or white, that its own window does not,
+// and that measurement uses the original's pixel spacing.
+async function checkOriginals(browser, recorder, fail, name) {
+  const o = expect.originals;
+  const page = await browser.newPage();
+  recorder.attach(page, 'VIEWER.HTM (originals)');
+  try {
+    if (!realReader) await page.evaluateOnNewDocument(standIn);
+    await page.setViewport({ width: 1280, height: 900 });
+    await deadline(page.goto(new URL(`file://${path.join(root, 'VIEWER.HTM')}`).href,
+                             { waitUntil: 'load', timeout: 20000 }), 25, 'loading VIEWER.HTM');
+    await until(page, () => window.burnstationViewer.state().series !== null, null, 10, 'viewer start');
+    await selectSeries(page, o.series);
+    const input = await page.$('#originals-input');
+    await input.uploadFile(path.join(root, o.folder || 'DICOM'));
+    await until(page, () => window.burnstationViewer.state().mode === 'original', null, 20,
+                'the original image to be drawn after picking the folder');
+    const mark = await page.$eval('#mark', (e) => (e.hidden ? '' : e.textContent));
+    if (!/original/i.test(mark) || /not for diagnosis/i.test(mark)) {
+      fail(`originals: the mark says "${mark}" over an original image`);
+    }
+    const own = await canvasRange(page);
+    if (own.max - own.min < 50) fail(`originals: own window gives a flat image (${own.min}..${own.max})`);
+    await page.screenshot({ path: path.join(shots, `viewer-original-${name}.png`) });
+    await setWindow(page, 1e6, 1);
+    const above = await canvasRange(page);
+    await setWindow(page, -1e6, 1);
+    const below = await canvasRange(page);
+    if (above.min !== above.max || below.min !== below.max || above.min === below.min) {
+      fail(`originals: windows above and below the data should give two uniform images, gave ` +
+           `${above.min}..${above.max} and ${below.min}..${below.max}`);
+    }
+    await page.click('#own-window');
+    await until(page, () => window.burnstationViewer.state().window === null &&
+                window.burnstationViewer.state().mode === 'original', null, 15, 'own window');
+    await until(page, (r) => {
+      const c = document.querySelector('#stage canvas');
+      if (!c) return false;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let min = 255, max = 0;
+      for (let i = 0; i < d.length; i += 4) { if (d[i] < min) min = d[i]; if (d[i] > max) max = d[i]; }
+      return min === r.min && max === r.max;
+    }, own, 15, 'the own window to come back');
+    // A preset is a true window on the original values.
+    const preset = await page.$$eval('#presets button', (b) => b.length > 1 ? b[1].getAttribute('data-prefix') : null);
+    if (preset) {
+      await page.click(`#presets button[data-prefix="${preset}"]`);
+      await until(page, () => {
+        const s = window.burnstationViewer.state();
+        return s.window && s.originalResult && s.originalResult.center === s.window.center &&
+          s.originalResult.width === s.window.width;
+      }, null, 15, `preset ${preset} as a window on the original`);
+    }
+    // Moving on draws the next original.
+    const before = await state(page);
+    await page.focus('#viewport');
+    await page.keyboard.press('ArrowDown');
+    await until(page, (p) => {
+      const s = window.burnstationViewer.state();
+      return s.position === p + 1 && s.mode === 'original';
+    }, before.position, 15, 'the next original after ArrowDown');
+    const r = (await state(page)).originalResult;
+    if (r && r.pixelSpacing && r.columns) {
+      await until(page, () => !window.burnstationViewer.state().rendering, null, 15, 'drawing to end');
+      await measureAlongRow(page, '#stage canvas', r.columns, r.pixelSpacing[1], 'originals', fail);
+    }
+  } finally {
+    await page.close().catch(() => {});
+  }
 }
 
 async function checkPatient(page, fail) {
@@ -153,30 +289,7 @@ async function checkCt(page, fail, browser) {
   // Measurement: 100 preview pixels along a row. The expectation comes from the expectations
   // file and the JPEG's real size, not from VOLUME.JS: mm = px * columns / previewWidth * spacing.
   if (ct.pixelSpacing) {
-    await page.click('button[data-tool="measure"]');
-    const g = await page.$eval('#image', (i) => {
-      const r = i.getBoundingClientRect();
-      return { left: r.left, top: r.top, width: r.width, height: r.height, nw: i.naturalWidth };
-    });
-    const k = g.width / g.nw;                           // client px per preview px
-    const x0 = Math.round(g.left + g.width * 0.2), y0 = Math.round(g.top + g.height / 2);
-    const x1 = Math.round(x0 + 100 * k);
-    await page.mouse.move(x0, y0);
-    await page.mouse.down();
-    await page.mouse.move(Math.round((x0 + x1) / 2), y0);
-    await page.mouse.move(x1, y0);
-    await page.mouse.up();
-    const previewPx = (x1 - x0) / k;                    // ~100, exact for the pointer positions
-    const want = previewPx * (ct.columns / g.nw) * ct.pixelSpacing[1];
-    s = await state(page);
-    const text = await page.$eval('#measure-text', (e) => e.textContent);
-    if (s.measurementMm === null || Math.abs(s.measurementMm - want) > 0.05 + want * 0.005) {
-      fail(`CT: measuring ${previewPx.toFixed(2)} preview pixels gave ${s.measurementMm} mm, ` +
-           `expected ${want.toFixed(2)} mm`);
-    }
-    if (!text.includes(`${want.toFixed(1)} mm`) && !text.includes(`${(s.measurementMm || 0).toFixed(1)} mm`)) {
-      fail(`CT: measurement text "${text}" does not show the length`);
-    }
+    await measureAlongRow(page, '#image', ct.columns, ct.pixelSpacing[1], 'CT preview', fail);
     await page.screenshot({ path: path.join(shots, `viewer-measure-${browser}.png`) });
     await page.click('#reset');
     await page.click('button[data-tool="scroll"]');
@@ -315,6 +428,19 @@ failures.push(...await inEachBrowser(async (browser, recorder, name) => {
   if (expect.pdf) await step('PDF', checkPdf);
   if (expect.video) await step('video', checkVideo);
   await step('phone', checkPhone);
+  const buttonShown = await page.$eval('#originals', (e) => !e.hidden);
+  if (buttonShown !== realReader) {
+    recorder.fail(`"Open original images" is ${buttonShown ? 'shown' : 'hidden'} while ` +
+                  `VIEWER/DCMREAD.JS ${realReader ? 'defines' : 'does not define'} a reader`);
+  }
+  if (expect.originals && name !== 'chromium') {
+    console.log(`note   [${name}] originals: not checked here (only chromium's protocol can give ` +
+                'a folder to <input webkitdirectory>)');
+  }
+  if (expect.originals && name === 'chromium') {
+    await step(`originals (${realReader ? 'VIEWER/DCMREAD.JS' : 'test stand-in reader'})`,
+               (p, f) => checkOriginals(browser, recorder, f, name));
+  }
   await step('images', (p, f) => allImagesLoaded(p, f, 'VIEWER.HTM at the end'));
 }, names));
 finish(failures, 'check_viewer');

@@ -102,6 +102,64 @@ ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '4', '-c:v', 
         '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-movflags', '+faststart',
         path.join(out, 'VIDEO', 'V0000001.MP4')]);
 
+// Minimal DICOM Part 10 files (Explicit VR Little Endian) for the CT series, so the "open original
+// images" mode has originals to read: 16-bit MONOCHROME2, stored value 4*x + 50*n (a ramp along
+// the row, different per image), rescale -1024, own window 40/400, pixel spacing 0.5 mm.
+function dicomElement(group, element, vr, value) {
+  let v = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+  if (v.length % 2) v = Buffer.concat([v, Buffer.from(vr === 'UI' ? [0] : [0x20])]);
+  const long = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
+  const head = Buffer.alloc(long ? 12 : 8);
+  head.writeUInt16LE(group, 0);
+  head.writeUInt16LE(element, 2);
+  head.write(vr, 4, 'ascii');
+  if (long) head.writeUInt32LE(v.length, 8); else head.writeUInt16LE(v.length, 6);
+  return Buffer.concat([head, v]);
+}
+const uint16 = (n) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
+
+function ctDicom(n, rows, columns, sopInstance) {
+  const ctImage = '1.2.840.10008.5.1.4.1.1.2';
+  const pixels = Buffer.alloc(rows * columns * 2);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < columns; x++) pixels.writeUInt16LE(4 * x + 50 * n, 2 * (y * columns + x));
+  }
+  const meta = Buffer.concat([
+    dicomElement(0x0002, 0x0001, 'OB', Buffer.from([0, 1])),
+    dicomElement(0x0002, 0x0002, 'UI', ctImage),
+    dicomElement(0x0002, 0x0003, 'UI', sopInstance),
+    dicomElement(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1'),
+    dicomElement(0x0002, 0x0012, 'UI', '1.2.826.0.1.3680043.9.7.99')]);
+  const groupLength = Buffer.alloc(4);
+  groupLength.writeUInt32LE(meta.length);
+  return Buffer.concat([
+    Buffer.alloc(128), Buffer.from('DICM', 'ascii'),
+    dicomElement(0x0002, 0x0000, 'UL', groupLength), meta,
+    dicomElement(0x0008, 0x0005, 'CS', 'ISO_IR 192'),
+    dicomElement(0x0008, 0x0016, 'UI', ctImage),
+    dicomElement(0x0008, 0x0018, 'UI', sopInstance),
+    dicomElement(0x0008, 0x0060, 'CS', 'CT'),
+    dicomElement(0x0010, 0x0010, 'PN', PATIENT_NAME),
+    dicomElement(0x0010, 0x0020, 'LO', 'P1'),
+    dicomElement(0x0020, 0x000d, 'UI', '1.2.826.0.1.3680043.9.7.1'),
+    dicomElement(0x0020, 0x000e, 'UI', '1.2.826.0.1.3680043.9.7.2.1'),
+    dicomElement(0x0020, 0x0013, 'IS', String(n)),
+    dicomElement(0x0028, 0x0002, 'US', uint16(1)),
+    dicomElement(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+    dicomElement(0x0028, 0x0010, 'US', uint16(rows)),
+    dicomElement(0x0028, 0x0011, 'US', uint16(columns)),
+    dicomElement(0x0028, 0x0030, 'DS', '0.5\\0.5'),
+    dicomElement(0x0028, 0x0100, 'US', uint16(16)),
+    dicomElement(0x0028, 0x0101, 'US', uint16(12)),
+    dicomElement(0x0028, 0x0102, 'US', uint16(11)),
+    dicomElement(0x0028, 0x0103, 'US', uint16(0)),
+    dicomElement(0x0028, 0x1050, 'DS', '40'),
+    dicomElement(0x0028, 0x1051, 'DS', '400'),
+    dicomElement(0x0028, 0x1052, 'DS', '-1024'),
+    dicomElement(0x0028, 0x1053, 'DS', '1'),
+    dicomElement(0x7fe0, 0x0010, 'OW', pixels)]);
+}
+
 const header = (modality, extra) => [
   ["Patient's Name", PATIENT_NAME], ['Patient ID', 'P1'], ['Modality', modality],
   ['Study Date', '2026-11-30'], ...extra];
@@ -174,6 +232,11 @@ const volume = {
     ],
   }],
 };
+for (const inst of ctInstances) {
+  const file = path.join(out, inst.file);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, ctDicom(Number(inst.number), inst.rows, inst.columns, inst.uid));
+}
 fs.writeFileSync(path.join(out, 'VIEWER', 'VOLUME.JS'),
                  `burnstationVolume(${asciiJson(volume)});\n`);
 
@@ -225,6 +288,7 @@ const expectations = {
   sr: { series: 3, text: SR_TEXT },
   pdf: { series: 4 },
   video: { series: 5 },
+  originals: { series: 1, folder: 'DICOM' },
 };
 fs.writeFileSync(expectFile, JSON.stringify(expectations, null, 2) + '\n');
 console.log(`fixture written to ${out}, expectations to ${expectFile}`);
