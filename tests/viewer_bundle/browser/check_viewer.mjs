@@ -5,8 +5,12 @@
 //   {"patientName": "Yamada^Tarou=...",        DICOM PN; every component must be shown
 //    "seriesCount": 5,
 //    "disc": {"index": 1, "of": 1},                                              (optional)
-//    "ct": {"series": 1, "images": 5, "presets": ["P","L","B"],
-//           "pixelSpacing": [0.5, 0.5], "columns": 512},                          (optional)
+//    "ct": {"series": 1, "images": 5, "presets": ["P","L","B"],     ([] on the thumbnails tier)
+//           "pixelSpacing": [0.5, 0.5], "columns": 512,
+//           "header": ["Patient's Name"]},                                        (optional)
+//    "noPreviews": {"series": 1},         a series shown without previews (tier none, optional)
+//    "originals": {"series": 1, "folder": "DICOM"},  pick this folder in "Open original images"
+//                                                    (chromium; optional)
 //    "multiframe": {"series": 2, "frames": 6},                                    (optional)
 //    "sr": {"series": 3, "text": "..."}, "pdf": {"series": 4},                    (optional)
 //    "video": {"series": 5, "mustPlayIn": ["chromium"]}}                          (optional)
@@ -22,6 +26,10 @@ const expect = JSON.parse(fs.readFileSync(args.expect, 'utf8'));
 const shots = path.resolve(args.screenshots);
 fs.mkdirSync(shots, { recursive: true });
 const names = args.browsers ? args.browsers.split(',') : undefined;
+
+// Touch screens on both, as on tablets with a mouse: puppeteer reloads the page when hasTouch changes.
+const DESKTOP = { width: 1280, height: 900, hasTouch: true };
+const PHONE = { width: 390, height: 844, hasTouch: true, isMobile: false };
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -154,7 +162,7 @@ async function checkOriginals(browser, recorder, fail, name) {
   recorder.attach(page, 'VIEWER.HTM (originals)');
   try {
     if (!realReader) await page.evaluateOnNewDocument(standIn);
-    await page.setViewport({ width: 1280, height: 900 });
+    await page.setViewport(DESKTOP);
     await deadline(page.goto(new URL(`file://${path.join(root, 'VIEWER.HTM')}`).href,
                              { waitUntil: 'load', timeout: 20000 }), 25, 'loading VIEWER.HTM');
     await until(page, () => window.burnstationViewer.state().series !== null, null, 10, 'viewer start');
@@ -215,6 +223,80 @@ async function checkOriginals(browser, recorder, fail, name) {
   } finally {
     await page.close().catch(() => {});
   }
+}
+
+// Touch, brightness/contrast from the keyboard, header fields and keyboard selection of a series.
+async function checkControls(page, fail, browser) {
+  const ct = expect.ct;
+  await selectSeries(page, ct.series);
+  await page.click('button[data-tool="scroll"]');
+  const box = await (await page.$('#viewport')).boundingBox();
+  const cx = Math.round(box.x + box.width / 2), cy = Math.round(box.y + box.height / 2);
+  let s = await state(page);
+  const before = s.position;
+  const t = await page.touchscreen.touchStart(cx, cy);
+  await t.move(cx, cy + 15);
+  await t.move(cx, cy + 30);
+  await t.end();
+  s = await state(page);
+  if (s.position <= before) fail(`touch: a swipe down did not move on (position ${before} -> ${s.position})`);
+  const a = await page.touchscreen.touchStart(cx - 50, cy);
+  const b = await page.touchscreen.touchStart(cx + 50, cy);
+  await a.move(cx - 100, cy);
+  await b.move(cx + 100, cy);
+  await a.end();
+  await b.end();
+  s = await state(page);
+  if (!(s.zoom > 1.3)) fail(`touch: pinching out did not zoom in (zoom ${s.zoom})`);
+  await page.click('#zoom-fit');
+
+  await page.focus('#brightness');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  s = await state(page);
+  const filter = await page.$eval('#image', (i) => i.style.filter);
+  if (!(s.brightness > 100) || !/brightness\(1\.[0-9]+\)/.test(filter)) {
+    fail(`brightness: keys on the slider gave brightness ${s.brightness}, filter "${filter}"`);
+  }
+  await page.click('#reset');
+
+  await page.click('#header-fields summary');
+  const rows = await page.$$eval('#header-table tr', (r) => r.map((x) => x.textContent.trim()));
+  if (!rows.length || !rows.some((r) => r.length > 3)) fail('header fields: none shown for the CT image');
+  if (ct.header) {
+    for (const h of ct.header) {
+      if (!rows.some((r) => r.includes(h))) fail(`header fields: "${h}" not shown`);
+    }
+  }
+  await page.click('#header-fields summary');
+
+  // Keyboard only: a series button takes focus and Enter selects it.
+  const other = await page.$$eval('button.series', (b, o) => b.map((x) => x.getAttribute('data-ordinal'))
+    .filter((x) => x !== String(o))[0], ct.series);
+  if (other) {
+    await page.focus(`button.series[data-ordinal="${other}"]`);
+    await page.keyboard.press('Enter');
+    await until(page, (o) => String(window.burnstationViewer.state().series) === o, other, 5,
+                'Enter on a focused series button to select it');
+  }
+}
+
+// A volume without previews (tier none): the viewer says so, shows no image and no preview mark,
+// and still lists the header fields.
+async function checkNoPreviews(page, fail, browser) {
+  await selectSeries(page, expect.noPreviews.series);
+  const s = await state(page);
+  const g = await page.evaluate(() => ({
+    src: document.getElementById('image').getAttribute('src'),
+    mark: !document.getElementById('mark').hidden,
+    message: (document.querySelector('#document .message') || {}).textContent || '',
+    header: document.querySelectorAll('#header-table th').length }));
+  if (g.src) fail(`no previews: an image is shown (${g.src})`);
+  if (g.mark) fail('no previews: the preview mark is shown without a preview');
+  if (!/no preview/i.test(g.message)) fail(`no previews: no message says so ("${g.message}")`);
+  if (!g.header) fail('no previews: no header fields');
+  if (s.mode !== 'none') fail(`no previews: mode ${s.mode}`);
+  await page.screenshot({ path: path.join(shots, `viewer-nopreview-${browser}.png`) });
 }
 
 async function checkPatient(page, fail) {
@@ -392,7 +474,7 @@ async function checkVideo(page, fail, browser) {
 
 // A phone-sized window: nothing wider than the screen, the image area usable.
 async function checkPhone(page, fail, browser) {
-  await page.setViewport({ width: 390, height: 844 });
+  await page.setViewport(PHONE);
   await pause(300);
   const g = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
@@ -400,14 +482,14 @@ async function checkPhone(page, fail, browser) {
   if (g.scroll > g.inner + 1) fail(`phone: the page is ${g.scroll} px wide on a ${g.inner} px screen`);
   if (g.vp < 300) fail(`phone: the image area is only ${g.vp} px wide`);
   await page.screenshot({ path: path.join(shots, `viewer-phone-${browser}.png`) });
-  await page.setViewport({ width: 1280, height: 900 });
+  await page.setViewport(DESKTOP);
 }
 
 const failures = [];
 checkAscii((m) => failures.push(m));
 failures.push(...await inEachBrowser(async (browser, recorder, name) => {
   const page = await openPage(browser, recorder, path.join(root, 'VIEWER.HTM'), 'VIEWER.HTM');
-  await page.setViewport({ width: 1280, height: 900 });
+  await page.setViewport(DESKTOP);
   await until(page, () => window.burnstationViewer && window.burnstationViewer.state().series !== null,
               null, 10, 'the viewer to show a series');
   const step = async (label, fn) => {
@@ -423,7 +505,9 @@ failures.push(...await inEachBrowser(async (browser, recorder, name) => {
   await step('images', (p, f) => allImagesLoaded(p, f, 'VIEWER.HTM'));
   await page.screenshot({ path: path.join(shots, `viewer-${name}.png`) });
   if (expect.ct) await step('CT', checkCt);
+  if (expect.ct) await step('touch, keys, header fields', checkControls);
   if (expect.multiframe) await step('multi-frame', checkMultiframe);
+  if (expect.noPreviews) await step('no previews', checkNoPreviews);
   if (expect.sr) await step('SR', checkSr);
   if (expect.pdf) await step('PDF', checkPdf);
   if (expect.video) await step('video', checkVideo);

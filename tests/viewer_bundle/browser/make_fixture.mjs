@@ -17,12 +17,16 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '../../../viewer_bundle/web');
 
-const out = process.argv[2];
-if (!out) {
-  console.error('usage: node make_fixture.mjs OUT [EXPECT_JSON]');
+const argv = process.argv.slice(2);
+let tier = 'full';
+const tierAt = argv.indexOf('--tier');
+if (tierAt >= 0) tier = argv.splice(tierAt, 2)[1];
+const out = argv[0];
+if (!out || !['full', 'thumbnails', 'none'].includes(tier)) {
+  console.error('usage: node make_fixture.mjs OUT [EXPECT_JSON] [--tier full|thumbnails|none]');
   process.exit(2);
 }
-const expectFile = process.argv[3] || `${out.replace(/\/+$/, '')}.expect.json`;
+const expectFile = argv[1] || `${out.replace(/\/+$/, '')}.expect.json`;
 
 const PATIENT_NAME = 'Yamada^Tarou=\u5c71\u7530^\u592a\u90ce';
 const SR_TEXT = 'Findings: no focal lesion.\nImpression: normal study.\n\u6240\u898b\u306a\u3057';
@@ -240,6 +244,27 @@ for (const inst of ctInstances) {
 fs.writeFileSync(path.join(out, 'VIEWER', 'VOLUME.JS'),
                  `burnstationVolume(${asciiJson(volume)});\n`);
 
+// Smaller preview tiers (DESIGN.md): thumbnails keeps only T images and no presets; none keeps
+// no image at all. The volume says so the way the station writes it.
+if (tier !== 'full') {
+  volume.tier = tier;
+  volume.disc = { index: 2, of: 3, fileSetId: 'BS2612020301_2', label: 'DICOM PLUS WEB' };
+  for (const se of volume.studies[0].series) {
+    se.presets = [];
+    if (tier === 'none') se.thumbnail = '';
+    for (const inst of se.instances) {
+      if (inst.previewColumns) { inst.previewColumns = 0; inst.previewRows = 0; }
+    }
+    const dir = path.join(out, se.folder);
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir)) {
+      if (tier === 'none' || /^[PLB]\d{7}\.JPG$/.test(f)) fs.rmSync(path.join(dir, f));
+    }
+  }
+  fs.writeFileSync(path.join(out, 'VIEWER', 'VOLUME.JS'),
+                   `burnstationVolume(${asciiJson(volume)});\n`);
+}
+
 // The IHE PDI side: INDEX.HTM, IHE_PDI/INDEX.HTM and a page per series, as the station writes.
 const seriesRows = volume.studies[0].series.map((se) => {
   const thumb = se.thumbnail ? `<img src="${se.thumbnail}" alt="" width="64" /> ` : '';
@@ -262,8 +287,11 @@ for (const se of volume.studies[0].series) {
     if (inst.kind !== 'image') continue;
     for (let f = 0; f < inst.frames; f++) {
       const n = String(inst.firstImage + f).padStart(7, '0');
-      images.push(`<a href="S${String(se.ordinal).padStart(7, '0')}/P${n}.JPG">` +
-                  `<img src="S${String(se.ordinal).padStart(7, '0')}/T${n}.JPG" alt="Image ${n}" /></a>`);
+      const folder = `S${String(se.ordinal).padStart(7, '0')}`;
+      const thumb = `<img src="${folder}/T${n}.JPG" alt="Image ${n}" />`;
+      if (!fs.existsSync(path.join(pdi, folder, `T${n}.JPG`))) continue;
+      images.push(fs.existsSync(path.join(pdi, folder, `P${n}.JPG`))
+        ? `<a href="${folder}/P${n}.JPG">${thumb}</a>` : thumb);
     }
   }
   for (const inst of se.instances) {
@@ -283,12 +311,22 @@ const expectations = {
   patientName: PATIENT_NAME,
   seriesCount: 5,
   disc: { index: 1, of: 1 },
-  ct: { series: 1, images: 5, presets: ['P', 'L', 'B'], pixelSpacing: [0.5, 0.5], columns: 512 },
+  ct: { series: 1, images: 5, presets: ['P', 'L', 'B'], pixelSpacing: [0.5, 0.5], columns: 512,
+        header: ["Patient's Name", 'Slice Thickness'] },
   multiframe: { series: 2, frames: 6 },
   sr: { series: 3, text: SR_TEXT },
   pdf: { series: 4 },
   video: { series: 5 },
   originals: { series: 1, folder: 'DICOM' },
 };
+if (tier === 'thumbnails') {
+  expectations.disc = { index: 2, of: 3 };
+  expectations.ct.presets = [];
+} else if (tier === 'none') {
+  expectations.disc = { index: 2, of: 3 };
+  delete expectations.ct;
+  delete expectations.multiframe;
+  expectations.noPreviews = { series: 1 };
+}
 fs.writeFileSync(expectFile, JSON.stringify(expectations, null, 2) + '\n');
 console.log(`fixture written to ${out}, expectations to ${expectFile}`);
