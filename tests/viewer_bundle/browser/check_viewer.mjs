@@ -490,8 +490,13 @@ checkAscii((m) => failures.push(m));
 failures.push(...await inEachBrowser(async (browser, recorder, name) => {
   const page = await openPage(browser, recorder, path.join(root, 'VIEWER.HTM'), 'VIEWER.HTM');
   await page.setViewport(DESKTOP);
-  await until(page, () => window.burnstationViewer && window.burnstationViewer.state().series !== null,
-              null, 10, 'the viewer to show a series');
+  try {
+    await until(page, () => window.burnstationViewer && window.burnstationViewer.state().series !== null,
+                null, 10, 'the viewer to show a series');
+  } catch (e) {
+    const problem = await page.$eval('#problem', (p) => (p.hidden ? '' : p.textContent)).catch(() => '');
+    throw new Error(`${e.message}${problem ? ` (the viewer says: ${problem})` : ''}`);
+  }
   const step = async (label, fn) => {
     const before = recorder.failures.length;
     try {
