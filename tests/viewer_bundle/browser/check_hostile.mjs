@@ -59,9 +59,9 @@ const failures = await inEachBrowser(async (browser, recorder) => {
     await page.click(`button.series[data-ordinal="${o}"]`);
     await page.focus('#viewport');
     for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
-    await page.click('#cine');
+    await page.evaluate(() => document.getElementById('cine').click());
     await new Promise((r) => setTimeout(r, 300));
-    await page.click('#cine');
+    await page.evaluate(() => document.getElementById('cine').click());
   }
   const g = await page.evaluate(() => ({
     pwned: window.__pwned === 1,

@@ -13,7 +13,8 @@
 //                                                    (chromium; optional)
 //    "multiframe": {"series": 2, "frames": 6},                                    (optional)
 //    "sr": {"series": 3, "text": "..."}, "pdf": {"series": 4},                    (optional)
-//    "video": {"series": 5, "mustPlayIn": ["chromium"]}}                          (optional)
+//    "video": {"series": 5, "mustPlayIn": ["chromium"]},                          (optional)
+//    "unplayableVideo": {"series": 6},   a stream no browser plays: the file must be offered
 // "series" is the series' ordinal in VOLUME.JS. Prints one line per failure; exit code 1 if any.
 
 import fs from 'node:fs';
@@ -348,6 +349,23 @@ async function checkCt(page, fail, browser) {
   s = await state(page);
   if (s.position !== 1) fail(`CT: ArrowDown, ArrowDown, ArrowUp ended at ${s.position}, expected 1`);
   await shownImageMatches(page);
+
+  // Wheels as other devices send them: a notch of 3 lines (Firefox's line mode), and touchpad
+  // pixel deltas that only add up to one notch.
+  const wheel = (events) => page.evaluate((ev) => {
+    const v = document.getElementById('viewport');
+    for (const e of ev) v.dispatchEvent(new WheelEvent('wheel', { ...e, bubbles: true, cancelable: true }));
+  }, events);
+  await wheel([{ deltaY: 3, deltaMode: 1 }]);
+  s = await state(page);
+  if (s.position !== 2) fail(`CT: a 3-line wheel notch moved from 1 to ${s.position}, expected 2`);
+  await wheel([1, 2, 3, 4, 5].map(() => ({ deltaY: 10, deltaMode: 0 })));
+  s = await state(page);
+  if (s.position !== 3) fail(`CT: 5 touchpad deltas of 10 px moved from 2 to ${s.position}, expected 3`);
+  await wheel([{ deltaY: -3, deltaMode: 1 }, { deltaY: -3, deltaMode: 1 }]);
+  s = await state(page);
+  if (s.position !== 1) fail(`CT: two 3-line notches up moved from 3 to ${s.position}, expected 1`);
+  await shownImageMatches(page);
   await page.screenshot({ path: path.join(shots, `viewer-ct-${browser}.png`) });
 
   // Presets: every one loads its own rendering of the same image.
@@ -436,8 +454,7 @@ async function checkPdf(page, fail) {
   else if (!fileOnVolume(href)) fail(`PDF: the link ${href} does not point to a file on the volume`);
 }
 
-async function checkVideo(page, fail, browser) {
-  const v = expect.video;
+async function checkVideo(page, fail, browser, v = expect.video) {
   const mustPlay = (v.mustPlayIn || ['chromium']).includes(browser);
   await selectSeries(page, v.series);
   await until(page, () => document.querySelector('#document video') ||
@@ -455,9 +472,11 @@ async function checkVideo(page, fail, browser) {
     }
     return `currentTime stayed ${video.currentTime}`;
   });
-  await page.screenshot({ path: path.join(shots, `viewer-video-${browser}.png`) });
+  await page.screenshot({ path: path.join(shots, `viewer-video${v.series}-${browser}.png`) });
   console.log(`       [${browser}] video: ${played}`);
-  if (played === 'played') {
+  if (played === 'played' && v.mustOffer) {
+    fail('video: a stream expected to be unplayable played');
+  } else if (played === 'played') {
     await page.evaluate(() => document.querySelector('#document video').pause());
   } else if (mustPlay) {
     fail(`video: did not play (${played})`);
@@ -516,6 +535,11 @@ failures.push(...await inEachBrowser(async (browser, recorder, name) => {
   if (expect.sr) await step('SR', checkSr);
   if (expect.pdf) await step('PDF', checkPdf);
   if (expect.video) await step('video', checkVideo);
+  // A stream no browser decodes (MPEG-2 in MP4): the viewer must say so and offer the file.
+  if (expect.unplayableVideo) {
+    await step('unplayable video', (p, f, b) => checkVideo(p, f, b,
+      { series: expect.unplayableVideo.series, mustPlayIn: [], mustOffer: true }));
+  }
   await step('phone', checkPhone);
   const buttonShown = await page.$eval('#originals', (e) => !e.hidden);
   if (buttonShown !== realReader) {

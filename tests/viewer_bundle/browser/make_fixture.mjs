@@ -105,6 +105,10 @@ fs.mkdirSync(path.join(out, 'VIDEO'), { recursive: true });
 ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '4', '-c:v', 'libx264',
         '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-movflags', '+faststart',
         path.join(out, 'VIDEO', 'V0000001.MP4')]);
+// MPEG-2 re-wrapped into MP4 (the DVD/USB MPEG-2 profiles): browsers cannot decode it, so the
+// viewer must offer the file instead.
+ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '2', '-c:v', 'mpeg2video',
+        '-q:v', '5', path.join(out, 'VIDEO', 'V0000002.MP4')]);
 
 // Minimal DICOM Part 10 files (Explicit VR Little Endian) for the CT series, so the "open original
 // images" mode has originals to read: 16-bit MONOCHROME2, stored value 4*x + 50*n (a ramp along
@@ -233,6 +237,16 @@ const volume = {
           transferSyntax: '1.2.840.10008.1.2.4.102', rows: 240, columns: 320, frames: 100,
           video: 'VIDEO/V0000001.MP4',
           header: header('XC', [['Number of Frames', '100']]) }] },
+      { ordinal: 6, uid: '1.2.826.0.1.3680043.9.7.2.6', number: '8', modality: 'ES',
+        description: 'MPEG-2 video', folder: 'IHE_PDI/S0000006', page: 'IHE_PDI/S0000006.HTM',
+        thumbnail: '', presets: [],
+        instances: [{
+          number: '1', uid: '1.2.826.0.1.3680043.9.7.3.5',
+          sopClass: '1.2.840.10008.5.1.4.1.1.77.1.1.1', kind: 'video',
+          file: 'DICOM/PA000001/ST000001/SE000006/IM000001',
+          transferSyntax: '1.2.840.10008.1.2.4.100', rows: 240, columns: 320, frames: 50,
+          video: 'VIDEO/V0000002.MP4',
+          header: header('ES', [['Number of Frames', '50']]) }] },
     ],
   }],
 };
@@ -309,7 +323,7 @@ fs.writeFileSync(path.join(out, 'README.TXT'),
 
 const expectations = {
   patientName: PATIENT_NAME,
-  seriesCount: 5,
+  seriesCount: 6,
   disc: { index: 1, of: 1 },
   ct: { series: 1, images: 5, presets: ['P', 'L', 'B'], pixelSpacing: [0.5, 0.5], columns: 512,
         header: ["Patient's Name", 'Slice Thickness'] },
@@ -317,6 +331,7 @@ const expectations = {
   sr: { series: 3, text: SR_TEXT },
   pdf: { series: 4 },
   video: { series: 5 },
+  unplayableVideo: { series: 6 },
   originals: { series: 1, folder: 'DICOM' },
 };
 if (tier === 'thumbnails') {
