@@ -31,7 +31,7 @@ const hostile = {
           null, 5,
           { kind: 'image', frames: -3, firstImage: 'abc', rows: 'NaN', columns: 1e9,
             pixelSpacing: ['a', 'b'], header: 'x', file: 'javascript:alert(1)' },
-          { kind: 'pdf', document: 'javascript:window.__pwned=1' },
+          { kind: 'pdf', document: 'javascript:window.__pwned=1', note: '<b>note</b>' },
           { kind: 'video', video: 'http://example.invalid/v.mp4' },
           { kind: 'sr', text: { x: 1 } },
           { kind: '<script>', header: [[1, 2], 'x', null, ['<b>k</b>', '<img src=y onerror=1>']] },
@@ -66,7 +66,7 @@ const failures = await inEachBrowser(async (browser, recorder) => {
   const g = await page.evaluate(() => ({
     pwned: window.__pwned === 1,
     name: document.getElementById('patient-name').textContent,
-    injectedElements: document.querySelectorAll('#top img, #top b, #studies b, #studies i, #presets i, #header-table b, #header-table img').length,
+    injectedElements: document.querySelectorAll('#top img, #top b, #studies b, #studies i, #presets i, #header-table b, #header-table img, #document b').length,
     hrefs: Array.from(document.querySelectorAll('[href], [src]'))
       .map((e) => e.href || e.src).filter((u) => u),
   }));
