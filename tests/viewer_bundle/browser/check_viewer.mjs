@@ -9,8 +9,9 @@
 //           "pixelSpacing": [0.5, 0.5], "columns": 512,
 //           "header": ["Patient's Name"]},                                        (optional)
 //    "noPreviews": {"series": 1},         a series shown without previews (tier none, optional)
-//    "originals": {"series": 1, "folder": "DICOM"},  pick this folder in "Open original images"
-//                                                    (chromium; optional)
+//    "originals": {"series": 1, "folder": "DICOM",   pick this folder in "Open original images"
+//                  "ramp": {"perColumn": 4, "offset": -974}}  (chromium; optional; ramp: the
+//                                    first image's value at column x, to predict grey levels)
 //    "multiframe": {"series": 2, "frames": 6},                                    (optional)
 //    "sr": {"series": 3, "text": "..."}, "pdf": {"series": 4},                    (optional)
 //    "video": {"series": 5, "mustPlayIn": ["chromium"]},                          (optional)
@@ -179,6 +180,30 @@ async function checkOriginals(browser, recorder, fail, name) {
     const own = await canvasRange(page);
     if (own.max - own.min < 50) fail(`originals: own window gives a flat image (${own.min}..${own.max})`);
     await page.screenshot({ path: path.join(shots, `viewer-original-${name}.png`) });
+    // Where the volume's pixel values are known (the synthetic ramp: value = perColumn * x +
+    // offset along every row of the first image), the grey levels must be the ones the DICOM
+    // linear window function predicts, for two different windows.
+    if (o.ramp) {
+      for (const [c, w] of [[40, 400], [100, 50]]) {
+        await setWindow(page, c, w);
+        const row = await page.$eval('#stage canvas', (cv) => {
+          const d = cv.getContext('2d').getImageData(0, cv.height >> 1, cv.width, 1).data;
+          const out = [];
+          for (let i = 0; i < d.length; i += 4) out.push(d[i]);
+          return out;
+        });
+        const bad = [];
+        for (let x = 0; x < row.length; x += 7) {
+          const v = o.ramp.perColumn * x + o.ramp.offset;
+          let want;
+          if (v <= c - 0.5 - (w - 1) / 2) want = 0;
+          else if (v > c - 0.5 + (w - 1) / 2) want = 255;
+          else want = ((v - (c - 0.5)) / (w - 1) + 0.5) * 255;
+          if (Math.abs(row[x] - want) > 2) bad.push(`x=${x}: ${row[x]} not ${want.toFixed(1)}`);
+        }
+        if (bad.length) fail(`originals: window ${c}/${w} gives other grey levels than predicted (${bad.slice(0, 4).join('; ')})`);
+      }
+    }
     await setWindow(page, 1e6, 1);
     const above = await canvasRange(page);
     await setWindow(page, -1e6, 1);

@@ -332,7 +332,8 @@ const expectations = {
   pdf: { series: 4 },
   video: { series: 5 },
   unplayableVideo: { series: 6 },
-  originals: { series: 1, folder: 'DICOM' },
+  // Image 1 of the CT: stored 4 * x + 50, rescale -1024.
+  originals: { series: 1, folder: 'DICOM', ramp: { perColumn: 4, offset: 50 - 1024 } },
 };
 if (tier === 'thumbnails') {
   expectations.disc = { index: 2, of: 3 };
