@@ -1,0 +1,324 @@
+// check_originals.mjs: the viewer's full-quality mode (viewer_bundle/web/VIEWER/DCMREAD.JS and
+// its decoders) in headless chromium and firefox-esr, from file:// with file:// restrictions
+// on. DICOM files are made here with bs_make_instances and DCMTK's command line tools, picked
+// through a webkitdirectory <input>, rendered into a canvas, and the grey values read back
+// must be what the DICOM linear VOI function predicts from the known pixel pattern, for two
+// windows; damaged files must be rejected with a message, quickly.
+//
+// usage: node check_originals.mjs <bs_make_instances> [chromium|firefox ...]
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let puppeteer;
+try {
+  puppeteer = (await import('puppeteer-core')).default;
+} catch (e) {
+  console.error(`FAIL: puppeteer-core is not installed: run "npm ci" in ${here}`);
+  process.exit(1);
+}
+
+const makeInstances = process.argv[2];
+const browsers = process.argv.length > 3 ? process.argv.slice(3) : ['chromium', 'firefox'];
+if (!makeInstances || !fs.existsSync(makeInstances)) {
+  console.error('usage: node check_originals.mjs <path of bs_make_instances> [chromium|firefox ...]');
+  process.exit(2);
+}
+
+const failures = [];
+function check(condition, message) {
+  if (!condition) failures.push(message);
+  return condition;
+}
+
+function withDeadline(promise, seconds, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${seconds} s`)), seconds * 1000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------- test data
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-originals-'));
+const scratch = path.join(work, 'scratch');
+const series = path.join(work, 'DISC', 'DICOM', 'PA000001', 'ST000001', 'SE000001');
+fs.mkdirSync(scratch, {recursive: true});
+fs.mkdirSync(series, {recursive: true});
+
+const ROWS = 96, COLUMNS = 128;  // not square: a swapped row/column shows
+
+function run(tool, args) {
+  execFileSync(tool, args, {stdio: ['ignore', 'ignore', 'pipe'], timeout: 30000});
+}
+
+// One instance from the factory into its own folder; returns its path.
+function make(name, extra) {
+  const dir = path.join(scratch, name);
+  fs.mkdirSync(dir);
+  run(makeInstances, ['--out', dir, '--rows', String(ROWS), '--columns', String(COLUMNS), ...extra]);
+  const files = fs.readdirSync(dir);
+  if (files.length !== 1) throw new Error(`bs_make_instances wrote ${files.length} files for ${name}`);
+  return path.join(dir, files[0]);
+}
+
+function place(name, source) {
+  fs.copyFileSync(source, path.join(series, name));
+}
+
+// The factory's CT pattern (tests/support/dicom_factory.cpp, seed 0): 12-bit stored values
+// (x*3 + y*7) & 0xfff, Rescale Intercept -1024; signed: the stored value minus 2048.
+// 8-bit: (x + y*3) & 0xff.
+const hu = {
+  unsigned12: (x, y) => ((x * 3 + y * 7) & 0xfff) - 1024,
+  signed12: (x, y) => ((x * 3 + y * 7) & 0xfff) - 2048 - 1024,
+  unsigned8: (x, y) => ((x + y * 3) & 0xff) - 1024,
+};
+
+const signedLe = make('signed', ['--signed', '1']);
+const unsignedLe = make('unsigned', []);
+const eightBit = make('eight', ['--bits', '8']);
+place('IM000001', signedLe);
+run('dcmconv', ['+ti', signedLe, path.join(series, 'IM000002')]);
+place('IM000003', make('sv1', ['--signed', '1', '--transfer-syntax', '1.2.840.10008.1.2.4.70']));
+run('dcmcjpeg', ['+ee', unsignedLe, path.join(series, 'IM000004')]);
+run('dcmcjpeg', ['+eb', eightBit, path.join(series, 'IM000005')]);
+place('IM000006', make('rle', ['--signed', '1', '--transfer-syntax', '1.2.840.10008.1.2.5']));
+place('IM000007', make('jls', ['--transfer-syntax', '1.2.840.10008.1.2.4.80']));
+
+// Damaged files made from the signed Explicit VR file.
+const good = fs.readFileSync(signedLe);
+fs.writeFileSync(path.join(series, 'IM000008'), good.subarray(0, good.length - 3000));  // truncated in the pixels
+fs.writeFileSync(path.join(series, 'IM000009'), good.subarray(0, 400));  // truncated in the header
+{
+  // Pixel Data (7FE0,0010) OW claims 0xFFFFFFF0 bytes.
+  const absurd = Buffer.from(good);
+  const at = absurd.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57]));
+  if (at < 0) throw new Error('no Pixel Data element in the test file');
+  absurd.writeUInt32LE(0xfffffff0, at + 8);
+  fs.writeFileSync(path.join(series, 'IM000010'), absurd);
+  // Patient's Name (0010,0010) PN claims 65000 bytes in a file of a few KB.
+  const name = Buffer.from(good);
+  const pn = name.indexOf(Buffer.from([0x10, 0x00, 0x10, 0x00, 0x50, 0x4e]));
+  if (pn < 0) throw new Error("no Patient's Name element in the test file");
+  name.writeUInt16LE(65000, pn + 6);
+  fs.writeFileSync(path.join(series, 'IM000011'), name);
+  // An undefined-length sequence that never ends, with a nested item of undefined length.
+  const pixelAt = good.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57]));
+  const open = Buffer.from([0x08, 0x00, 0x15, 0x11, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff,
+                            0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]);
+  const element = Buffer.from([0x08, 0x00, 0x00, 0x01, 0x53, 0x48, 4, 0, 0x41, 0x42, 0x43, 0x44]);
+  fs.writeFileSync(path.join(series, 'IM000012'),
+                   Buffer.concat([good.subarray(0, pixelAt), open, ...Array(300).fill(element)]));
+}
+fs.writeFileSync(path.join(series, 'IM000013'), Buffer.from('not a DICOM file at all'));
+
+// Known points: corners, centre, and a few inside.
+const points = [[0, 0], [COLUMNS - 1, 0], [0, ROWS - 1], [COLUMNS - 1, ROWS - 1], [64, 48],
+                [10, 90], [100, 5], [33, 77], [127, 50]];
+
+// Lossy coding rings at the pattern's wrap-arounds: lossy cases are checked only at points
+// whose 8x8 block neighbourhood holds no wrap.
+function smooth(f, x, y) {
+  for (let dy = -8; dy <= 8; dy++) for (let dx = -8; dx <= 8; dx++) {
+    const nx = Math.min(COLUMNS - 1, Math.max(0, x + dx)), ny = Math.min(ROWS - 1, Math.max(0, y + dy));
+    if (Math.abs(f(nx, ny) - f(x, y)) > 100) return false;
+  }
+  return true;
+}
+
+// DICOM linear VOI function, PS3.3 C.11.2.1.2.1, output range 0..255.
+function voi(x, c, w) {
+  if (x <= c - 0.5 - (w - 1) / 2) return 0;
+  if (x > c - 0.5 + (w - 1) / 2) return 255;
+  return Math.round(((x - (c - 0.5)) / (w - 1) + 0.5) * 255);
+}
+
+function range(f) {
+  let lo = Infinity, hi = -Infinity;
+  for (let y = 0; y < ROWS; y++) for (let x = 0; x < COLUMNS; x++) {
+    lo = Math.min(lo, f(x, y));
+    hi = Math.max(hi, f(x, y));
+  }
+  return [lo, hi];
+}
+
+// Each image case: the pattern, two windows that spread its range differently, and the
+// tolerance in grey levels (0: lossless).
+const images = [
+  {key: 'IM000001', what: 'Explicit VR LE, signed 16-bit', f: hu.signed12, tolerance: 0},
+  {key: 'IM000002', what: 'Implicit VR LE, signed 16-bit', f: hu.signed12, tolerance: 0},
+  {key: 'IM000003', what: 'JPEG lossless SV1 (.70), signed', f: hu.signed12, tolerance: 0},
+  {key: 'IM000004', what: 'JPEG extended 12-bit (.51)', f: hu.unsigned12, tolerance: 2},
+  {key: 'IM000005', what: 'JPEG baseline 8-bit (.50)', f: hu.unsigned8, tolerance: 3},
+  {key: 'IM000006', what: 'RLE lossless, signed', f: hu.signed12, tolerance: 0},
+];
+for (const image of images) {
+  const [lo, hi] = range(image.f);
+  image.windows = [
+    {center: (lo + hi) / 2, width: hi - lo + 1},
+    {center: lo + (hi - lo) * 0.3, width: Math.max(2, Math.round((hi - lo) / 3))},
+  ];
+  image.minmax = [lo, hi];
+}
+
+const rejected = [
+  {key: 'IM000007', what: 'JPEG-LS', expect: /JPEG-LS/},
+  {key: 'IM000008', what: 'truncated in the pixel data', expect: /truncated|shorter/},
+  {key: 'IM000009', what: 'truncated in the header', expect: /truncated|ends/},
+  {key: 'IM000010', what: 'absurd Pixel Data length', expect: /claims|truncated|shorter/},
+  {key: 'IM000011', what: "absurd Patient's Name length", expect: /claims|damaged/},
+  {key: 'IM000012', what: 'sequence without end', expect: /no end/},
+  {key: 'IM000013', what: 'not DICOM', expect: /not a DICOM/},
+];
+
+// ---------------------------------------------------------------- browsers
+
+async function launch(name) {
+  if (name === 'chromium') {
+    return puppeteer.launch({
+      browser: 'chrome', executablePath: '/usr/bin/chromium', headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }
+  return puppeteer.launch({
+    browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
+    extraPrefsFirefox: {'security.fileuri.strict_origin_policy': true},
+  });
+}
+
+async function checkBrowser(name) {
+  const browser = await withDeadline(launch(name), 60, `${name}: launch`);
+  try {
+    // A file:// page must not be able to fetch its siblings (the restrictions are on). Probed on
+    // a page of its own: the blocked request logs an error there.
+    const probe = await browser.newPage();
+    await withDeadline(probe.goto(pathToFileURL(path.join(here, 'ORIGTEST.HTM')).href), 30, `${name}: open probe`);
+    const fetched = await withDeadline(probe.evaluate(() =>
+      fetch('package.json').then(() => 'fetched', () => 'blocked')), 10, `${name}: fetch probe`);
+    check(fetched === 'blocked', `${name}: a file:// page could fetch a sibling file (restrictions off)`);
+    await probe.close();
+
+    const page = await browser.newPage();
+    const consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    const pageUrl = pathToFileURL(path.join(here, 'ORIGTEST.HTM')).href;
+    await withDeadline(page.goto(pageUrl), 30, `${name}: open ORIGTEST.HTM`);
+
+    // Pick the disc root with the folder picker: keys must start at DICOM/.
+    const folder = await page.$('#folder');
+    let keys = [];
+    try {
+      await withDeadline(folder.uploadFile(path.join(work, 'DISC')), 20, `${name}: pick folder`);
+      await withDeadline(page.waitForFunction(() => document.title.startsWith('picked')), 10,
+                         `${name}: folder change event`);
+      keys = await page.evaluate(() => pickedKeys());
+    } catch (e) {
+      console.log(`${name}: picking a folder failed: ${e.message.split('\n')[0]}`);
+    }
+    const prefix = 'DICOM/PA000001/ST000001/SE000001/';
+    if (!keys.includes(prefix + 'IM000001')) {
+      // The browser's driver cannot pick a folder: feed the files through a plain input.
+      console.log(`${name}: folder picker not driveable (keys: ${keys.slice(0, 3).join(', ')}); using a plain file input`);
+      const files = await page.$('#files');
+      await page.evaluate(() => { document.title = ''; });
+      await withDeadline(files.uploadFile(...fs.readdirSync(series).map((f) => path.join(series, f))),
+                         20, `${name}: pick files`);
+      await withDeadline(page.waitForFunction(() => document.title.startsWith('picked')), 10,
+                         `${name}: files change event`);
+      keys = await page.evaluate(() => pickedKeys());
+    } else {
+      console.log(`${name}: folder picker gave ${keys.length} files, e.g. ${keys[0]}`);
+    }
+    const keyOf = (k) => (keys.includes(prefix + k) ? prefix + k : k);
+    check(keys.length === fs.readdirSync(series).length, `${name}: index() gave ${keys.length} keys`);
+    // index() keys start at DICOM/ whichever folder was picked (paths as a folder picker gives).
+    const normalised = await page.evaluate(() => Array.from(window.BurnstationOriginals.index([
+      {webkitRelativePath: 'DICOM/PA000001/ST000001/SE000001/IM000001', name: 'IM000001'},
+      {webkitRelativePath: 'MyDisc/DICOM/PA000001/ST000001/SE000002/im000001', name: 'im000001'},
+      {webkitRelativePath: 'DICOM/DICOM/PA000002/ST000001/SE000001/IM000001', name: 'IM000001'},
+    ]).keys()));
+    check(JSON.stringify(normalised) === JSON.stringify([
+      'DICOM/PA000001/ST000001/SE000001/IM000001', 'DICOM/PA000001/ST000001/SE000002/IM000001',
+      'DICOM/PA000002/ST000001/SE000001/IM000001']), `${name}: index() keys ${normalised}`);
+
+    for (const image of images) {
+      const pts = image.tolerance ? points.filter(([x, y]) => smooth(image.f, x, y)) : points;
+    const expectedBy = (win) => pts.map(([x, y]) => voi(image.f(x, y), win.center, win.width));
+      const shown = [];
+      for (const win of image.windows) {
+        const r = await withDeadline(page.evaluate((k, w, p) => show(k, 0, w, p), keyOf(image.key), win, pts),
+                                     20, `${name}: ${image.what}`);
+        if (!check(r.ok, `${name}: ${image.what}: rejected: ${r.error}`)) break;
+        check(r.size[0] === COLUMNS && r.size[1] === ROWS && r.result.rows === ROWS && r.result.columns === COLUMNS,
+              `${name}: ${image.what}: size ${r.size} / ${r.result.columns}x${r.result.rows}`);
+        check(r.result.center === win.center && r.result.width === win.width,
+              `${name}: ${image.what}: window reported ${r.result.center}/${r.result.width}`);
+        const expected = expectedBy(win);
+        const worst = Math.max(...expected.map((e, i) => Math.abs(e - r.values[i])));
+        check(worst <= image.tolerance,
+              `${name}: ${image.what}, window ${win.center}/${win.width}: grey ${r.values} expected ${expected} (tolerance ${image.tolerance})`);
+        shown.push(r.values);
+      }
+      if (shown.length === 2) {
+        const moved = shown[0].filter((v, i) => Math.abs(v - shown[1][i]) > 2 * image.tolerance + 1).length;
+        check(moved >= Math.min(3, pts.length), `${name}: ${image.what}: changing the window changed only ${moved} of the points`);
+      }
+      if (image.tolerance === 0) {
+        // No window given and none in the file: min-max of the modality values.
+        const r = await withDeadline(page.evaluate((k, p) => show(k, 0, null, p), keyOf(image.key), pts),
+                                     20, `${name}: ${image.what} own window`);
+        const [lo, hi] = image.minmax;
+        const win = {center: lo + (hi - lo + 1) / 2, width: hi - lo + 1};
+        if (check(r.ok, `${name}: ${image.what} (own window): rejected: ${r.error}`)) {
+          check(r.result.center === win.center && r.result.width === win.width,
+                `${name}: ${image.what}: min-max window ${r.result.center}/${r.result.width}, expected ${win.center}/${win.width}`);
+          const expected = expectedBy(win);
+          check(expected.every((e, i) => e === r.values[i]),
+                `${name}: ${image.what} (min-max window): grey ${r.values} expected ${expected}`);
+        }
+      }
+      check(pts.length >= 5, `${name}: ${image.what}: only ${pts.length} points to check`);
+      console.log(`${name}: ${image.what}: checked at ${pts.length} points`);
+    }
+
+    for (const bad of rejected) {
+      const started = Date.now();
+      const r = await withDeadline(page.evaluate((k) => show(k, 0, {center: 0, width: 100}, [[0, 0]]), keyOf(bad.key)),
+                                   10, `${name}: ${bad.what}`);
+      check(!r.ok, `${name}: ${bad.what}: was rendered`);
+      if (!r.ok) {
+        check(bad.expect.test(r.error), `${name}: ${bad.what}: message "${r.error}" does not match ${bad.expect}`);
+        console.log(`${name}: ${bad.what}: rejected in ${Date.now() - started} ms: ${r.error}`);
+      }
+    }
+    // A frame that does not exist.
+    const r = await page.evaluate((k) => show(k, 5, null, [[0, 0]]), keyOf('IM000001'));
+    check(!r.ok && /frame/.test(r.error), `${name}: frame 6 of a single-frame image: ${JSON.stringify(r)}`);
+
+    check(consoleErrors.length === 0, `${name}: console errors: ${consoleErrors.join(' | ')}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  for (const name of browsers) await checkBrowser(name);
+} catch (e) {
+  failures.push(`error: ${e.message}`);
+} finally {
+  fs.rmSync(work, {recursive: true, force: true});
+}
+if (failures.length) {
+  for (const f of failures) console.error(`FAIL: ${f}`);
+  process.exit(1);
+}
+console.log('PASS');
