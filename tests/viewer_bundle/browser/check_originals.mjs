@@ -79,6 +79,7 @@ const hu = {
   unsigned12: (x, y) => ((x * 3 + y * 7) & 0xfff) - 1024,
   signed12: (x, y) => ((x * 3 + y * 7) & 0xfff) - 2048 - 1024,
   unsigned8: (x, y) => ((x + y * 3) & 0xff) - 1024,
+  j2kLossy: (x, y) => j2kLossy.readUInt16LE(2 * (y * COLUMNS + x)) - 1024,
 };
 
 const signedLe = make('signed', ['--signed', '1']);
@@ -91,6 +92,64 @@ run('dcmcjpeg', ['+ee', unsignedLe, path.join(series, 'IM000004')]);
 run('dcmcjpeg', ['+eb', eightBit, path.join(series, 'IM000005')]);
 place('IM000006', make('rle', ['--signed', '1', '--transfer-syntax', '1.2.840.10008.1.2.5']));
 place('IM000007', make('jls', ['--transfer-syntax', '1.2.840.10008.1.2.4.80']));
+
+// JPEG 2000 (the J2K profiles): DCMTK has no JPEG 2000 encoder; FFmpeg's encodes the factory's
+// pixels (lossless with the 5/3 wavelet) and the code stream is put into the DICOM file here.
+function encapsulate(part10, transferSyntax, codestream) {
+  let p = 132;
+  const meta = [];
+  while (part10.readUInt16LE(p) === 0x0002) {
+    const element = part10.readUInt16LE(p + 2), vr = part10.toString('latin1', p + 4, p + 6);
+    const long = ['OB', 'OW', 'UN', 'SQ', 'UT', 'UC', 'UR'].includes(vr);
+    const length = long ? part10.readUInt32LE(p + 8) : part10.readUInt16LE(p + 6);
+    const value = p + (long ? 12 : 8);
+    if (element !== 0x0000) meta.push({element, vr, long, value: part10.subarray(value, value + length)});
+    p = value + length;
+  }
+  const pixelAt = part10.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57]), p);
+  let uid = Buffer.from(transferSyntax, 'latin1');
+  if (uid.length % 2) uid = Buffer.concat([uid, Buffer.from([0])]);
+  const header = (element, vr, long, length) => {
+    const b = Buffer.alloc(long ? 12 : 8);
+    b.writeUInt16LE(0x0002, 0);
+    b.writeUInt16LE(element, 2);
+    b.write(vr, 4, 'latin1');
+    if (long) b.writeUInt32LE(length, 8);
+    else b.writeUInt16LE(length, 6);
+    return b;
+  };
+  const group = Buffer.concat(meta.map((m) => {
+    const value = m.element === 0x0010 ? uid : m.value;
+    return Buffer.concat([header(m.element, m.vr, m.long, value.length), value]);
+  }));
+  const groupLength = Buffer.concat([header(0x0000, 'UL', false, 4), Buffer.alloc(4)]);
+  groupLength.writeUInt32LE(group.length, 8);
+  const item = (bytes) => {
+    const h = Buffer.from([0xfe, 0xff, 0x00, 0xe0, 0, 0, 0, 0]);
+    const padded = bytes.length % 2 ? Buffer.concat([bytes, Buffer.from([0])]) : bytes;
+    h.writeUInt32LE(padded.length, 4);
+    return Buffer.concat([h, padded]);
+  };
+  return Buffer.concat([
+    part10.subarray(0, 132), groupLength, group, part10.subarray(p, pixelAt),
+    Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]),
+    item(Buffer.alloc(0)), item(codestream), Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0])]);
+}
+function makeJ2k(name, source, transferSyntax, wavelet) {
+  const pixels = fs.readFileSync(source).subarray(-ROWS * COLUMNS * 2);
+  const raw = path.join(scratch, `${name}.raw`), j2k = path.join(scratch, `${name}.j2k`);
+  fs.writeFileSync(raw, pixels);
+  run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'gray16le',
+                 '-s', `${COLUMNS}x${ROWS}`, '-i', raw, '-c:v', 'jpeg2000', '-pred', wavelet,
+                 '-format', 'j2k', '-frames:v', '1', '-f', 'image2', '-update', '1', j2k]);
+  fs.writeFileSync(path.join(series, name), encapsulate(fs.readFileSync(source), transferSyntax, fs.readFileSync(j2k)));
+  // FFmpeg's own decoding of the code stream: the reference for the lossy case.
+  const back = path.join(scratch, `${name}.back`);
+  run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', j2k, '-f', 'rawvideo', '-pix_fmt', 'gray16le', back]);
+  return fs.readFileSync(back);
+}
+makeJ2k('IM000014', signedLe, '1.2.840.10008.1.2.4.90', 'dwt53');  // reversible: lossless
+const j2kLossy = makeJ2k('IM000015', unsignedLe, '1.2.840.10008.1.2.4.91', 'dwt97int');  // irreversible
 
 // Damaged files made from the signed Explicit VR file.
 const good = fs.readFileSync(signedLe);
@@ -158,6 +217,9 @@ const images = [
   {key: 'IM000004', what: 'JPEG extended 12-bit (.51)', f: hu.unsigned12, tolerance: 2},
   {key: 'IM000005', what: 'JPEG baseline 8-bit (.50)', f: hu.unsigned8, tolerance: 3},
   {key: 'IM000006', what: 'RLE lossless, signed', f: hu.signed12, tolerance: 0},
+  {key: 'IM000014', what: 'JPEG 2000 lossless (.90), signed', f: hu.signed12, tolerance: 0},
+  // Checked against FFmpeg's decoding of the same code stream.
+  {key: 'IM000015', what: 'JPEG 2000 (.91, irreversible)', f: hu.j2kLossy, tolerance: 1},
 ];
 for (const image of images) {
   const [lo, hi] = range(image.f);
