@@ -80,6 +80,7 @@ const hu = {
   signed12: (x, y) => ((x * 3 + y * 7) & 0xfff) - 2048 - 1024,
   unsigned8: (x, y) => ((x + y * 3) & 0xff) - 1024,
   j2kLossy: (x, y) => j2kLossy.readUInt16LE(2 * (y * COLUMNS + x)) - 1024,
+  frame: (k) => (x, y) => ((x * 3 + (y + k * ROWS) * 7) & 0xfff) - 2048 - 1024,
 };
 
 const signedLe = make('signed', ['--signed', '1']);
@@ -151,6 +152,32 @@ function makeJ2k(name, source, transferSyntax, wavelet) {
 makeJ2k('IM000014', signedLe, '1.2.840.10008.1.2.4.90', 'dwt53');  // reversible: lossless
 const j2kLossy = makeJ2k('IM000015', unsignedLe, '1.2.840.10008.1.2.4.91', 'dwt97int');  // irreversible
 
+// Multi-frame (3 frames; the factory's pattern continues over the frames' rows), native and
+// JPEG lossless (one fragment per frame, Basic Offset Table filled).
+place('IM000016', make('multi', ['--signed', '1', '--frames', '3']));
+place('IM000017', make('multisv1', ['--signed', '1', '--frames', '3', '--transfer-syntax', '1.2.840.10008.1.2.4.70']));
+// The object's own window; MONOCHROME1; Explicit VR Big Endian; Deflated.
+function modified(name, args) {
+  const out = path.join(series, name);
+  fs.copyFileSync(signedLe, out);
+  run('dcmodify', ['-nb', ...args, out]);
+}
+modified('IM000018', ['-i', '(0028,1050)=-2500\\40', '-i', '(0028,1051)=900\\400']);
+modified('IM000019', ['-m', '(0028,0004)=MONOCHROME1']);
+run('dcmconv', ['+tb', signedLe, path.join(series, 'IM000020')]);
+run('dcmconv', ['+td', signedLe, path.join(series, 'IM000021')]);
+
+// DCMTK's own decoding of a lossy JPEG file: the reference the viewer's decoder must match.
+function dcmtkDecoded(name) {
+  const out = path.join(scratch, `${name}.decoded`);
+  run('dcmdjpeg', [path.join(series, name), out]);
+  const dump = execFileSync('dcmdump', ['+P', '0028,1052', '+P', '0028,0100', out], {encoding: 'latin1'});
+  const intercept = Number(/\(0028,1052\) DS \[([^\]]*)\]/.exec(dump)[1]);
+  const bytes = Number(/\(0028,0100\) US (\d+)/.exec(dump)[1]) / 8;
+  const pixels = fs.readFileSync(out).subarray(-ROWS * COLUMNS * bytes);
+  return (x, y) => (bytes === 1 ? pixels[y * COLUMNS + x] : pixels.readUInt16LE(2 * (y * COLUMNS + x))) + intercept;
+}
+
 // Damaged files made from the signed Explicit VR file.
 const good = fs.readFileSync(signedLe);
 fs.writeFileSync(path.join(series, 'IM000008'), good.subarray(0, good.length - 3000));  // truncated in the pixels
@@ -177,6 +204,8 @@ fs.writeFileSync(path.join(series, 'IM000009'), good.subarray(0, 400));  // trun
                    Buffer.concat([good.subarray(0, pixelAt), open, ...Array(300).fill(element)]));
 }
 fs.writeFileSync(path.join(series, 'IM000013'), Buffer.from('not a DICOM file at all'));
+
+const jpegExtended = dcmtkDecoded('IM000004'), jpegBaseline = dcmtkDecoded('IM000005');
 
 // Known points: corners, centre, and a few inside.
 const points = [[0, 0], [COLUMNS - 1, 0], [0, ROWS - 1], [COLUMNS - 1, ROWS - 1], [64, 48],
@@ -212,14 +241,24 @@ function range(f) {
 // tolerance in grey levels (0: lossless).
 const images = [
   {key: 'IM000001', what: 'Explicit VR LE, signed 16-bit', f: hu.signed12, tolerance: 0},
-  {key: 'IM000002', what: 'Implicit VR LE, signed 16-bit', f: hu.signed12, tolerance: 0},
+  {key: 'IM000002', what: 'Implicit VR LE, signed 16-bit', f: hu.signed12, tolerance: 0, syntax: /Implicit/},
   {key: 'IM000003', what: 'JPEG lossless SV1 (.70), signed', f: hu.signed12, tolerance: 0},
-  {key: 'IM000004', what: 'JPEG extended 12-bit (.51)', f: hu.unsigned12, tolerance: 2},
-  {key: 'IM000005', what: 'JPEG baseline 8-bit (.50)', f: hu.unsigned8, tolerance: 3},
+  {key: 'IM000004', what: 'JPEG extended 12-bit (.51), against the pattern', f: hu.unsigned12, tolerance: 2},
+  {key: 'IM000004', what: 'JPEG extended 12-bit (.51), against DCMTK', f: jpegExtended, tolerance: 1},
+  {key: 'IM000005', what: 'JPEG baseline 8-bit (.50), against the pattern', f: hu.unsigned8, tolerance: 3},
+  {key: 'IM000005', what: 'JPEG baseline 8-bit (.50), against DCMTK', f: jpegBaseline, tolerance: 1},
   {key: 'IM000006', what: 'RLE lossless, signed', f: hu.signed12, tolerance: 0},
   {key: 'IM000014', what: 'JPEG 2000 lossless (.90), signed', f: hu.signed12, tolerance: 0},
   // Checked against FFmpeg's decoding of the same code stream.
   {key: 'IM000015', what: 'JPEG 2000 (.91, irreversible)', f: hu.j2kLossy, tolerance: 1},
+  {key: 'IM000016', what: 'multi-frame native, frame 1', f: hu.frame(0), tolerance: 0, frames: 3},
+  {key: 'IM000016', what: 'multi-frame native, frame 3', f: hu.frame(2), tolerance: 0, frame: 2, frames: 3},
+  {key: 'IM000017', what: 'multi-frame JPEG lossless, frame 2', f: hu.frame(1), tolerance: 0, frame: 1, frames: 3},
+  {key: 'IM000017', what: 'multi-frame JPEG lossless, frame 3', f: hu.frame(2), tolerance: 0, frame: 2, frames: 3},
+  {key: 'IM000018', what: "the object's own window", f: hu.signed12, tolerance: 0, fileWindow: {center: -2500, width: 900}},
+  {key: 'IM000019', what: 'MONOCHROME1', f: hu.signed12, tolerance: 0, invert: true},
+  {key: 'IM000020', what: 'Explicit VR Big Endian', f: hu.signed12, tolerance: 0, syntax: /Big Endian/},
+  {key: 'IM000021', what: 'Deflated Explicit VR LE', f: hu.signed12, tolerance: 0, syntax: /Deflated/},
 ];
 for (const image of images) {
   const [lo, hi] = range(image.f);
@@ -314,16 +353,23 @@ async function checkBrowser(name) {
 
     for (const image of images) {
       const pts = image.tolerance ? points.filter(([x, y]) => smooth(image.f, x, y)) : points;
-    const expectedBy = (win) => pts.map(([x, y]) => voi(image.f(x, y), win.center, win.width));
+    const expectedBy = (win) => pts.map(([x, y]) => {
+      const grey = voi(image.f(x, y), win.center, win.width);
+      return image.invert ? 255 - grey : grey;
+    });
+    const frame = image.frame || 0;
       const shown = [];
       for (const win of image.windows) {
-        const r = await withDeadline(page.evaluate((k, w, p) => show(k, 0, w, p), keyOf(image.key), win, pts),
+        const r = await withDeadline(page.evaluate((k, f, w, p) => show(k, f, w, p), keyOf(image.key), frame, win, pts),
                                      20, `${name}: ${image.what}`);
         if (!check(r.ok, `${name}: ${image.what}: rejected: ${r.error}`)) break;
         check(r.size[0] === COLUMNS && r.size[1] === ROWS && r.result.rows === ROWS && r.result.columns === COLUMNS,
               `${name}: ${image.what}: size ${r.size} / ${r.result.columns}x${r.result.rows}`);
         check(r.result.center === win.center && r.result.width === win.width,
               `${name}: ${image.what}: window reported ${r.result.center}/${r.result.width}`);
+        check(!image.syntax || image.syntax.test(r.result.transferSyntax),
+              `${name}: ${image.what}: read as ${r.result.transferSyntax}`);
+        check(r.result.frames === (image.frames || 1), `${name}: ${image.what}: ${r.result.frames} frames reported`);
         const expected = expectedBy(win);
         const worst = Math.max(...expected.map((e, i) => Math.abs(e - r.values[i])));
         check(worst <= image.tolerance,
@@ -335,11 +381,11 @@ async function checkBrowser(name) {
         check(moved >= Math.min(3, pts.length), `${name}: ${image.what}: changing the window changed only ${moved} of the points`);
       }
       if (image.tolerance === 0) {
-        // No window given and none in the file: min-max of the modality values.
-        const r = await withDeadline(page.evaluate((k, p) => show(k, 0, null, p), keyOf(image.key), pts),
+        // No window given: the file's first window, else min-max of the modality values.
+        const r = await withDeadline(page.evaluate((k, f, p) => show(k, f, null, p), keyOf(image.key), frame, pts),
                                      20, `${name}: ${image.what} own window`);
         const [lo, hi] = image.minmax;
-        const win = {center: lo + (hi - lo + 1) / 2, width: hi - lo + 1};
+        const win = image.fileWindow || {center: lo + (hi - lo + 1) / 2, width: hi - lo + 1};
         if (check(r.ok, `${name}: ${image.what} (own window): rejected: ${r.error}`)) {
           check(r.result.center === win.center && r.result.width === win.width,
                 `${name}: ${image.what}: min-max window ${r.result.center}/${r.result.width}, expected ${win.center}/${win.width}`);
