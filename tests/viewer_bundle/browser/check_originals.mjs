@@ -167,6 +167,16 @@ modified('IM000019', ['-m', '(0028,0004)=MONOCHROME1']);
 run('dcmconv', ['+tb', signedLe, path.join(series, 'IM000020')]);
 run('dcmconv', ['+td', signedLe, path.join(series, 'IM000021')]);
 
+// Colour: a JPEG (4:2:0, JFIF) made by FFmpeg, red left and green right, wrapped by img2dcm as
+// JPEG Baseline YBR_FULL_422.
+{
+  const jpg = path.join(scratch, 'colour.jpg');
+  run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i',
+                 `color=c=0xFF0000:s=${COLUMNS}x${ROWS},drawbox=x=${COLUMNS / 2}:y=0:w=${COLUMNS / 2}:h=${ROWS}:color=0x20C040:t=fill`,
+                 '-frames:v', '1', '-q:v', '2', jpg]);
+  run('img2dcm', [jpg, path.join(series, 'IM000022')]);
+}
+
 // DCMTK's own decoding of a lossy JPEG file: the reference the viewer's decoder must match.
 function dcmtkDecoded(name) {
   const out = path.join(scratch, `${name}.decoded`);
@@ -396,6 +406,19 @@ async function checkBrowser(name) {
       }
       check(pts.length >= 5, `${name}: ${image.what}: only ${pts.length} points to check`);
       console.log(`${name}: ${image.what}: checked at ${pts.length} points`);
+    }
+
+    {
+      const colourPoints = [[10, 10], [40, 80], [COLUMNS - 10, 10], [COLUMNS - 40, 80]];
+      const expected = [[255, 0, 0], [255, 0, 0], [0x20, 0xc0, 0x40], [0x20, 0xc0, 0x40]];
+      const r = await withDeadline(page.evaluate((k, p) => show(k, 0, null, p), keyOf('IM000022'), colourPoints),
+                                   20, `${name}: colour JPEG`);
+      if (check(r.ok, `${name}: colour JPEG baseline: rejected: ${r.error}`)) {
+        const worst = Math.max(...expected.flatMap((e, i) => e.map((v, c) => Math.abs(v - r.rgb[i][c]))));
+        check(worst <= 8, `${name}: colour JPEG baseline: ${JSON.stringify(r.rgb)} expected ${JSON.stringify(expected)}`);
+        check(r.result.photometric === 'YBR_FULL_422', `${name}: colour JPEG: photometric ${r.result.photometric}`);
+        console.log(`${name}: colour JPEG baseline (YBR_FULL_422, 4:2:0): checked, worst ${worst}`);
+      }
     }
 
     for (const bad of rejected) {
