@@ -177,6 +177,22 @@ run('dcmconv', ['+td', signedLe, path.join(series, 'IM000021')]);
   run('img2dcm', [jpg, path.join(series, 'IM000022')]);
 }
 
+// Enhanced-style: rescale, window and pixel spacing only in the functional groups (shared:
+// intercept -1024, window -2800/700, spacing 0.5/0.7; frame 3: intercept -524); then the same
+// in Implicit VR with sequences and items of undefined length.
+{
+  const multi = path.join(series, 'IM000016'), enhanced = path.join(series, 'IM000023');
+  fs.copyFileSync(multi, enhanced);
+  const shared = '(5200,9229)[0]', third = '(5200,9230)[2]';
+  run('dcmodify', ['-nb', '-e', '(0028,1052)', '-e', '(0028,1053)',
+                   '-i', `${shared}.(0028,9145)[0].(0028,1052)=-1024`, '-i', `${shared}.(0028,9145)[0].(0028,1053)=1`,
+                   '-i', `${shared}.(0028,9132)[0].(0028,1050)=-2800`, '-i', `${shared}.(0028,9132)[0].(0028,1051)=700`,
+                   '-i', `${shared}.(0028,9110)[0].(0028,0030)=0.5\\0.7`,
+                   '-i', `${third}.(0028,9145)[0].(0028,1052)=-524`, '-i', `${third}.(0028,9145)[0].(0028,1053)=1`,
+                   enhanced]);
+  run('dcmconv', ['+ti', '-e', enhanced, path.join(series, 'IM000024')]);
+}
+
 // DCMTK's own decoding of a lossy JPEG file: the reference the viewer's decoder must match.
 function dcmtkDecoded(name) {
   const out = path.join(scratch, `${name}.decoded`);
@@ -266,6 +282,13 @@ const images = [
   {key: 'IM000017', what: 'multi-frame JPEG lossless, frame 2', f: hu.frame(1), tolerance: 0, frame: 1, frames: 3},
   {key: 'IM000017', what: 'multi-frame JPEG lossless, frame 3', f: hu.frame(2), tolerance: 0, frame: 2, frames: 3},
   {key: 'IM000018', what: "the object's own window", f: hu.signed12, tolerance: 0, fileWindow: {center: -2500, width: 900}},
+  {key: 'IM000023', what: 'functional groups, frame 1', f: hu.frame(0), tolerance: 0, frames: 3,
+   fileWindow: {center: -2800, width: 700}, spacing: [0.5, 0.7]},
+  {key: 'IM000023', what: 'functional groups, frame 3 (own intercept)', f: (x, y) => hu.frame(2)(x, y) + 500,
+   tolerance: 0, frame: 2, frames: 3, fileWindow: {center: -2800, width: 700}, spacing: [0.5, 0.7]},
+  {key: 'IM000024', what: 'functional groups, implicit VR, undefined lengths, frame 3',
+   f: (x, y) => hu.frame(2)(x, y) + 500, tolerance: 0, frame: 2, frames: 3,
+   fileWindow: {center: -2800, width: 700}, spacing: [0.5, 0.7], syntax: /Implicit/},
   {key: 'IM000019', what: 'MONOCHROME1', f: hu.signed12, tolerance: 0, invert: true},
   {key: 'IM000020', what: 'Explicit VR Big Endian', f: hu.signed12, tolerance: 0, syntax: /Big Endian/},
   {key: 'IM000021', what: 'Deflated Explicit VR LE', f: hu.signed12, tolerance: 0, syntax: /Deflated/},
@@ -379,6 +402,8 @@ async function checkBrowser(name) {
               `${name}: ${image.what}: window reported ${r.result.center}/${r.result.width}`);
         check(!image.syntax || image.syntax.test(r.result.transferSyntax),
               `${name}: ${image.what}: read as ${r.result.transferSyntax}`);
+        check(JSON.stringify(r.result.pixelSpacing) === JSON.stringify(image.spacing || null),
+              `${name}: ${image.what}: pixel spacing ${JSON.stringify(r.result.pixelSpacing)}`);
         check(r.result.frames === (image.frames || 1), `${name}: ${image.what}: ${r.result.frames} frames reported`);
         const expected = expectedBy(win);
         const worst = Math.max(...expected.map((e, i) => Math.abs(e - r.values[i])));
