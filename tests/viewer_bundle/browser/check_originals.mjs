@@ -193,6 +193,19 @@ run('dcmconv', ['+td', signedLe, path.join(series, 'IM000021')]);
   run('dcmconv', ['+ti', '-e', enhanced, path.join(series, 'IM000024')]);
 }
 
+// PALETTE COLOR: the 8-bit pattern through a 256-entry, 16-bit palette: red = index,
+// green = 255 - index, blue = 128 (high bytes).
+{
+  const palette = path.join(series, 'IM000025');
+  fs.copyFileSync(eightBit, palette);
+  // dcmodify reads OW values as hexadecimal numbers.
+  const lut = (f) => Array.from({length: 256}, (_, i) => (f(i) * 256).toString(16)).join('\\');
+  run('dcmodify', ['-nb', '-m', '(0028,0004)=PALETTE COLOR', '-e', '(0028,1052)', '-e', '(0028,1053)',
+                   '-i', '(0028,1101)=256\\0\\16', '-i', '(0028,1102)=256\\0\\16', '-i', '(0028,1103)=256\\0\\16',
+                   '-i', `(0028,1201)=${lut((i) => i)}`, '-i', `(0028,1202)=${lut((i) => 255 - i)}`,
+                   '-i', `(0028,1203)=${lut(() => 128)}`, palette]);
+}
+
 // DCMTK's own decoding of a lossy JPEG file: the reference the viewer's decoder must match.
 function dcmtkDecoded(name) {
   const out = path.join(scratch, `${name}.decoded`);
@@ -356,7 +369,7 @@ async function checkBrowser(name) {
                          `${name}: folder change event`);
       keys = await page.evaluate(() => pickedKeys());
     } catch (e) {
-      console.log(`${name}: picking a folder failed: ${e.message.split('\n')[0]}`);
+      console.log(`${name}: picking a folder failed: ${e.message.split('\n')[0].slice(0, 120)}`);
     }
     const prefix = 'DICOM/PA000001/ST000001/SE000001/';
     if (!keys.includes(prefix + 'IM000001')) {
@@ -443,6 +456,20 @@ async function checkBrowser(name) {
         check(worst <= 8, `${name}: colour JPEG baseline: ${JSON.stringify(r.rgb)} expected ${JSON.stringify(expected)}`);
         check(r.result.photometric === 'YBR_FULL_422', `${name}: colour JPEG: photometric ${r.result.photometric}`);
         console.log(`${name}: colour JPEG baseline (YBR_FULL_422, 4:2:0): checked, worst ${worst}`);
+      }
+    }
+
+    {
+      const r = await withDeadline(page.evaluate((k, p) => show(k, 0, null, p), keyOf('IM000025'), points),
+                                   20, `${name}: palette`);
+      if (check(r.ok, `${name}: PALETTE COLOR: rejected: ${r.error}`)) {
+        const expected = points.map(([x, y]) => {
+          const index = (x + y * 3) & 0xff;
+          return [index, 255 - index, 128];
+        });
+        check(JSON.stringify(r.rgb) === JSON.stringify(expected),
+              `${name}: PALETTE COLOR: ${JSON.stringify(r.rgb)} expected ${JSON.stringify(expected)}`);
+        console.log(`${name}: PALETTE COLOR: checked`);
       }
     }
 
