@@ -93,6 +93,9 @@ run('dcmcjpeg', ['+ee', unsignedLe, path.join(series, 'IM000004')]);
 run('dcmcjpeg', ['+eb', eightBit, path.join(series, 'IM000005')]);
 place('IM000006', make('rle', ['--signed', '1', '--transfer-syntax', '1.2.840.10008.1.2.5']));
 place('IM000007', make('jls', ['--transfer-syntax', '1.2.840.10008.1.2.4.80']));
+// The factory cannot encode these: it writes one fragment of synthetic bytes.
+place('IM000026', make('mpeg', ['--transfer-syntax', '1.2.840.10008.1.2.4.100']));
+place('IM000027', make('j2kjunk', ['--transfer-syntax', '1.2.840.10008.1.2.4.90']));
 
 // JPEG 2000 (the J2K profiles): DCMTK has no JPEG 2000 encoder; FFmpeg's encodes the factory's
 // pixels (lossless with the 5/3 wavelet) and the code stream is put into the DICOM file here.
@@ -323,6 +326,8 @@ const rejected = [
   {key: 'IM000011', what: "absurd Patient's Name length", expect: /claims|damaged/},
   {key: 'IM000012', what: 'sequence without end', expect: /no end/},
   {key: 'IM000013', what: 'not DICOM', expect: /not a DICOM/},
+  {key: 'IM000026', what: 'MPEG-2 video', expect: /video/},
+  {key: 'IM000027', what: 'JPEG 2000 fragment of junk', expect: /JPEG 2000/},
 ];
 
 // ---------------------------------------------------------------- browsers
