@@ -177,7 +177,8 @@ void addImagePixels(DcmDataset& ds, const InstanceSpec& s, bool video) {
   check(ds.putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(bits)), "bits");
   check(ds.putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(bits == 16 ? 12 : 8)), "stored");
   check(ds.putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(bits == 16 ? 11 : 7)), "high");
-  check(ds.putAndInsertUint16(DCM_PixelRepresentation, 0), "pixrep");
+  const bool signedPixels = s.signedPixels && bits == 16;
+  check(ds.putAndInsertUint16(DCM_PixelRepresentation, signedPixels ? 1 : 0), "pixrep");
   if (frames > 1 || video) put(ds, DCM_NumberOfFrames, std::to_string(frames));
   if (s.kind == Kind::CT) {
     put(ds, DCM_RescaleIntercept, "-1024");
@@ -209,6 +210,7 @@ void addImagePixels(DcmDataset& ds, const InstanceSpec& s, bool video) {
     for (std::size_t i = 0; i < pixels; ++i) {
       data[i] =
           static_cast<Uint16>((i % s.columns) * 3 + (i / s.columns) * 7 + s.seed * 13) & 0x0fff;
+      if (signedPixels) data[i] = static_cast<Uint16>(static_cast<int>(data[i]) - 2048);
     }
     check(
         ds.putAndInsertUint16Array(DCM_PixelData, data.data(), static_cast<unsigned long>(pixels)),

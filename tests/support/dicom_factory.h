@@ -74,6 +74,8 @@ struct InstanceSpec {
   int rows = 64;
   int columns = 64;
   int bitsAllocated = 16;  // 8 or 16
+  // 16-bit only: Pixel Representation 1, the 12-bit pattern minus 2048 (sign-extended words).
+  bool signedPixels = false;
   int frames = 1;
   std::string transferSyntax = "1.2.840.10008.1.2.1";
   unsigned seed = 1;  // pixel content differs with the seed

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
       spec.columns = std::atoi(v.c_str());
     else if (a == "--bits")
       spec.bitsAllocated = std::atoi(v.c_str());
+    else if (a == "--frames")
+      spec.frames = std::atoi(v.c_str());
+    else if (a == "--signed")
+      spec.signedPixels = v == "1";
     else if (a == "--transfer-syntax")
       spec.transferSyntax = v;
     else if (a == "--patient-id")
@@ -35,7 +39,8 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: bs_make_instances --out DIR [--count N] [--kind CT|MR] [--rows R] "
-                   "[--columns C] [--bits 8|16] [--transfer-syntax UID] [--patient-id ID] "
+                   "[--columns C] [--bits 8|16] [--frames N] [--signed 0|1] [--transfer-syntax "
+                   "UID] [--patient-id ID] "
                    "[--patient-name NAME]\n");
       return 2;
     }
