@@ -10,6 +10,7 @@
 #include "burnstation/store/store.h"
 #include "burnstation/store/uid.h"
 #include "burnstation/viewer_bundle/preview_cache.h"
+#include "burnstation/viewer_bundle/video_rewrap.h"
 #include "burnstation/viewer_bundle/web_content.h"
 
 #include <algorithm>
@@ -118,7 +119,16 @@ viewer_bundle::WebContent webContentFor(const MediumSelection& medium,
   return viewer_bundle::buildWebContent(
       facts, onVolume, previews,
       render ? viewer_bundle::PreviewUse::Render : viewer_bundle::PreviewUse::LookupOrEstimate,
-      workDir);
+      workDir, [](const std::filesystem::path& dicomFile, const std::filesystem::path& mp4) {
+        // A stream FFmpeg cannot read stays on the medium as DICOM; the viewer then says
+        // that it cannot play it.
+        try {
+          viewer_bundle::rewrapVideo(dicomFile, mp4);
+          return true;
+        } catch (const viewer_bundle::VideoError&) {
+          return false;
+        }
+      });
 }
 
 }  // namespace
@@ -209,6 +219,8 @@ PlanInput planInputFor(const MediumSelection& medium) {
     bool estimated = false;
     if (medium.setting.viewer) {
       bytes += viewer_bundle::webSizes(true).perInstanceText;
+      // A video object also goes on as MP4: its stream, no larger than the stored file.
+      if (viewer_bundle::isVideoTransferSyntax(in.transferSyntaxUid)) bytes += sectors(in.size);
       if (medium.tier != viewer_bundle::PreviewTier::None) {
         const auto source = previewSource(in);
         if (const auto kept = previews.lookup(source, medium.tier)) {

@@ -380,5 +380,92 @@ TEST_F(MediumContentTest, AutoTakesTheRichestPreviewsThatNeedNoMoreDiscs) {
   EXPECT_EQ(between["volumes"].size(), 1u) << between.dump(2);
 }
 
+// The browser checks (tests/viewer_bundle/browser) on what the station wrote: the viewer and
+// the IHE PDI pages in chromium and firefox-esr from file://, with their file restrictions on.
+class MediumInBrowsersTest : public MediumContentTest {
+ protected:
+  // Three 512 x 512 CT slices (a 100-pixel measurement fits a preview), a 4-frame clip, an SR
+  // and a PDF.
+  std::vector<fs::path> largerPatient() {
+    auto files = patient();
+    for (int i = 0; i < 3; ++i) {
+      DcmFileFormat ff;
+      EXPECT_TRUE(ff.loadFile(files[static_cast<std::size_t>(i)].c_str()).good());
+      EXPECT_TRUE(ff.loadAllDataIntoMemory().good());
+      DcmDataset& d = *ff.getDataset();
+      d.putAndInsertUint16(DCM_Rows, 512);
+      d.putAndInsertUint16(DCM_Columns, 512);
+      std::vector<Uint16> pixels(512 * 512);
+      for (std::size_t k = 0; k < pixels.size(); ++k) {
+        // A ramp and a disc, different per slice, so each preview differs from the next.
+        const int x = static_cast<int>(k % 512), y = static_cast<int>(k / 512);
+        const int r = (x - 256) * (x - 256) + (y - 256) * (y - 256);
+        pixels[k] =
+            static_cast<Uint16>((x * 4 + (r < (60 + 40 * i) * (60 + 40 * i) ? 1500 : 0)) & 0x0FFF);
+      }
+      EXPECT_TRUE(d.putAndInsertUint16Array(DCM_PixelData, pixels.data(), pixels.size()).good());
+      EXPECT_TRUE(
+          ff.saveFile(files[static_cast<std::size_t>(i)].c_str(), EXS_LittleEndianExplicit).good());
+    }
+    return files;
+  }
+
+  fs::path expectations() {
+    const nlohmann::json expect{{"patientName", kJapaneseName},
+                                {"seriesCount", 4},
+                                {"disc", {{"index", 1}, {"of", 1}}},
+                                {"ct",
+                                 {{"series", 1},
+                                  {"images", 3},
+                                  {"presets", {"P", "L", "B"}},
+                                  {"pixelSpacing", {0.5, 0.5}},
+                                  {"columns", 512},
+                                  {"header", {"Patient's Name"}}}},
+                                {"multiframe", {{"series", 2}, {"frames", 4}}},
+                                {"sr", {{"series", 3}, {"text", "No abnormality seen."}}},
+                                {"pdf", {{"series", 4}}},
+                                {"originals", {{"series", 1}, {"folder", "DICOM"}}}};
+    const fs::path file = dir.path() / "expect.json";
+    std::ofstream(file) << expect.dump();
+    return file;
+  }
+
+  // node SCRIPT --root ROOT --expect FILE --screenshots ARTIFACTS/NAME, both browsers.
+  void browse(const std::string& script, const fs::path& root, const std::string& name) {
+    const fs::path browser = fs::path(BURNSTATION_SOURCE_DIR) / "tests/viewer_bundle/browser";
+    ASSERT_TRUE(fs::exists(browser / "node_modules"))
+        << "run npm ci in " << browser << " (the test command does)";
+    const fs::path shots = fs::path(BURNSTATION_BINARY_DIR) / "artifacts/viewer" / name;
+    fs::create_directories(shots);
+    const auto r = harness::runCommand(
+        {"sh", "-c",
+         "cd '" + browser.string() + "' && exec node " + script + " --root '" + root.string() +
+             "' --expect '" + expectations().string() + "' --screenshots '" + shots.string() + "'"},
+        {}, 280);
+    EXPECT_EQ(r.exitCode, 0) << script << " on " << root << ":\n" << r.out << r.err;
+  }
+};
+
+TEST_F(MediumInBrowsersTest, ADiscOpensInChromiumAndFirefoxFromFile) {
+  const fs::path cfg = config();
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), largerPatient()).exitCode, 0);
+  const fs::path disc = burnAndExtract(station, cfg);
+  browse("check_web.mjs", disc, "disc-web");
+  browse("check_viewer.mjs", disc, "disc-viewer");
+}
+
+TEST_F(MediumInBrowsersTest, AnExportedFolderOpensInChromiumAndFirefoxFromFile) {
+  const fs::path cfg = config();
+  harness::Station station(data(), cfg);
+  ASSERT_EQ(harness::storescu(station.port(), largerPatient()).exitCode, 0);
+  const fs::path folder = dir.path() / "export";
+  const auto exported = bs(data(), {"export", "--patient", "WEB-1", "--profile", "cd", "--to",
+                                    folder.string(), "--config", cfg.string()});
+  ASSERT_EQ(exported.exitCode, 0) << exported.err;
+  browse("check_web.mjs", folder, "export-web");
+  browse("check_viewer.mjs", folder, "export-viewer");
+}
+
 }  // namespace
 }  // namespace burnstation
