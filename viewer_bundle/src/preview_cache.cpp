@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -195,11 +196,26 @@ std::optional<RenderedInstance> PreviewCache::lookup(const PreviewSource& source
 }
 
 RenderedInstance PreviewCache::ensure(const PreviewSource& source, PreviewTier tier) {
-  const std::vector<PreviewSpec> specs = previewSpecs(tier, source.modality);
-  if (specs.empty()) return {};
+  return ensure(source, std::vector<PreviewTier>{tier}).front();
+}
+
+std::vector<RenderedInstance> PreviewCache::ensure(const PreviewSource& source,
+                                                   const std::vector<PreviewTier>& tiers) {
+  std::vector<RenderedInstance> results(tiers.size());
+  // Every rendering any of the tiers needs, once (T is in all of them).
+  std::vector<PreviewSpec> specs;
+  for (PreviewTier tier : tiers) {
+    for (const PreviewSpec& spec : previewSpecs(tier, source.modality)) {
+      const bool known = std::any_of(specs.begin(), specs.end(), [&](const PreviewSpec& s) {
+        return s.prefix == spec.prefix && s.size == spec.size;
+      });
+      if (!known) specs.push_back(spec);
+    }
+  }
+  if (specs.empty()) return results;
   InstanceRenderer renderer(source.file);
   const PixelHeader& header = renderer.header();
-  if (!header.hasPixels) return {};
+  if (!header.hasPixels) return results;
   if (!header.unrenderable.empty()) {
     throw PreviewError(PreviewError::Code::Render, header.unrenderable);
   }
@@ -212,20 +228,20 @@ RenderedInstance PreviewCache::ensure(const PreviewSource& source, PreviewTier t
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
       if (entry.path().extension() == kPartSuffix) fs::remove(entry.path(), ec);
     }
-    const std::vector<Planned> planned = plannedImages(header, specs, dir);
     PartFiles parts(dir);
     std::vector<RenderOutput> missing;
-    for (const Planned& p : planned) {
+    for (const Planned& p : plannedImages(header, specs, dir)) {
       std::error_code sizeError;
       if (fs::file_size(p.file, sizeError) > 0 && !sizeError) continue;
       missing.push_back({p.spec, p.frame, parts.add(p.file)});
     }
     renderer.render(missing);
     parts.commit();
-    RenderedInstance rendered;
-    for (const Planned& p : planned)
-      rendered.images.push_back(renderedFrom(p, fs::file_size(p.file)));
-    return rendered;
+    for (std::size_t t = 0; t < tiers.size(); ++t) {
+      for (const Planned& p : plannedImages(header, previewSpecs(tiers[t], source.modality), dir))
+        results[t].images.push_back(renderedFrom(p, fs::file_size(p.file)));
+    }
+    return results;
   } catch (const store::StoreError& e) {
     throw PreviewError(PreviewError::Code::Storage, e.what());
   } catch (const fs::filesystem_error& e) {

@@ -5,10 +5,14 @@ namespace burnstation::viewer_bundle {
 
 const char* toString(PreviewTier tier) {
   switch (tier) {
-    case PreviewTier::None: return "none";
-    case PreviewTier::Thumbnails: return "thumbnails";
-    case PreviewTier::Light: return "light";
-    case PreviewTier::Full: return "full";
+    case PreviewTier::None:
+      return "none";
+    case PreviewTier::Thumbnails:
+      return "thumbnails";
+    case PreviewTier::Light:
+      return "light";
+    case PreviewTier::Full:
+      return "full";
   }
   return "none";
 }
