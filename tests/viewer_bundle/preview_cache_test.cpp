@@ -167,6 +167,31 @@ TEST_F(PreviewCacheTest, MultiFrameOneFilePerFrame) {
   EXPECT_EQ(filesUnder(data() / "previews").size(), 10u);
 }
 
+// A long multi-frame object is decoded in batches (64 MB of frames at a time): frames on both
+// sides of a batch boundary land in their own files, in order.
+TEST_F(PreviewCacheTest, MultiFrameAcrossBatches) {
+  constexpr int kFrames = 20;  // 1024x1024: 16 frames a batch
+  auto [file, spec] = make(testdata::Kind::CT, 1024, 1024, kFrames);
+  previewtest::setPixels16(file, 1024, 1024, kFrames, [](int, int, int f) {
+    return static_cast<std::uint16_t>(1024 - 150 + f * 18);  // -150 .. 192 HU
+  });
+  PreviewCache cache(data());
+  const std::vector<RenderedInstance> both =
+      cache.ensure(sourceOf(file, spec, "CT"), {PreviewTier::Full, PreviewTier::Thumbnails});
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[0].images.size(), 4u * kFrames);
+  EXPECT_EQ(both[1].images.size(), 1u * kFrames);
+  double previous = -1;
+  for (int f : {1, 15, 16, 17, 18, 20}) {                    // around the boundary after frame 16
+    const auto p = decodeJpeg(find(both[0], 'P', f)->file);  // soft tissue 40/400
+    const double mean = p.mean(0.1, 0.9, 0.1, 0.9);
+    const double predicted = ((-150 + (f - 1) * 18 - 39.5) / 399 + 0.5) * 255;
+    EXPECT_NEAR(mean, predicted, 4) << "frame " << f;
+    EXPECT_GT(mean, previous) << "frame " << f;
+    previous = mean;
+  }
+}
+
 // Colour stays colour, 4:4:4.
 TEST_F(PreviewCacheTest, ColourImage) {
   auto [file, spec] = make(testdata::Kind::SecondaryCapture, 200, 100, 1, "1.2.840.10008.1.2.1", 8);
