@@ -5,14 +5,10 @@ namespace burnstation::viewer_bundle {
 
 const char* toString(PreviewTier tier) {
   switch (tier) {
-    case PreviewTier::None:
-      return "none";
-    case PreviewTier::Thumbnails:
-      return "thumbnails";
-    case PreviewTier::Light:
-      return "light";
-    case PreviewTier::Full:
-      return "full";
+    case PreviewTier::None: return "none";
+    case PreviewTier::Thumbnails: return "thumbnails";
+    case PreviewTier::Light: return "light";
+    case PreviewTier::Full: return "full";
   }
   return "none";
 }
