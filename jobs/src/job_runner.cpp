@@ -33,7 +33,9 @@ std::optional<std::int64_t> jobOfFile(const fs::path& file) {
 }  // namespace
 
 JobRunner::JobRunner(StationConfig config)
-    : config_(std::move(config)), watcher_(std::make_shared<DeviceWatcher>(config_)) {}
+    : config_(std::move(config)),
+      watcher_(std::make_shared<DeviceWatcher>(config_)),
+      previews_(previewWorkerSettings(config_)) {}
 
 JobRunner::~JobRunner() {
   if (thread_.joinable()) {
@@ -59,6 +61,7 @@ void JobRunner::start() {
     std::cerr << "burnstation: device watcher: " << e.what() << std::endl;
   }
   station::setDefaultDiscovery(watcher_);
+  previews_.start();
   thread_ = std::jthread([this](std::stop_token stop) {
     try {
       loop(stop);
@@ -76,6 +79,7 @@ void JobRunner::updateConfig(const StationConfig& config) {
     config_ = config;
   }
   watcher_->updateConfig(config);
+  previews_.updateSettings(previewWorkerSettings(config));
 }
 
 StationConfig JobRunner::currentConfig() {

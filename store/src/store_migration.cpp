@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "burnstation/store/device_states.h"
+#include "burnstation/store/preview_ledger.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/store/stored_path.h"
@@ -115,6 +116,7 @@ int Store::migrateLayout() {
   const std::int64_t version = single(*db_, "PRAGMA user_version");
   createSchema(*db_);
   createDeviceTable(*db_);  // added by issue 9: drive and stick state for `drives`
+  createPreviewTables(*db_);  // added by issue 10: previews rendered in the background
   if (single(*db_, "SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'uid_note'") ==
       0) {
     db_->exec("ALTER TABLE instances ADD COLUMN uid_note TEXT NOT NULL DEFAULT ''");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -148,15 +149,15 @@ RenderedImage renderedFrom(const Planned& p, std::uint64_t bytes) {
   return image;
 }
 
-// A plan-time estimate of one JPEG of a preview size, from the sizes measured on CT slices
-// at quality 85 (512 px about 26 KB, 256 px about 10 KB, 128 px about 4 KB): bytes grow
-// with the pixel count to the power 0.675, with 15% on top so the plan errs on the safe
-// side; colour takes about twice as much.
+// A plan-time estimate of one JPEG of a preview size, from the sizes measured on real CT
+// slices at quality 85 (512 px about 26 KB, 256 px about 10 KB, 128 px about 4 KB): bytes grow
+// with the pixel count to the power 0.675, plus 8% so the plan errs on the safe side (with
+// whole sectors per file: 28 KB, 12 KB and 6 KB); colour takes about twice as much.
 std::uint64_t estimatedJpegBytes(PreviewSize size, int samples) {
   const double pixels = static_cast<double>(size.columns) * size.rows;
-  double bytes = 26000.0 * 1.15 * std::pow(pixels / (512.0 * 512.0), 0.675);
+  double bytes = 26000.0 * 1.08 * std::pow(pixels / (512.0 * 512.0), 0.675);
   if (samples > 1) bytes *= 2.0;
-  return static_cast<std::uint64_t>(std::ceil(bytes)) + 700;  // JPEG headers and tables
+  return static_cast<std::uint64_t>(std::ceil(bytes)) + 1;
 }
 
 }  // namespace
@@ -195,11 +196,26 @@ std::optional<RenderedInstance> PreviewCache::lookup(const PreviewSource& source
 }
 
 RenderedInstance PreviewCache::ensure(const PreviewSource& source, PreviewTier tier) {
-  const std::vector<PreviewSpec> specs = previewSpecs(tier, source.modality);
-  if (specs.empty()) return {};
+  return ensure(source, std::vector<PreviewTier>{tier}).front();
+}
+
+std::vector<RenderedInstance> PreviewCache::ensure(const PreviewSource& source,
+                                                   const std::vector<PreviewTier>& tiers) {
+  std::vector<RenderedInstance> results(tiers.size());
+  // Every rendering any of the tiers needs, once (T is in all of them).
+  std::vector<PreviewSpec> specs;
+  for (PreviewTier tier : tiers) {
+    for (const PreviewSpec& spec : previewSpecs(tier, source.modality)) {
+      const bool known = std::any_of(specs.begin(), specs.end(), [&](const PreviewSpec& s) {
+        return s.prefix == spec.prefix && s.size == spec.size;
+      });
+      if (!known) specs.push_back(spec);
+    }
+  }
+  if (specs.empty()) return results;
   InstanceRenderer renderer(source.file);
   const PixelHeader& header = renderer.header();
-  if (!header.hasPixels) return {};
+  if (!header.hasPixels) return results;
   if (!header.unrenderable.empty()) {
     throw PreviewError(PreviewError::Code::Render, header.unrenderable);
   }
@@ -212,20 +228,20 @@ RenderedInstance PreviewCache::ensure(const PreviewSource& source, PreviewTier t
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
       if (entry.path().extension() == kPartSuffix) fs::remove(entry.path(), ec);
     }
-    const std::vector<Planned> planned = plannedImages(header, specs, dir);
     PartFiles parts(dir);
     std::vector<RenderOutput> missing;
-    for (const Planned& p : planned) {
+    for (const Planned& p : plannedImages(header, specs, dir)) {
       std::error_code sizeError;
       if (fs::file_size(p.file, sizeError) > 0 && !sizeError) continue;
       missing.push_back({p.spec, p.frame, parts.add(p.file)});
     }
     renderer.render(missing);
     parts.commit();
-    RenderedInstance rendered;
-    for (const Planned& p : planned)
-      rendered.images.push_back(renderedFrom(p, fs::file_size(p.file)));
-    return rendered;
+    for (std::size_t t = 0; t < tiers.size(); ++t) {
+      for (const Planned& p : plannedImages(header, previewSpecs(tiers[t], source.modality), dir))
+        results[t].images.push_back(renderedFrom(p, fs::file_size(p.file)));
+    }
+    return results;
   } catch (const store::StoreError& e) {
     throw PreviewError(PreviewError::Code::Storage, e.what());
   } catch (const fs::filesystem_error& e) {

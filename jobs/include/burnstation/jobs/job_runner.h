@@ -1,6 +1,7 @@
 // The service's job runner: takes queued burn jobs from the shared database and runs each
 // in its own thread, one job per drive at a time and drives in parallel. It also purges
-// finished jobs' images and labels after the configured time. It owns the device watcher,
+// finished jobs' images and labels after the configured time, and runs the background
+// preview worker. It owns the device watcher,
 // tells it which drives jobs hold, and installs it as the service's drive discovery.
 #pragma once
 
@@ -13,6 +14,7 @@
 
 #include "burnstation/jobs/burn_job.h"
 #include "burnstation/jobs/device_watcher.h"
+#include "burnstation/jobs/preview_worker.h"
 #include "burnstation/station/station_config.h"
 #include "burnstation/store/job_queue.h"
 
@@ -37,6 +39,7 @@ class JobRunner {
   std::map<std::int64_t, std::jthread> running_;
   std::set<std::int64_t> finished_;
   SpaceLedger space_;
+  PreviewWorker previews_;  // renders previews of quiet studies in the background
   std::jthread thread_;
 };
 

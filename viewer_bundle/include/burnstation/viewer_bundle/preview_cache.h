@@ -60,6 +60,9 @@ class PreviewCache {
   // Renders what is missing (durably: temporary file, fsync, rename) and returns all of it.
   // Throws PreviewError; an object that has no pixels gives an empty result, not an error.
   RenderedInstance ensure(const PreviewSource& source, PreviewTier tier);
+  // The same for several tiers at once, decoding the pixels once: one result per tier.
+  std::vector<RenderedInstance> ensure(const PreviewSource& source,
+                                       const std::vector<PreviewTier>& tiers);
   // An estimate of the bytes ensure() would add on a medium (whole sectors per file, like
   // RenderedInstance::bytes()), for planning before rendering; slightly above what CT
   // slices measure. Reads the header only. Throws PreviewError(Source).
