@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include "burnstation/store/preview_ledger.h"
 #include "burnstation/viewer_bundle/preview_cache.h"
@@ -47,9 +48,19 @@ PreviewWorkerSettings previewWorkerSettings(const station::StationConfig& config
   PreviewWorkerSettings settings;
   settings.dataDir = config.dataDir;
   settings.freeSpaceReserve = config.freeSpaceReserve;
-  if (const char* quiet = std::getenv("BURNSTATION_TEST_PREVIEW_QUIET_SECONDS"); quiet && *quiet) {
-    settings.quietSeconds = std::clamp(std::atoi(quiet), 0, 86400);
+  settings.quietSeconds = config.previews.quietSeconds;
+  // The tiers the profiles put on media; "auto" may settle on any of them.
+  std::set<viewer_bundle::PreviewTier> tiers;
+  for (const auto& p : config.profiles) {
+    if (!p.viewer) continue;
+    if (p.preview) {
+      if (*p.preview != viewer_bundle::PreviewTier::None) tiers.insert(*p.preview);
+    } else {
+      tiers.insert({viewer_bundle::PreviewTier::Full, viewer_bundle::PreviewTier::Light,
+                    viewer_bundle::PreviewTier::Thumbnails});
+    }
   }
+  settings.tiers.assign(tiers.rbegin(), tiers.rend());  // richest first
   settings.interval = std::chrono::seconds(std::clamp(settings.quietSeconds, 1, 30));
   return settings;
 }

@@ -65,6 +65,7 @@ toml::table asToml(const StationConfig& c) {
                                  {"any_called_ae", r.acceptAnyCalledAe}}},
       {"jobs",
        toml::table{{"verify", c.jobs.verify}, {"keep_images_hours", c.jobs.keepImagesHours}}},
+      {"previews", toml::table{{"quiet_seconds", c.previews.quietSeconds}}},
       {"usb", toml::table{{"allowlist", stringList(c.usbAllowlist)}}}};
 
   toml::array remotes;

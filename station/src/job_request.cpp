@@ -46,7 +46,8 @@ ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store
   job.request.studies = request.studies;
   job.request.profile = request.profile;
   try {
-    job.request.drive = recordedDrive(chooseDrive(config, request.drive, medium.setting, discovery));
+    job.request.drive =
+        recordedDrive(chooseDrive(config, request.drive, medium.setting, discovery));
   } catch (const std::invalid_argument& e) {
     throw RequestError(e.what());
   }

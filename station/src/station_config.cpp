@@ -353,6 +353,13 @@ void readJobs(const Reader& r, const toml::table& t, StationConfig& c) {
   }
 }
 
+void readPreviews(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[previews]", {"quiet_seconds"});
+  if (auto* n = t.get("quiet_seconds")) {
+    c.previews.quietSeconds = static_cast<int>(r.integer(*n, "quiet_seconds", 0, 86400));
+  }
+}
+
 void readUsb(const Reader& r, const toml::table& t, StationConfig& c) {
   r.onlyKeys(t, "[usb]", {"allowlist"});
   if (auto* n = t.get("allowlist")) {
@@ -485,7 +492,7 @@ StationConfig loadConfig(const fs::path& file) {
   const Reader r(file.string());
   r.onlyKeys(root, "the file",
              {"station", "timeouts", "acceptance", "remote", "profile", "drive", "auto_burn",
-              "jobs", "usb"});
+              "jobs", "previews", "usb"});
   auto section = [&](const char* name) -> const toml::table* {
     const toml::node* n = root.get(name);
     if (!n) return nullptr;
@@ -500,6 +507,7 @@ StationConfig loadConfig(const fs::path& file) {
   if (const toml::node* n = root.get("drive")) readDrives(r, *n, c);
   if (const toml::node* n = root.get("auto_burn")) readAutoBurn(r, *n, c);
   if (const auto* t = section("jobs")) readJobs(r, *t, c);
+  if (const auto* t = section("previews")) readPreviews(r, *t, c);
   if (const auto* t = section("usb")) readUsb(r, *t, c);
   // An installed file names its callers; with none listed the allow-list cannot be on.
   const bool allowlistSet = root["acceptance"]["calling_allowlist"].is_boolean();
@@ -579,6 +587,9 @@ called_ae_titles = []           # further AE titles we answer to, besides ae_tit
 [jobs]
 verify = true                   # read every medium back and compare checksums
 keep_images_hours = 168         # finished jobs' ISO images and labels are removed after this
+
+[previews]
+quiet_seconds = 120             # render a study's previews once nothing arrived for this long
 
 [usb]
 allowlist = []                  # "VENDOR:PRODUCT" or "VENDOR:PRODUCT:SERIAL"; empty: any stick

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -16,14 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The service's quiet time for previews, for the lifetime of a test.
-class QuietTime {
- public:
-  explicit QuietTime(int seconds) {
-    ::setenv("BURNSTATION_TEST_PREVIEW_QUIET_SECONDS", std::to_string(seconds).c_str(), 1);
-  }
-  ~QuietTime() { ::unsetenv("BURNSTATION_TEST_PREVIEW_QUIET_SECONDS"); }
-};
+// A station whose previews are rendered two seconds after a study has gone quiet.
+std::filesystem::path quietConfig(const std::filesystem::path& dir) {
+  const auto file = dir / "station.toml";
+  std::ofstream(file) << "[station]\nfree_space_reserve = \"50M\"\n"
+                         "[acceptance]\nany_called_ae = true\n"
+                         "[previews]\nquiet_seconds = 2\n";
+  return file;
+}
 
 // Polls until condition holds; false after deadlineSeconds.
 bool within(int deadlineSeconds, const std::function<bool()>& condition) {
@@ -58,8 +59,7 @@ class PreviewWorkerTest : public ::testing::Test {
 };
 
 TEST_F(PreviewWorkerTest, QuietStudyIsRenderedInTheBackground) {
-  const QuietTime quiet(2);
-  harness::Station station(data());
+  harness::Station station(data(), quietConfig(dir.path()));
   const std::vector<fs::path> sent = {
       instance(testdata::Kind::CT, 1), instance(testdata::Kind::CT, 2),
       instance(testdata::Kind::CT, 3), instance(testdata::Kind::SR, 4)};
@@ -70,9 +70,10 @@ TEST_F(PreviewWorkerTest, QuietStudyIsRenderedInTheBackground) {
 
   const std::string done =
       "SELECT count(*) FROM previews WHERE study_uid = '" + study + "' AND instances = ";
-  ASSERT_TRUE(within(60, [&] { return index(done + "5") == "2"; }))  // full and light
+  ASSERT_TRUE(within(60, [&] { return index(done + "5") == "3"; }))  // full, light, thumbnails
       << station.log();
-  // Three CT images: T 128, P/L/B 512 (full) and P 256 (light) each; the SR has none.
+  // The built-in profiles are "auto", so every tier: three CT images with T 128 (shared by
+  // the tiers), P/L/B 512 (full) and P 256 (light) each; the SR has none.
   EXPECT_EQ(previewFiles(), 15u);
   EXPECT_EQ(harness::filesEndingWith(data() / "previews", ".part").size(), 0u);
   EXPECT_EQ(index("SELECT count(*) FROM preview_failures WHERE study_uid = '" + study + "'"), "1");
@@ -86,7 +87,7 @@ TEST_F(PreviewWorkerTest, QuietStudyIsRenderedInTheBackground) {
   const auto firstFile = harness::filesEndingWith(data() / "previews", ".jpg").front();
   const auto firstTime = fs::last_write_time(firstFile);
   ASSERT_EQ(harness::storescu(station.port(), {instance(testdata::Kind::CT, 6)}).exitCode, 0);
-  ASSERT_TRUE(within(60, [&] { return index(done + "6") == "2"; })) << station.log();
+  ASSERT_TRUE(within(60, [&] { return index(done + "6") == "3"; })) << station.log();
   EXPECT_EQ(previewFiles(), 20u);
   EXPECT_EQ(fs::last_write_time(firstFile), firstTime);
   EXPECT_EQ(index("SELECT count(*) FROM events WHERE kind = 'preview-failed'"), "1");

@@ -80,6 +80,14 @@ struct JobSettings {
   bool operator==(const JobSettings&) const = default;
 };
 
+// Previews rendered in the background once a study has had no new instance for quietSeconds
+// (the station idles most of the day), so a burn only copies them.
+struct PreviewSettings {
+  int quietSeconds = 120;
+
+  bool operator==(const PreviewSettings&) const = default;
+};
+
 struct StationConfig {
   std::optional<std::filesystem::path> source;  // empty: built-in defaults
   std::filesystem::path dataDir;
@@ -93,6 +101,7 @@ struct StationConfig {
   std::vector<DriveSetting> drives;
   std::vector<AutoBurnRule> autoBurn;
   JobSettings jobs;
+  PreviewSettings previews;
   std::vector<std::string> usbAllowlist;  // "VVVV:PPPP" or "VVVV:PPPP:SERIAL"; empty: any
 
   const ProfileSetting* findProfile(const std::string& name) const;
