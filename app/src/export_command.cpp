@@ -2,6 +2,7 @@
 // in DIR/VOL001, DIR/VOL002, ..., as the station's planner plans them (the plan `plan`
 // shows); re-encoded instances are made in a scratch folder first. A failure removes
 // everything this run wrote.
+#include <stdlib.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -43,6 +44,26 @@ std::uint64_t freeSpaceAt(fs::path path) {
   if (path.empty() || ::statvfs(path.c_str(), &info) != 0) return 0;
   return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
 }
+
+// A folder only we can enter, under a name nobody can plant beforehand (mkdtemp), removed
+// when done: the web content holds the patient's name.
+struct PrivateTempDir {
+  fs::path path;
+  PrivateTempDir() {
+    std::string pattern = (fs::temp_directory_path() / "burnstation-web-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary folder in " +
+                               fs::temp_directory_path().string());
+    }
+    path = pattern;
+  }
+  ~PrivateTempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  PrivateTempDir(const PrivateTempDir&) = delete;
+  PrivateTempDir& operator=(const PrivateTempDir&) = delete;
+};
 
 std::string volumeName(int index) {
   char name[16];
@@ -129,6 +150,7 @@ int runExport(const std::vector<std::string>& args) {
     if (!existed) written.paths.push_back(target);
     std::vector<ExportedVolume> volumes;
     for (const auto& v : plan.volumes) {
+      const PrivateTempDir webWork;
       const fs::path root = plan.volumes.size() == 1 ? target : target / volumeName(v.index);
       if (existed) written.paths.push_back(plan.volumes.size() == 1 ? target / "DICOMDIR" : root);
       if (existed && plan.volumes.size() == 1) {
@@ -142,10 +164,10 @@ int runExport(const std::vector<std::string>& args) {
            dicomdir::writeFileSet(medium.selection, indexes, medium.forms, root,
                                   dicomdir::newFileSetId(v.index), config.receiver.aeTitle),
            false});
-      // The web content a disc of this volume gets, so the folder is that disc's image.
-      for (const auto& name : writeWebContent(medium, v, volumes.back().set,
-                                              scratch.paths[0] / ("web" + std::to_string(v.index)),
-                                              config.receiver.aeTitle)) {
+      // The web content a disc of this volume gets, so the folder is that disc's image; made
+      // in the temporary directory, as the plan is sized: the data directory may be full.
+      for (const auto& name :
+           writeWebContent(medium, v, volumes.back().set, webWork.path, config.receiver.aeTitle)) {
         if (existed && plan.volumes.size() == 1) written.paths.push_back(target / name);
       }
       mediawriter::writeChecksumManifest(root);

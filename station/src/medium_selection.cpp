@@ -171,8 +171,9 @@ void renderMissingPreviews(const MediumSelection& medium, const std::function<vo
     try {
       if (!previews.lookup(source, medium.tier)) previews.ensure(source, medium.tier);
     } catch (const viewer_bundle::PreviewError& e) {
-      // Shown without previews on the medium; only a store that cannot keep them stops us.
-      if (e.code() == viewer_bundle::PreviewError::Code::Storage) throw;
+      // An instance that cannot be rendered goes on without previews. A store that cannot
+      // keep them (a full disk) must not stop a burn or an export: the rest go without too.
+      if (e.code() == viewer_bundle::PreviewError::Code::Storage) return;
     }
   }
 }
@@ -222,13 +223,22 @@ PlanInput planInputFor(const MediumSelection& medium) {
       // A video object also goes on as MP4: its stream, no larger than the stored file.
       if (viewer_bundle::isVideoTransferSyntax(in.transferSyntaxUid)) bytes += sectors(in.size);
       if (medium.tier != viewer_bundle::PreviewTier::None) {
+        // A file that cannot be read is refused with its own reason when it is written.
         const auto source = previewSource(in);
-        if (const auto kept = previews.lookup(source, medium.tier)) {
+        std::optional<viewer_bundle::RenderedInstance> kept;
+        try {
+          kept = previews.lookup(source, medium.tier);
+        } catch (const viewer_bundle::PreviewError&) {
+        }
+        if (kept) {
           for (const auto& image : kept->images) bytes += sectors(image.bytes) + kPerPreviewFile;
         } else {
           // The estimate counts each file's sectors; their records come on top.
-          const std::uint64_t guess =
-              viewer_bundle::PreviewCache::estimatedBytes(source, medium.tier);
+          std::uint64_t guess = 0;
+          try {
+            guess = viewer_bundle::PreviewCache::estimatedBytes(source, medium.tier);
+          } catch (const viewer_bundle::PreviewError&) {
+          }
           bytes += guess +
                    viewer_bundle::previewSpecs(medium.tier, in.modality).size() * kPerPreviewFile;
           estimated = guess > 0;

@@ -45,7 +45,7 @@ class MediumContentTest : public JobsTest {
 
   // A CT series (with Pixel Spacing), a multi-frame ultrasound clip, an SR and a PDF of one
   // patient with a Japanese name.
-  std::vector<fs::path> patient() {
+  std::vector<fs::path> patient(int ctSlices = 3) {
     std::vector<fs::path> files;
     testdata::InstanceSpec spec;
     spec.patientIdBytes = "WEB-1";
@@ -54,7 +54,7 @@ class MediumContentTest : public JobsTest {
     spec.studyInstanceUid = study;
     spec.seriesInstanceUid = testdata::newUid();
     spec.seriesNumber = "2";
-    for (int i = 1; i <= 3; ++i) {
+    for (int i = 1; i <= ctSlices; ++i) {
       spec.sopInstanceUid.clear();
       spec.instanceNumber = std::to_string(i);
       spec.seed = static_cast<unsigned>(i);
@@ -384,11 +384,11 @@ TEST_F(MediumContentTest, AutoTakesTheRichestPreviewsThatNeedNoMoreDiscs) {
 // the IHE PDI pages in chromium and firefox-esr from file://, with their file restrictions on.
 class MediumInBrowsersTest : public MediumContentTest {
  protected:
-  // Three 512 x 512 CT slices (a 100-pixel measurement fits a preview), a 4-frame clip, an SR
-  // and a PDF.
+  // Five 512 x 512 CT slices (a 100-pixel measurement fits a preview; the checks scroll
+  // several images), a 4-frame clip, an SR and a PDF.
   std::vector<fs::path> largerPatient() {
-    auto files = patient();
-    for (int i = 0; i < 3; ++i) {
+    auto files = patient(5);
+    for (int i = 0; i < 5; ++i) {
       DcmFileFormat ff;
       EXPECT_TRUE(ff.loadFile(files[static_cast<std::size_t>(i)].c_str()).good());
       EXPECT_TRUE(ff.loadAllDataIntoMemory().good());
@@ -416,7 +416,7 @@ class MediumInBrowsersTest : public MediumContentTest {
                                 {"disc", {{"index", 1}, {"of", 1}}},
                                 {"ct",
                                  {{"series", 1},
-                                  {"images", 3},
+                                  {"images", 5},
                                   {"presets", {"P", "L", "B"}},
                                   {"pixelSpacing", {0.5, 0.5}},
                                   {"columns", 512},

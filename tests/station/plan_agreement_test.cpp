@@ -17,13 +17,14 @@ class PlanAgreementTest : public ::testing::Test {
  protected:
   harness::TempDir dir;
   fs::path data() const { return dir.path() / "data"; }
-  // One preview tier whatever the capacity: with "auto" a smaller medium gets lighter previews,
-  // and the boundary this test needs would move with the capacity it tries.
+  // No previews: this test is about re-encoded files' upper bounds. (With "auto" a smaller
+  // medium gets lighter previews, and previews not rendered yet are estimated by `plan`
+  // while the burn renders them first.)
   fs::path config() const {
     const fs::path file = dir.path() / "station.toml";
     std::ofstream(file) << "[station]\nfree_space_reserve = \"50M\"\n"
                            "[acceptance]\nany_called_ae = true\n"
-                           "[[profile]]\nname = \"cd\"\nmedium = \"STD-GEN-CD\"\npreview = \"light\"\n";
+                           "[[profile]]\nname = \"cd\"\nmedium = \"STD-GEN-CD\"\npreview = \"none\"\n";
     return file;
   }
 

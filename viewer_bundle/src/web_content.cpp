@@ -165,8 +165,9 @@ WebContent buildWebContent(const VolumeFacts& facts, const std::vector<VolumeIns
           content.exact = false;
         }
       } catch (const PreviewError& e) {
-        if (e.code() == PreviewError::Code::Storage) throw;
-        iv.note = std::string("no preview: ") + e.what();  // shown without previews
+        // Shown without previews, with the reason; a store too full to keep them must not
+        // stop the medium either.
+        iv.note = std::string("no preview: ") + e.what();
       }
       for (const auto& image : iv.rendered.images) {
         if (image.prefix != 'T' && image.frame == 1) {

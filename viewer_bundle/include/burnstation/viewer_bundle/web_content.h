@@ -55,10 +55,10 @@ struct WebContent {
 };
 
 // Writes the generated files into workDir (created, private) and lists every file the
-// volume gets besides the file-set. Throws PreviewError (a preview that cannot be stored) or
-// std::runtime_error (an instance file that cannot be read, a work folder that cannot be
-// written). An instance whose pixels cannot be rendered is shown without previews, never
-// left off.
+// volume gets besides the file-set. Throws std::runtime_error when the work folder cannot be
+// written. An instance whose pixels cannot be rendered or whose previews cannot be kept (a
+// full disk) is shown without previews and says why; an unreadable one is listed with the
+// reason; none is left off.
 WebContent buildWebContent(const VolumeFacts& facts, const std::vector<VolumeInstance>& instances,
                            PreviewCache& previews, PreviewUse use,
                            const std::filesystem::path& workDir, const VideoRewrap& video = {});
