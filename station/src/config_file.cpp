@@ -66,7 +66,17 @@ toml::table asToml(const StationConfig& c) {
       {"jobs",
        toml::table{{"verify", c.jobs.verify}, {"keep_images_hours", c.jobs.keepImagesHours}}},
       {"previews", toml::table{{"quiet_seconds", c.previews.quietSeconds}}},
-      {"usb", toml::table{{"allowlist", stringList(c.usbAllowlist)}}}};
+      {"usb", toml::table{{"allowlist", stringList(c.usbAllowlist)}}},
+      {"admin", toml::table{{"lockout_attempts", c.admin.lockoutAttempts},
+                            {"lockout_minutes", c.admin.lockoutMinutes},
+                            {"session_minutes", c.admin.sessionMinutes},
+                            {"clerk_sign_in", c.admin.clerkSignIn}}},
+      {"kiosk", toml::table{{"idle_seconds", c.kiosk.idleSeconds}}}};
+  toml::table api{{"allowed_users", stringList(c.api.allowedUsers)},
+                  {"allowed_groups", stringList(c.api.allowedGroups)}};
+  if (c.api.socket) api.insert("socket", c.api.socket->string());
+  if (!c.api.socketGroup.empty()) api.insert("socket_group", c.api.socketGroup);
+  root.insert("api", std::move(api));
 
   toml::array remotes;
   for (const auto& remote : r.remotes) {
@@ -139,6 +149,12 @@ StationConfig effectiveConfig(const std::optional<fs::path>& file,
   StationConfig saved = loadConfig(owned);
   saved.dataDir = config.dataDir;  // found through the flags; the file moves with the data
   return saved;
+}
+
+std::string configText(const StationConfig& config) {
+  std::ostringstream text;
+  text << asToml(config) << "\n";
+  return text.str();
 }
 
 void saveConfig(const StationConfig& config, const fs::path& file) {

@@ -360,6 +360,62 @@ void readPreviews(const Reader& r, const toml::table& t, StationConfig& c) {
   }
 }
 
+std::vector<std::string> nameList(const Reader& r, const toml::node& node,
+                                  const std::string& name) {
+  const toml::array* list = node.as_array();
+  if (!list) r.fail(node, name + " must be a list of names such as [\"kiosk\"]");
+  std::vector<std::string> names;
+  for (const toml::node& item : *list) {
+    const std::string entry = r.string(item, name + " entry");
+    if (entry.empty() || entry.size() > 64 ||
+        entry.find_first_of(" \t\n:/\\") != std::string::npos) {
+      r.fail(item, name + " entry \"" + entry + "\" is not a user or group name");
+    }
+    names.push_back(entry);
+  }
+  return names;
+}
+
+void readApi(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[api]", {"socket", "socket_group", "allowed_users", "allowed_groups"});
+  if (auto* n = t.get("socket")) {
+    const std::string path = r.string(*n, "socket");
+    // sockaddr_un holds 108 bytes with its terminating NUL.
+    if (path.empty() || path.front() != '/' || path.size() > 107) {
+      r.fail(*n, "socket must be an absolute path of at most 107 bytes");
+    }
+    c.api.socket = path;
+  }
+  if (auto* n = t.get("socket_group")) {
+    c.api.socketGroup = r.string(*n, "socket_group");
+    if (c.api.socketGroup.empty()) r.fail(*n, "socket_group must name a group");
+  }
+  if (auto* n = t.get("allowed_users")) c.api.allowedUsers = nameList(r, *n, "allowed_users");
+  if (auto* n = t.get("allowed_groups")) c.api.allowedGroups = nameList(r, *n, "allowed_groups");
+}
+
+void readAdmin(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[admin]",
+             {"lockout_attempts", "lockout_minutes", "session_minutes", "clerk_sign_in"});
+  if (auto* n = t.get("lockout_attempts")) {
+    c.admin.lockoutAttempts = static_cast<int>(r.integer(*n, "lockout_attempts", 1, 100));
+  }
+  if (auto* n = t.get("lockout_minutes")) {
+    c.admin.lockoutMinutes = static_cast<int>(r.integer(*n, "lockout_minutes", 1, 24 * 60));
+  }
+  if (auto* n = t.get("session_minutes")) {
+    c.admin.sessionMinutes = static_cast<int>(r.integer(*n, "session_minutes", 1, 24 * 60));
+  }
+  if (auto* n = t.get("clerk_sign_in")) c.admin.clerkSignIn = r.boolean(*n, "clerk_sign_in");
+}
+
+void readKiosk(const Reader& r, const toml::table& t, StationConfig& c) {
+  r.onlyKeys(t, "[kiosk]", {"idle_seconds"});
+  if (auto* n = t.get("idle_seconds")) {
+    c.kiosk.idleSeconds = static_cast<int>(r.integer(*n, "idle_seconds", 10, 24 * 3600));
+  }
+}
+
 void readUsb(const Reader& r, const toml::table& t, StationConfig& c) {
   r.onlyKeys(t, "[usb]", {"allowlist"});
   if (auto* n = t.get("allowlist")) {
@@ -444,6 +500,10 @@ const ProfileSetting* StationConfig::findProfile(const std::string& name) const 
   return nullptr;
 }
 
+fs::path StationConfig::apiSocket() const {
+  return api.socket ? *api.socket : dataDir / "api.sock";
+}
+
 const DriveSetting* StationConfig::findDrive(const std::string& name) const {
   for (const DriveSetting& d : drives) {
     if (d.name == name) return &d;
@@ -492,7 +552,7 @@ StationConfig loadConfig(const fs::path& file) {
   const Reader r(file.string());
   r.onlyKeys(root, "the file",
              {"station", "timeouts", "acceptance", "remote", "profile", "drive", "auto_burn",
-              "jobs", "previews", "usb"});
+              "jobs", "previews", "usb", "api", "admin", "kiosk"});
   auto section = [&](const char* name) -> const toml::table* {
     const toml::node* n = root.get(name);
     if (!n) return nullptr;
@@ -509,6 +569,9 @@ StationConfig loadConfig(const fs::path& file) {
   if (const auto* t = section("jobs")) readJobs(r, *t, c);
   if (const auto* t = section("previews")) readPreviews(r, *t, c);
   if (const auto* t = section("usb")) readUsb(r, *t, c);
+  if (const auto* t = section("api")) readApi(r, *t, c);
+  if (const auto* t = section("admin")) readAdmin(r, *t, c);
+  if (const auto* t = section("kiosk")) readKiosk(r, *t, c);
   // An installed file names its callers; with none listed the allow-list cannot be on.
   const bool allowlistSet = root["acceptance"]["calling_allowlist"].is_boolean();
   if (!allowlistSet) c.receiver.callingAllowlist = !c.receiver.remotes.empty();
@@ -593,6 +656,21 @@ quiet_seconds = 120             # render a study's previews once nothing arrived
 
 [usb]
 allowlist = []                  # "VENDOR:PRODUCT" or "VENDOR:PRODUCT:SERIAL"; empty: any stick
+
+[api]                           # the kiosk's local API (HTTP + JSON on a Unix socket)
+# socket = "/run/burnstation/api.sock"   # default: api.sock in the data directory
+# socket_group = "burnstation-kiosk"     # who can reach the socket (mode 0660)
+allowed_users = []              # besides root and the service's own user
+allowed_groups = []
+
+[admin]
+lockout_attempts = 5            # wrong admin PINs in a row before admin locks
+lockout_minutes = 5             # how long it stays locked (kept across restarts)
+session_minutes = 10            # an admin session ends after this long unused
+clerk_sign_in = false           # clerks sign in (name + PIN or badge) before burning
+
+[kiosk]
+idle_seconds = 120              # the kiosk clears the patient on screen after this long
 
 # [[remote]]
 # ae_title = "CT01"

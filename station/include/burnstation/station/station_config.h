@@ -88,6 +88,35 @@ struct PreviewSettings {
   bool operator==(const PreviewSettings&) const = default;
 };
 
+// The local API's Unix socket and who may use it (ARCHITECTURE.md "The local API"). Root and
+// the service's own user are always allowed; a peer of any other user needs its name in
+// allowedUsers or one of its groups (primary or supplementary) in allowedGroups.
+struct ApiSettings {
+  std::optional<std::filesystem::path> socket;  // empty: <data_dir>/api.sock
+  std::string socketGroup;  // the socket file's group (mode 0660); empty: owner only (0600)
+  std::vector<std::string> allowedUsers;
+  std::vector<std::string> allowedGroups;
+
+  bool operator==(const ApiSettings&) const = default;
+};
+
+// The kiosk's admin screens: a PIN (set with `burnstation admin-pin`) opens a session.
+struct AdminSettings {
+  int lockoutAttempts = 5;   // wrong PINs in a row before admin is locked
+  int lockoutMinutes = 5;    // how long it stays locked (persisted across restarts)
+  int sessionMinutes = 10;   // an admin session's lifetime without use
+  bool clerkSignIn = false;  // clerks sign in (name + PIN or badge) before burning
+
+  bool operator==(const AdminSettings&) const = default;
+};
+
+// What the kiosk reads from the service (GET /config) about itself.
+struct KioskSettings {
+  int idleSeconds = 120;  // the patient on screen is cleared after this long untouched
+
+  bool operator==(const KioskSettings&) const = default;
+};
+
 struct StationConfig {
   std::optional<std::filesystem::path> source;  // empty: built-in defaults
   std::filesystem::path dataDir;
@@ -103,6 +132,12 @@ struct StationConfig {
   JobSettings jobs;
   PreviewSettings previews;
   std::vector<std::string> usbAllowlist;  // "VVVV:PPPP" or "VVVV:PPPP:SERIAL"; empty: any
+  ApiSettings api;
+  AdminSettings admin;
+  KioskSettings kiosk;
+
+  // Where the local API listens: [api] socket, or <data_dir>/api.sock.
+  std::filesystem::path apiSocket() const;
 
   const ProfileSetting* findProfile(const std::string& name) const;
   const DriveSetting* findDrive(const std::string& name) const;
@@ -133,6 +168,10 @@ StationConfig effectiveConfig(const std::optional<std::filesystem::path>& file,
 // file, fsync, rename, fsync of the folder). Refuses the packaged file and the file config
 // was loaded from, unless that is the service-owned one. Throws ConfigError.
 void saveConfig(const StationConfig& config, const std::filesystem::path& file);
+
+// The configuration as the TOML saveConfig writes (every setting, every profile): the base
+// the local API edits an entry of before loadConfig validates the result.
+std::string configText(const StationConfig& config);
 
 // The defaults as a commented TOML file, for `burnstation config --defaults` and packaging.
 std::string defaultConfigText();

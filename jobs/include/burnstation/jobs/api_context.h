@@ -1,0 +1,28 @@
+// What the local API's handlers work with: the service's running configuration, its store
+// and the callbacks through which a change reaches the rest of the service. Built by
+// `burnstation serve`; handlers never keep their own copies of the configuration.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+
+#include "burnstation/jobs/api_exchange.h"
+#include "burnstation/station/station_config.h"
+#include "burnstation/store/store.h"
+
+namespace burnstation::jobs {
+
+struct ApiContext {
+  // The configuration in force now (it changes on reload); thread-safe.
+  std::function<station::StationConfig()> config;
+  // The service's store (open for the service; its queries are thread-safe).
+  store::Store* store = nullptr;
+  // Applies a configuration just saved to the service-owned file, as a reload does; throws
+  // station::ConfigError when it cannot be applied (the caller answers 422).
+  std::function<void(const station::StationConfig&)> applyConfig;
+  // Throws ApiError (401 no or expired session, 403 admin closed, 423 locked) unless the
+  // request carries a valid admin session. Set by the admin routes' owner.
+  std::function<void(const ApiRequest&)> requireAdmin;
+};
+
+}  // namespace burnstation::jobs

@@ -1,0 +1,20 @@
+// The local API's resources, grouped by what they are about; each adds its routes to the
+// router (ARCHITECTURE.md "The local API" lists them).
+#pragma once
+
+#include "burnstation/jobs/api_context.h"
+#include "burnstation/jobs/api_router.h"
+
+namespace burnstation::jobs {
+
+// GET /patients[?q=], GET /patients/{key}, GET /drives
+void addPatientRoutes(ApiRouter& router, ApiContext& context);
+// POST /plans, POST /jobs, GET /jobs, GET /jobs/{id}, POST /jobs/{id}/cancel|retry,
+// GET /jobs/{id}/labels/{volume}, POST /remotes/{ae_title}/echo
+void addJobRoutes(ApiRouter& router, ApiContext& context);
+// POST /session, DELETE /patients/{key}; sets context.requireAdmin
+void addAdminRoutes(ApiRouter& router, ApiContext& context);
+// GET /config, PUT|DELETE /config/...
+void addConfigRoutes(ApiRouter& router, ApiContext& context);
+
+}  // namespace burnstation::jobs
