@@ -25,4 +25,10 @@ struct ApiContext {
   std::function<void(const ApiRequest&)> requireAdmin;
 };
 
+// Throws ApiError(403) when no admin routes are installed, else whatever requireAdmin throws.
+inline void requireAdmin(const ApiContext& context, const ApiRequest& request) {
+  if (!context.requireAdmin) throw ApiError(http::kForbidden, "admin is closed on this station");
+  context.requireAdmin(request);
+}
+
 }  // namespace burnstation::jobs
