@@ -52,6 +52,12 @@ StationConfig everythingSet(const fs::path& dataDir) {
   c.jobs.verify = false;
   c.jobs.keepImagesHours = 5;
   c.usbAllowlist = {"0781:5581", "0781:5581:ABC123"};
+  c.api.socket = "/run/burnstation/api.sock";
+  c.api.socketGroup = "burnstation-kiosk";
+  c.api.allowedUsers = {"kiosk"};
+  c.api.allowedGroups = {"burners", "admins"};
+  c.admin = {3, 7, 20, true};
+  c.kiosk.idleSeconds = 45;
   return c;
 }
 
