@@ -112,5 +112,8 @@ if [ "${BURNSTATION_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS=suppressions="$PWD/tests/lsan-dcmtk.supp":print_suppressions=0 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 300
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 300 \
+      -E '^(ViewerBrowser|MediumInBrowsersTest)\.'
+  # The browser tests run JavaScript in chromium and firefox-esr against content the normal
+  # build made; the sanitizers cannot see into the browsers, so they run once, above.
 fi
