@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "burnstation/store/collection_key.h"
@@ -24,6 +25,14 @@ struct IndexedInstance {
 
 // Must run inside a transaction.
 void insertInstanceRows(SqliteDb& db, const IndexedInstance& instance);
+
+// Removes an instance's row, and its series, study and collection where they are left
+// empty. Returns the instance's stored path (relative to the data directory), or nothing when
+// the UID is not stored. Must run inside a transaction; the file is the caller's.
+std::optional<std::string> removeInstanceRows(SqliteDb& db, const std::string& sopInstanceUid);
+
+// Whether a job that has not ended holds the instance (its content must not change).
+bool heldByActiveJob(SqliteDb& db, const std::string& uid);
 
 void insertEvent(SqliteDb& db, const std::string& kind, const std::string& detail,
                  const IngestSource& source);

@@ -249,8 +249,6 @@ IngestResult Store::ingest(const fs::path& temporaryFile, const InstanceHeader& 
   return result;
 }
 
-namespace {
-
 bool heldByActiveJob(SqliteDb& db, const std::string& uid) {
   Statement q(db,
               "SELECT 1 FROM job_instances h JOIN jobs j ON j.id = h.job_id WHERE "
@@ -259,8 +257,6 @@ bool heldByActiveJob(SqliteDb& db, const std::string& uid) {
   q.bind(1, uid);
   return q.step();
 }
-
-}  // namespace
 
 IngestResult Store::ingestLocked(const fs::path& temp, const InstanceHeader& header,
                                  const IngestSource& source, const std::string& hash,

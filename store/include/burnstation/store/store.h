@@ -80,6 +80,20 @@ struct CollectionSummary {
   std::vector<StudySummary> studies;
 };
 
+// A received instance kept aside because its SOP Instance UID is stored with other content
+// or for another patient (REQUIREMENTS §2 duplicates): the admin decides what stays.
+struct SetAsideInstance {
+  std::int64_t id = 0;
+  std::string sopInstanceUid;
+  std::string sopClassUid;
+  std::string sentFor;   // the collection key it was sent for
+  std::string storedIn;  // the collection key of the stored instance with that UID, if any
+  std::string reason;
+  std::string callingAe;
+  std::string receivedAt;
+  std::int64_t bytes = 0;
+};
+
 struct RecoveryReport {
   int filesRenamed = 0;  // files of a data directory named by UID, given derived names
   int temporaryFilesRemoved = 0;
@@ -155,6 +169,16 @@ class Store {
   // unknown patient or study, (Ambiguous) for an ID shared by collections, listing their keys.
   Selection select(const SelectionRequest& request) const;
   ConsistencyReport checkConsistency() const;
+
+  // The admin's decisions on instances kept aside (store_set_aside.cpp). Each is an event
+  // naming who decided; both throw StoreError (NotFound for an unknown id, Busy while a job
+  // that is not finished holds the stored instance, whose content must not change under it).
+  std::vector<SetAsideInstance> setAsideInstances() const;
+  // Removes the copy kept aside; the stored instance stays as it is.
+  void discardSetAside(std::int64_t id, const std::string& who);
+  // The copy kept aside replaces the stored instance of the same UID (indexed afresh, for
+  // the patient it names); the stored file is removed once the new one is in.
+  IngestResult replaceWithSetAside(std::int64_t id, const std::string& who);
 
  private:
   IngestResult ingestLocked(const std::filesystem::path& temporaryFile,

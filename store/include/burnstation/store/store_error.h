@@ -19,6 +19,7 @@ class StoreError : public std::runtime_error {
     Ambiguous,     // a Patient ID that names more than one collection
     Inconsistent,  // the store contradicts itself
     Locked,        // another service holds the data directory
+    InUse,         // a job that has not ended holds what the request would change
   };
 
   StoreError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
