@@ -172,6 +172,15 @@ void Store::setDuplicatePolicy(DuplicatePolicy policy) {
   options_.duplicates = policy;
 }
 
+SqliteDb& Store::reader() const {
+  if (access_ == Access::ReadOnly) return *db_;  // one thread's store: db_ only reads
+  if (!readDb_) {
+    readDb_ = std::make_unique<SqliteDb>(options_.dataDir / layout::kIndexFile,
+                                         SqliteDb::Mode::ReadOnly);
+  }
+  return *readDb_;
+}
+
 fs::path Store::temporaryPath() {
   static std::atomic<std::uint64_t> counter{0};
   for (;;) {

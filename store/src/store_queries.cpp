@@ -58,9 +58,11 @@ std::vector<std::string> conflictsOf(SqliteDb& db, std::int64_t id, const Collec
 }  // namespace
 
 std::vector<CollectionSummary> Store::collections() const {
+  std::lock_guard lock(readMutex_);
+  SqliteDb& db = reader();
   std::vector<CollectionSummary> result;
   std::vector<std::int64_t> ids;
-  Statement query(*db_,
+  Statement query(db,
                   "SELECT c.id, c.key, c.patient_id, c.id_generated, c.issuer, c.patient_name, "
                   "c.birth_date, c.sex, count(i.id), coalesce(sum(i.size), 0) FROM collections c "
                   "LEFT JOIN studies st ON st.collection_id = c.id "
@@ -81,7 +83,7 @@ std::vector<CollectionSummary> Store::collections() const {
     c.bytes = query.integer(9);
     result.push_back(std::move(c));
   }
-  Statement studies(*db_,
+  Statement studies(db,
                     "SELECT st.study_uid, st.study_date, st.study_time, st.description, "
                     "group_concat(DISTINCT s.modality), count(DISTINCT s.id), count(i.id), "
                     "coalesce(sum(i.size), 0) FROM studies st "
@@ -115,7 +117,7 @@ std::vector<CollectionSummary> Store::collections() const {
       c.studies.push_back(std::move(s));
     }
     studies.reset();
-    c.conflicts = conflictsOf(*db_, ids[n], c);
+    c.conflicts = conflictsOf(db, ids[n], c);
   }
   return result;
 }

@@ -42,7 +42,9 @@ long numberOrMax(const std::string& text) {
 }  // namespace
 
 Selection Store::select(const SelectionRequest& request) const {
-  const auto collections = findCollections(*db_, request.patient);
+  std::lock_guard lock(readMutex_);
+  SqliteDb& db = reader();
+  const auto collections = findCollections(db, request.patient);
   if (collections.empty()) {
     throw StoreError(StoreError::Code::NotFound,
                      "no patient with ID or key \"" + request.patient + "\" (see `patients`)");
@@ -59,7 +61,7 @@ Selection Store::select(const SelectionRequest& request) const {
   const CollectionRow& c = collections.front();
   Selection selection{c.key, c.patientId, c.generated, c.name, {}};
 
-  Statement studies(*db_, "SELECT study_uid FROM studies WHERE collection_id = ?");
+  Statement studies(db, "SELECT study_uid FROM studies WHERE collection_id = ?");
   studies.bind(1, c.id);
   std::vector<std::string> owned;
   while (studies.step()) owned.push_back(studies.text(0));
@@ -70,7 +72,7 @@ Selection Store::select(const SelectionRequest& request) const {
     }
   }
 
-  Statement query(*db_,
+  Statement query(db,
                   "SELECT i.sop_instance_uid, i.sop_class_uid, i.transfer_syntax, i.path, i.size, "
                   "i.dataset_offset, i.instance_number, i.specific_charset, i.record_keys, "
                   "s.series_uid, s.modality, s.series_number, st.study_uid, st.study_date, "

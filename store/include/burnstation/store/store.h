@@ -207,6 +207,12 @@ class Store {
   // margin for the kernel's coarse file timestamps.
   std::filesystem::file_time_type openedAt_ =
       std::filesystem::file_time_type::clock::now() - std::chrono::seconds(2);
+  // Queries (collections, select) may come from any thread of the service — the local API's
+  // among them — so they use their own connection under readMutex_: db_ is the writers',
+  // used under writeMutex_, and is replaced when the store becomes writable again.
+  SqliteDb& reader() const;  // readMutex_ held
+  mutable std::mutex readMutex_;
+  mutable std::unique_ptr<SqliteDb> readDb_;
   mutable std::mutex writeMutex_;   // one writer connection, shared by receiver threads
   std::set<std::string> inFlight_;  // new UIDs between decision and commit (writeMutex_)
   std::condition_variable inFlightChanged_;
