@@ -100,9 +100,12 @@ struct EventStream {
 
   EventStream(Server* s, int socket, const fs::path& dataDir)
       : server(s), fd(socket), feed(dataDir) {
-    // retry: how long a browser's EventSource waits before it reconnects.
-    pending = ": burnstation events\nretry: 2000\n\n";
-    nextPoll = lastSent = std::chrono::steady_clock::now();
+    // The first look comes before the greeting, so that a client that has read the greeting
+    // sees every change made after it. retry: how long a browser's EventSource waits before
+    // it reconnects.
+    pending = feed.poll() + ": burnstation events\nretry: 2000\n\n";
+    lastSent = std::chrono::steady_clock::now();
+    nextPoll = lastSent + std::chrono::milliseconds(s->limits.eventPollMilliseconds);
   }
 };
 
@@ -121,12 +124,12 @@ ssize_t readEvents(void* cls, std::uint64_t /*pos*/, char* buffer, std::size_t m
     const auto keepAlive = std::chrono::seconds(server.limits.keepAliveSeconds);
     while (stream.pending.empty()) {
       if (server.stopping) return MHD_CONTENT_READER_END_OF_STREAM;
-      if (peerGone(stream.fd)) return MHD_CONTENT_READER_END_WITH_ERROR;
+      if (peerGone(stream.fd)) return MHD_CONTENT_READER_END_OF_STREAM;  // quietly
       const auto now = std::chrono::steady_clock::now();
       if (now >= stream.nextPoll) {
         try {
           stream.pending = stream.feed.poll();
-        } catch (const std::exception& e) {
+        } catch (const std::exception&) {
           // The index busy or briefly unreadable: the next poll catches up.
           stream.pending.clear();
         }
@@ -152,8 +155,11 @@ ssize_t readEvents(void* cls, std::uint64_t /*pos*/, char* buffer, std::size_t m
 
 void freeStream(void* cls) noexcept {
   auto* stream = static_cast<EventStream*>(cls);
-  --stream->server->streams;
+  Server& server = *stream->server;
   delete stream;
+  std::lock_guard lock(server.stopMutex);
+  --server.streams;
+  server.stopSignal.notify_all();  // stop() waits for the streams to end
 }
 
 MHD_Result send(MHD_Connection* connection, const ApiResponse& answer) noexcept {
@@ -422,10 +428,14 @@ const fs::path& LocalApi::socketPath() const {
 void LocalApi::stop() {
   if (!server_->daemon) return;
   {
-    std::lock_guard lock(server_->stopMutex);
+    // The streams end their responses properly (the last chunk sent) before MHD shuts
+    // their sockets, so a client can tell a stop from a broken connection.
+    std::unique_lock lock(server_->stopMutex);
     server_->stopping = true;
+    server_->stopSignal.notify_all();
+    server_->stopSignal.wait_for(lock, std::chrono::seconds(2),
+                                 [&] { return server_->streams.load() <= 0; });
   }
-  server_->stopSignal.notify_all();
   server_->daemon.reset();  // waits for every connection's thread
   server_->socket.reset();  // removes the file, after the last request
 }
