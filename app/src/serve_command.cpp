@@ -11,9 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
+#include "burnstation/jobs/api_routes.h"
 #include "burnstation/jobs/job_runner.h"
+#include "burnstation/jobs/local_api.h"
 #include "burnstation/receiver/receiver.h"
 #include "burnstation/receiver/receiver_error.h"
 #include "burnstation/store/file_modes.h"
@@ -45,27 +50,109 @@ std::optional<std::string> contentOf(const std::optional<fs::path>& file) {
   return s.str();
 }
 
-void reload(const StationConfig& running, StationConfig& current, receiver::Receiver& receiver,
-            store::Store& store, jobs::JobRunner& runner) {
-  try {
-    StationConfig next = loadConfig(*running.source);
-    next.dataDir = current.dataDir;  // a different data directory needs a restart
-    if (next.receiver.port != current.receiver.port) {
+// The configuration in force and the file it was last read from, shared by the serve loop
+// (file changes, SIGHUP) and the local API's threads (changes saved by an admin).
+class RunningConfig {
+ public:
+  // seen: the content of the file config was read from, taken when it was read.
+  RunningConfig(StationConfig config, std::optional<fs::path> startedWith,
+                std::optional<std::string> seen, receiver::Receiver& receiver, store::Store& store,
+                jobs::JobRunner& runner)
+      : current_(std::move(config)),
+        startedWith_(std::move(startedWith)),
+        seen_(std::move(seen)),
+        receiver_(receiver),
+        store_(store),
+        runner_(runner) {}
+
+  StationConfig get() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+  }
+
+  // Looks at the file in force (effectiveConfig's choice: the service-owned station.toml
+  // while it exists, else the --config file) and reloads it when its content changed.
+  void follow(bool hangup) {
+    std::lock_guard lock(mutex_);
+    const auto file = watched();
+    if (!file) return;
+    auto now = contentOf(file);
+    if (!hangup && now == seen_) return;
+    seen_ = std::move(now);
+    try {
+      StationConfig next = loadConfig(*file);
+      apply(next);
+      log("configuration reloaded from " + file->string());
+      store_.logEvent("config-reloaded", file->string(), {});
+    } catch (const ConfigError& e) {
+      log(std::string("configuration not reloaded, keeping the previous one: ") + e.what());
+      store_.logEvent("config-rejected", e.what(), {});
+    }
+  }
+
+  // A configuration the local API has just saved to the service-owned file. What was saved
+  // is taken as seen, so the loop does not reload it a second time.
+  void applySaved(const StationConfig& saved) {
+    std::lock_guard lock(mutex_);
+    StationConfig next = saved;
+    next.source = serviceConfigPath(current_.dataDir);
+    apply(next);
+    seen_ = contentOf(next.source);
+    log("configuration changed through the local API, saved to " + next.source->string());
+    store_.logEvent("config-changed", next.source->string(), {});
+  }
+
+ private:
+  std::optional<fs::path> watched() const {
+    const fs::path owned = serviceConfigPath(current_.dataDir);
+    std::error_code ec;
+    if (fs::exists(owned, ec)) return owned;
+    return startedWith_;
+  }
+
+  void apply(StationConfig& next) {
+    next.dataDir = current_.dataDir;  // a different data directory needs a restart
+    if (next.receiver.port != current_.receiver.port) {
       log("the new port " + std::to_string(next.receiver.port) +
           " takes effect after a restart; still listening on " +
-          std::to_string(current.receiver.port));
-      next.receiver.port = current.receiver.port;
+          std::to_string(current_.receiver.port));
+      next.receiver.port = current_.receiver.port;
     }
-    receiver.updateSettings(next.receiver);
-    runner.updateConfig(next);
-    store.setFreeSpaceReserve(next.freeSpaceReserve);
-    store.setDuplicatePolicy(next.duplicates);
-    current = next;
-    log("configuration reloaded from " + running.source->string());
-    store.logEvent("config-reloaded", running.source->string(), {});
-  } catch (const ConfigError& e) {
-    log(std::string("configuration not reloaded, keeping the previous one: ") + e.what());
-    store.logEvent("config-rejected", e.what(), {});
+    if (next.apiSocket() != current_.apiSocket() ||
+        next.api.socketGroup != current_.api.socketGroup) {
+      log("a new [api] socket or socket_group takes effect after a restart");
+    }
+    receiver_.updateSettings(next.receiver);
+    runner_.updateConfig(next);
+    store_.setFreeSpaceReserve(next.freeSpaceReserve);
+    store_.setDuplicatePolicy(next.duplicates);
+    current_ = next;
+  }
+
+  mutable std::mutex mutex_;
+  StationConfig current_;
+  std::optional<fs::path> startedWith_;  // the --config file, if any
+  std::optional<std::string> seen_;      // the watched file's content when last applied
+  receiver::Receiver& receiver_;
+  store::Store& store_;
+  jobs::JobRunner& runner_;
+};
+
+// The kiosk's way in. When it cannot start (socket busy, a group that does not exist) the
+// service goes on without it: receiving images matters more than the kiosk, and the log
+// says why.
+std::unique_ptr<jobs::LocalApi> startApi(jobs::ApiContext& context, const jobs::ApiRouter& router,
+                                         store::Store& store) {
+  try {
+    auto api = std::make_unique<jobs::LocalApi>(context, router,
+                                                [](const std::string& line) { log(line); });
+    log("api " + api->socketPath().string());
+    return api;
+  } catch (const std::exception& e) {
+    log(std::string("the local API is not available, the kiosk cannot connect: ") + e.what() +
+        "; still receiving DICOM");
+    store.logEvent("api-unavailable", e.what(), {});
+    return nullptr;
   }
 }
 
@@ -99,9 +186,11 @@ bool resumed(store::Store& store) {
 
 int runServe(const std::vector<std::string>& args) {
   StationConfig config;
+  std::optional<fs::path> startedWith;  // --config: in force again if station.toml goes
   try {
     const CommandLine line(args, {"--config", "--data-dir", "--port", "--ae-title"}, {});
     config = resolveConfig(line);
+    if (const auto file = line.value("--config")) startedWith = *file;
     if (const auto port = line.value("--port")) {
       const auto p = wholeNumber(*port, 0, 65535);
       if (!p) throw UsageError("--port must be 0..65535, not \"" + *port + "\"");
@@ -118,6 +207,7 @@ int runServe(const std::vector<std::string>& args) {
 
   // Taken now, before anyone is told we listen, so an edit made right after is seen.
   auto seen = contentOf(config.source);
+  std::optional<RunningConfig> running;
 
   OFLog::configure(OFLogger::WARN_LOG_LEVEL);
   // The header-only parse stops at Pixel Data on purpose; DCMTK warns about it every time.
@@ -170,25 +260,35 @@ int runServe(const std::vector<std::string>& args) {
     receiver::Receiver receiver(config.receiver, store);
     const int port = receiver.start();
     config.receiver.port = port;
+    running.emplace(config, startedWith, seen, receiver, store, runner);
+
+    jobs::ApiContext context;
+    context.config = [&running] { return running->get(); };
+    context.store = &store;
+    context.applyConfig = [&running](const StationConfig& saved) { running->applySaved(saved); };
+    jobs::ApiRouter router;
+    jobs::addPatientRoutes(router, context);
+    jobs::addJobRoutes(router, context);
+    jobs::addAdminRoutes(router, context);
+    jobs::addConfigRoutes(router, context);
+    // Before "listening" is printed: whoever waits for that line can use the API too.
+    std::unique_ptr<jobs::LocalApi> api = startApi(context, router, store);
+
     std::printf("listening %s@0.0.0.0:%d\n", config.receiver.aeTitle.c_str(), port);
     std::fflush(stdout);
     store.logEvent("service-started", "listening on port " + std::to_string(port), {});
 
-    const StationConfig running = config;
     bool writable = store.writable();
     for (;;) {
       const timespec wait{1, 0};
       const int sig = sigtimedwait(&signals, nullptr, &wait);
       if (sig == SIGINT || sig == SIGTERM) break;
       if (!writable) writable = resumed(store);
-      if (!config.source) continue;
-      const auto now = contentOf(config.source);
-      if (sig == SIGHUP || now != seen) {
-        seen = now;
-        reload(running, config, receiver, store, runner);
-      }
+      running->follow(sig == SIGHUP);
     }
     log("stopping");
+    // The kiosk first: its event streams end and no request reaches a stopping receiver.
+    api.reset();
     receiver.stop();
     store.logEvent("service-stopped", "", {});
   } catch (const std::exception& e) {
