@@ -98,8 +98,8 @@ class RunningConfig {
     next.source = serviceConfigPath(current_.dataDir);
     apply(next);
     seen_ = contentOf(next.source);
+    // The API's route records the event, with what changed and who changed it.
     log("configuration changed through the local API, saved to " + next.source->string());
-    store_.logEvent("config-changed", next.source->string(), {});
   }
 
  private:
@@ -271,6 +271,7 @@ int runServe(const std::vector<std::string>& args) {
     jobs::addJobRoutes(router, context);
     jobs::addAdminRoutes(router, context);
     jobs::addConfigRoutes(router, context);
+    jobs::addSetAsideRoutes(router, context);
     // Before "listening" is printed: whoever waits for that line can use the API too.
     std::unique_ptr<jobs::LocalApi> api = startApi(context, router, store);
 
