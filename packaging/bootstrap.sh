@@ -26,6 +26,7 @@ build_packages=(
   zlib1g-dev               # inflating deflated data sets for the structural scan
   libmicrohttpd-dev        # the local API's HTTP server on a Unix socket (the kiosk's link)
   libavformat-dev libavcodec-dev libavutil-dev  # video objects re-wrapped as MP4 for the viewer
+  libicu-dev               # patient search: names folded for case and accents in every script
 )
 test_packages=(
   dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "burnstation/station/documents.h"
+#include "burnstation/station/patient_search.h"
 #include "burnstation/store/store.h"
 #include "command_line.h"
 #include "commands.h"
@@ -44,7 +45,9 @@ int runPatients(const std::vector<std::string>& args) {
     const store::Store store = openStoreForReading(line);
     const auto collections = store.collections();
     if (json) {
-      std::cout << documentText(patientsDocument(collections)) << "\n";
+      std::cout << documentText(
+                       patientsDocument(collections, arrivalWindowFor(resolveConfig(line))))
+                << "\n";
     } else {
       printTable(collections);
     }

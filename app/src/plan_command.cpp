@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "burnstation/station/documents.h"
-#include "burnstation/station/volume_planner.h"
+#include "burnstation/station/selection_plan.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/uid.h"
 #include "commands.h"
@@ -23,14 +23,10 @@ int runPlan(const std::vector<std::string>& args) {
     json = line.flag("--json");
     const StationConfig config = resolveConfig(line);
     const store::Store store = openStoreForReading(line);
-    MediumSelection medium = resolveMediumSelection(line, config, store);
-    const MediumCapacity capacity = mediumCapacity(medium, {capacityOption(line), {}, {}});
-    choosePreviewTier(medium, capacity);
-    const PlanInput input = planInputFor(medium);
-    const StationPlan plan =
-        planVolumesFor(medium, input, capacity,
-                       exactVolumeSizer(medium, input, config.receiver.aeTitle,
-                                        std::filesystem::temp_directory_path()));
+    const SelectionPlan planned = planFor(config, store, planRequest(line));
+    const MediumSelection& medium = planned.medium;
+    const StationPlan& plan = planned.plan;
+    const MediumCapacity& capacity = plan.capacity;
 
     if (json) {
       std::cout << documentText(planDocument(medium, plan)) << "\n";

@@ -5,6 +5,14 @@ namespace burnstation::app {
 
 using namespace burnstation::station;  // the commands print what the station library decides
 
+station::PlanRequest planRequest(const CommandLine& line) {
+  const auto patient = line.value("--patient");
+  if (!patient) throw UsageError("--patient is required (a Patient ID or a key from `patients`)");
+  const auto profileName = line.value("--profile");
+  if (!profileName) throw UsageError("--profile is required (cd, dvd, dvd-j2k, usb, usb-j2k)");
+  return {*patient, line.values("--study"), *profileName, capacityOption(line)};
+}
+
 station::MediumSelection resolveMediumSelection(const CommandLine& line,
                                                 const station::StationConfig& config,
                                                 const store::Store& store) {

@@ -6,9 +6,13 @@
 #include <optional>
 
 #include "burnstation/station/medium_selection.h"
+#include "burnstation/station/selection_plan.h"
 #include "command_line.h"
 
 namespace burnstation::app {
+
+// --patient, --study, --profile and --capacity; throws UsageError when one is missing or wrong.
+station::PlanRequest planRequest(const CommandLine& line);
 
 // Throws UsageError, RequestError or StoreError with the reason for the person at the keyboard.
 station::MediumSelection resolveMediumSelection(const CommandLine& line,

@@ -1,13 +1,57 @@
 // The --json documents (see documents.h).
 #include "burnstation/station/documents.h"
 
+#include <cstdio>
+#include <ctime>
+
 namespace burnstation::station {
 
-nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& collections) {
+namespace {
+
+std::string utcText(std::int64_t unixMs) {
+  if (unixMs <= 0) return {};
+  const std::time_t seconds = static_cast<std::time_t>(unixMs / 1000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(unixMs % 1000));
+  return out;
+}
+
+// What the kiosk names the medium by ("fits on 1 CD").
+const char* mediumName(dicomdir::Medium medium) {
+  switch (medium) {
+    case dicomdir::Medium::Cd:
+      return "cd";
+    case dicomdir::Medium::Dvd:
+      return "dvd";
+    case dicomdir::Medium::Bd:
+      return "bd";
+    case dicomdir::Medium::Usb:
+      return "usb";
+  }
+  return "cd";
+}
+
+bool arriving(std::int64_t lastArrivalMs, const ArrivalWindow& window) {
+  if (lastArrivalMs <= 0) return false;
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(window.now.time_since_epoch()).count();
+  return now - lastArrivalMs < std::chrono::milliseconds(window.seconds).count();
+}
+
+}  // namespace
+
+nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& collections,
+                                const ArrivalWindow& arrival) {
   nlohmann::json patients = nlohmann::json::array();
   for (const auto& c : collections) {
     nlohmann::json studies = nlohmann::json::array();
     for (const auto& s : c.studies) {
+      nlohmann::json accessions = nlohmann::json::array();
+      if (!s.accession.empty()) accessions.push_back(s.accession);
       studies.push_back({{"study_uid", s.studyUid},
                          {"date", s.date},
                          {"time", s.time},
@@ -15,7 +59,10 @@ nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& col
                          {"modalities", s.modalities},
                          {"series", s.series},
                          {"instances", s.instances},
-                         {"bytes", s.bytes}});
+                         {"bytes", s.bytes},
+                         {"accession_numbers", accessions},
+                         {"arriving", arriving(s.lastArrivalMs, arrival)},
+                         {"last_arrival", utcText(s.lastArrivalMs)}});
     }
     patients.push_back({{"key", c.key},
                         {"patient_id", c.patientId},
@@ -27,6 +74,8 @@ nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& col
                         {"instances", c.instances},
                         {"bytes", c.bytes},
                         {"conflicts", c.conflicts},
+                        {"arriving", arriving(c.lastArrivalMs, arrival)},
+                        {"last_arrival", utcText(c.lastArrivalMs)},
                         {"studies", studies}});
   }
   return {{"patients", patients}};
@@ -52,6 +101,8 @@ nlohmann::json planDocument(const MediumSelection& medium, const StationPlan& pl
   }
   return {{"patient_key", medium.selection.collectionKey},
           {"profile", medium.profile->name},
+          {"profile_name", medium.setting.name},
+          {"medium", mediumName(medium.profile->medium)},
           {"capacity_bytes", plan.plan.capacityBytes},
           {"capacity_source", toString(plan.capacity.source)},
           {"minimum_volumes", plan.plan.minimumVolumes},

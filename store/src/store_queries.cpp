@@ -10,6 +10,13 @@ namespace burnstation::store {
 
 namespace {
 
+// A Julian day from SQLite (0: no instance) as Unix milliseconds.
+std::int64_t unixMs(double julianDay) {
+  constexpr double kUnixEpochJulianDay = 2440587.5;
+  if (julianDay <= 0) return 0;
+  return static_cast<std::int64_t>((julianDay - kUnixEpochJulianDay) * 86'400'000.0 + 0.5);
+}
+
 std::vector<std::string> conflictsOf(SqliteDb& db, std::int64_t id, const CollectionSummary& c) {
   std::vector<std::string> conflicts;
   Statement sameId(db,
@@ -64,7 +71,9 @@ std::vector<CollectionSummary> Store::collections() const {
   std::vector<std::int64_t> ids;
   Statement query(db,
                   "SELECT c.id, c.key, c.patient_id, c.id_generated, c.issuer, c.patient_name, "
-                  "c.birth_date, c.sex, count(i.id), coalesce(sum(i.size), 0) FROM collections c "
+                  "c.birth_date, c.sex, count(i.id), coalesce(sum(i.size), 0), "
+                  // received_at carries its offset: julianday() compares them in UTC.
+                  "coalesce(max(julianday(i.received_at)), 0) FROM collections c "
                   "LEFT JOIN studies st ON st.collection_id = c.id "
                   "LEFT JOIN series s ON s.study_id = st.id "
                   "LEFT JOIN instances i ON i.series_id = s.id "
@@ -81,12 +90,14 @@ std::vector<CollectionSummary> Store::collections() const {
     c.sex = query.text(7);
     c.instances = query.integer(8);
     c.bytes = query.integer(9);
+    c.lastArrivalMs = unixMs(query.real(10));
     result.push_back(std::move(c));
   }
   Statement studies(db,
                     "SELECT st.study_uid, st.study_date, st.study_time, st.description, "
                     "group_concat(DISTINCT s.modality), count(DISTINCT s.id), count(i.id), "
-                    "coalesce(sum(i.size), 0) FROM studies st "
+                    "coalesce(sum(i.size), 0), coalesce(st.accession, ''), "
+                    "coalesce(max(julianday(i.received_at)), 0) FROM studies st "
                     "LEFT JOIN series s ON s.study_id = st.id "
                     "LEFT JOIN instances i ON i.series_id = s.id "
                     "WHERE st.collection_id = ? GROUP BY st.id "
@@ -114,6 +125,8 @@ std::vector<CollectionSummary> Store::collections() const {
       s.series = studies.integer(5);
       s.instances = studies.integer(6);
       s.bytes = studies.integer(7);
+      s.accession = studies.text(8);
+      s.lastArrivalMs = unixMs(studies.real(9));
       c.studies.push_back(std::move(s));
     }
     studies.reset();

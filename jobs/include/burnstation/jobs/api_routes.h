@@ -7,10 +7,11 @@
 
 namespace burnstation::jobs {
 
-// GET /patients[?q=], GET /patients/{key}, GET /drives
+// GET /patients[?q=], GET /patients/{key}, GET /drives, POST /plans,
+// POST /remotes/{ae_title}/echo
 void addPatientRoutes(ApiRouter& router, ApiContext& context);
-// POST /plans, POST /jobs, GET /jobs, GET /jobs/{id}, POST /jobs/{id}/cancel|retry,
-// GET /jobs/{id}/labels/{volume}, POST /remotes/{ae_title}/echo
+// POST /jobs, GET /jobs, GET /jobs/{id}, POST /jobs/{id}/cancel|retry,
+// GET /jobs/{id}/labels/{volume}
 void addJobRoutes(ApiRouter& router, ApiContext& context);
 // POST /session, DELETE /patients/{key}; sets context.requireAdmin
 void addAdminRoutes(ApiRouter& router, ApiContext& context);

@@ -3,6 +3,7 @@
 // beyond it are welcome, none may go.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,11 +19,21 @@
 
 namespace burnstation::station {
 
-// {"patients": [...]}, newest arrivals first as the store lists them.
-nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& collections);
+// When a patient or study counts as still arriving: its newest instance came less than
+// seconds before now (the kiosk marks them; arrivalWindowFor() takes the configured quiet time).
+struct ArrivalWindow {
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  std::chrono::seconds seconds{60};
+};
 
-// {"patient_key", "profile", "capacity_bytes", "capacity_source", "minimum_volumes",
-//  "volumes": [...], "unplaceable": [...]}
+// {"patients": [...]} in the order given. Each patient and study also has "arriving" and
+// "last_arrival" (ISO 8601 UTC, empty without instances); each study "accession_numbers".
+nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& collections,
+                                const ArrivalWindow& arrival = {});
+
+// {"patient_key", "profile", "profile_name", "medium" ("cd", "dvd", "bd", "usb": with the
+//  number of volumes, what the kiosk says: "fits on 1 CD"), "capacity_bytes", "capacity_source",
+//  "minimum_volumes", "volumes": [...], "unplaceable": [...]}
 nlohmann::json planDocument(const MediumSelection& medium, const StationPlan& plan);
 
 // One job with its volumes, and {"jobs": [...]}.

@@ -64,6 +64,8 @@ struct StudySummary {
   std::int64_t series = 0;
   std::int64_t instances = 0;
   std::int64_t bytes = 0;
+  std::string accession;           // Accession Number of the study's first instance (UTF-8)
+  std::int64_t lastArrivalMs = 0;  // Unix time (ms) its newest instance arrived; 0: none
 };
 
 struct CollectionSummary {
@@ -78,6 +80,7 @@ struct CollectionSummary {
   std::int64_t bytes = 0;
   std::vector<std::string> conflicts;  // human sentences, one per possible conflict
   std::vector<StudySummary> studies;
+  std::int64_t lastArrivalMs = 0;  // Unix time (ms) its newest instance arrived; 0: none
 };
 
 // A received instance kept aside because its SOP Instance UID is stored with other content
