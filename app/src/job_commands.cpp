@@ -13,6 +13,7 @@
 #include "burnstation/station/drive_choice.h"
 #include "burnstation/station/drives_document.h"
 #include "burnstation/station/job_request.h"
+#include "burnstation/station/recorded_devices.h"
 #include "burnstation/store/device_states.h"
 #include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
@@ -49,20 +50,6 @@ std::string volumeLine(const store::JobVolume& v) {
   }
   if (!v.rejectReason.empty()) line += " (" + v.rejectReason + ")";
   return line;
-}
-
-// What a running service's device watcher last recorded; nullopt with no service running.
-std::optional<std::vector<store::DeviceState>> recordedDevices(const StationConfig& config) {
-  try {
-    store::JobQueue queue(config.dataDir);
-    const auto beat = queue.secondsSinceHeartbeat();
-    if (!beat || *beat > 10) return std::nullopt;
-    auto devices = store::DeviceStates(config.dataDir).all();
-    if (devices.empty()) return std::nullopt;
-    return devices;
-  } catch (const std::exception&) {
-    return std::nullopt;  // no station data yet, or a database without the table
-  }
 }
 
 std::int64_t jobId(const std::string& text) {

@@ -129,18 +129,24 @@ nlohmann::json jobDocument(const store::Job& j) {
                        {"eta_seconds", v.etaSeconds},
                        {"attempts", v.attempts}});
   }
-  return {{"id", j.id},
-          {"state", store::toString(j.state)},
-          {"patient_key", j.request.patientKey},
-          {"studies", j.request.studies},
-          {"profile", j.request.profile},
-          {"drive", j.request.drive},
-          {"copies", j.request.copies},
-          {"requested_by", j.request.requestedBy},
-          {"created", j.created},
-          {"updated", j.updated},
-          {"message", j.message},
-          {"volumes", volumes}};
+  nlohmann::json document = {{"id", j.id},
+                             {"state", store::toString(j.state)},
+                             {"patient_key", j.request.patientKey},
+                             {"studies", j.request.studies},
+                             {"profile", j.request.profile},
+                             {"drive", j.request.drive},
+                             {"copies", j.request.copies},
+                             {"requested_by", j.request.requestedBy},
+                             {"created", j.created},
+                             {"updated", j.updated},
+                             {"message", j.message},
+                             {"cancel_requested", j.cancelRequested},
+                             {"volumes", volumes}};
+  // null rather than absent, so a reader can tell "none" from an older service.
+  document["request_id"] = j.requestId.empty() ? nlohmann::json() : nlohmann::json(j.requestId);
+  document["retry_of"] = j.retryOf ? nlohmann::json(*j.retryOf) : nlohmann::json();
+  document["retried_by"] = j.retriedBy ? nlohmann::json(*j.retriedBy) : nlohmann::json();
+  return document;
 }
 
 nlohmann::json jobsDocument(const std::vector<store::Job>& jobs) {

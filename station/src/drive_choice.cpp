@@ -148,7 +148,7 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
     choice = fromSetting(*byAddress);
   } else if (requested.rfind("stdio:/", 0) == 0 || requested.rfind("/dev/", 0) == 0) {
     if (requested[0] == '/' && !std::filesystem::exists(requested)) {
-      throw std::invalid_argument("there is no burner at " + requested);
+      throw UnknownDriveError("there is no burner at " + requested);
     }
     if (requested.rfind("stdio:", 0) == 0)
       refuseInsideDataDir(config, requested, requested.substr(6));
@@ -159,8 +159,8 @@ DriveChoice chooseDrive(const StationConfig& config, const std::string& requeste
   } else {
     std::string names;
     for (const DriveSetting& d : config.drives) names += ", " + d.name;
-    throw std::invalid_argument("drive \"" + requested + "\" is unknown; give " + kImageDriveName +
-                                names + ", usb, a burner such as /dev/sr0 or stdio:/path/file");
+    throw UnknownDriveError("drive \"" + requested + "\" is unknown; give " + kImageDriveName +
+                            names + ", usb, a burner such as /dev/sr0 or stdio:/path/file");
   }
   if (isUsbProfile(profile)) {
     throw std::invalid_argument("profile \"" + profile.name +

@@ -36,7 +36,9 @@ ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store
         e.code() != store::StoreError::Code::Ambiguous) {
       throw;
     }
-    throw RequestError(e.what());
+    throw RequestError(e.what(), e.code() == store::StoreError::Code::NotFound
+                                     ? RequestError::Kind::NotFound
+                                     : RequestError::Kind::Ambiguous);
   }
   if (const std::string unwritable = unwritableSummary(medium); !unwritable.empty()) {
     throw RequestError(unwritable);
@@ -48,6 +50,8 @@ ValidatedJob validateBurnRequest(const StationConfig& config, const store::Store
   try {
     job.request.drive =
         recordedDrive(chooseDrive(config, request.drive, medium.setting, discovery));
+  } catch (const UnknownDriveError& e) {
+    throw RequestError(e.what(), RequestError::Kind::NotFound);
   } catch (const std::invalid_argument& e) {
     throw RequestError(e.what());
   }

@@ -81,7 +81,8 @@ MediumSelection resolveMediumSelection(const StationConfig& config, const store:
   if (!setting) {
     std::string known;
     for (const auto& p : config.profiles) known += (known.empty() ? "" : ", ") + p.name;
-    throw RequestError("unknown profile \"" + profileName + "\" (" + known + ")");
+    throw RequestError("unknown profile \"" + profileName + "\" (" + known + ")",
+                       RequestError::Kind::NotFound);
   }
   MediumSelection medium;
   medium.setting = *setting;

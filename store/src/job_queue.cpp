@@ -88,12 +88,18 @@ Job jobFrom(Statement& q) {
   j.message = q.text(10);
   j.cancelRequested = q.integer(11) != 0;
   j.request.requestedBy = q.text(12);
+  j.requestId = q.isNull(13) ? std::string() : q.text(13);
+  if (!q.isNull(14)) j.retryOf = q.integer(14);
+  if (!q.isNull(15)) j.retriedBy = q.integer(15);
   return j;
 }
 
 constexpr const char* kJobColumns =
     "id, state, patient_key, studies, profile, drive, copies, capacity, created, updated, message, "
-    "cancel_requested, requested_by";
+    "cancel_requested, requested_by, "
+    "(SELECT request_id FROM job_requests WHERE job_requests.job_id = jobs.id), "
+    "(SELECT retry_of FROM job_retries WHERE job_retries.job_id = jobs.id), "
+    "(SELECT job_id FROM job_retries WHERE job_retries.retry_of = jobs.id)";
 
 void loadVolumes(SqliteDb& db, Job& job) {
   Statement q(db,
@@ -165,6 +171,68 @@ std::int64_t JobQueue::submit(const JobRequest& r, const std::vector<std::string
   const std::int64_t id = insertJob(*db_, r, instanceUids);
   tx.commit();
   return id;
+}
+
+SubmittedJob JobQueue::submitOnce(const std::string& requestId, const std::string& fingerprint,
+                                  const JobRequest& r,
+                                  const std::vector<std::string>& instanceUids) {
+  // BEGIN IMMEDIATE: the look-up and the insert are one step for every writer, so two
+  // submits of one request ID cannot both miss and both queue.
+  Transaction tx(*db_);
+  Statement known(*db_, "SELECT job_id, fingerprint FROM job_requests WHERE request_id = ?");
+  known.bind(1, requestId);
+  if (known.step()) return {known.integer(0), false, known.text(1)};
+  known.reset();
+  const std::int64_t id = insertJob(*db_, r, instanceUids);
+  Statement record(*db_, "INSERT INTO job_requests(request_id, job_id, fingerprint) VALUES(?,?,?)");
+  record.bind(1, requestId).bind(2, id).bind(3, fingerprint).run();
+  tx.commit();
+  return {id, true, fingerprint};
+}
+
+std::optional<SubmittedJob> JobQueue::submittedAs(const std::string& requestId) {
+  Statement known(*db_, "SELECT job_id, fingerprint FROM job_requests WHERE request_id = ?");
+  known.bind(1, requestId);
+  if (!known.step()) return std::nullopt;
+  return SubmittedJob{known.integer(0), false, known.text(1)};
+}
+
+RetriedJob JobQueue::retry(std::int64_t id, const std::string& requestedBy) {
+  Transaction tx(*db_);
+  Statement q(*db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return {};
+  Job old = jobFrom(q);
+  q.reset();
+  RetriedJob result;
+  result.state = old.state;
+  if (old.retriedBy) {
+    result.outcome = RetriedJob::Outcome::AlreadyRetried;
+    result.id = *old.retriedBy;
+    return result;
+  }
+  if (!isTerminal(old.state)) {
+    result.outcome = RetriedJob::Outcome::NotEnded;
+    return result;
+  }
+  if (old.state == JobState::Done) {
+    result.outcome = RetriedJob::Outcome::Done;
+    return result;
+  }
+  std::vector<std::string> frozen;
+  Statement held(*db_,
+                 "SELECT sop_instance_uid FROM job_instances WHERE job_id = ? ORDER BY rowid");
+  held.bind(1, id);
+  while (held.step()) frozen.push_back(held.text(0));
+  held.reset();
+  JobRequest request = old.request;
+  request.requestedBy = requestedBy;
+  result.id = insertJob(*db_, request, frozen);
+  Statement link(*db_, "INSERT INTO job_retries(job_id, retry_of) VALUES(?,?)");
+  link.bind(1, result.id).bind(2, id).run();
+  tx.commit();
+  result.outcome = RetriedJob::Outcome::Queued;
+  return result;
 }
 
 std::vector<QuietStudy> JobQueue::quietStudies(const std::string& calledAe, int quietSeconds) {

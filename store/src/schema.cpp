@@ -124,6 +124,21 @@ CREATE TABLE IF NOT EXISTS job_file_sets(
   file_set_id TEXT NOT NULL,
   PRIMARY KEY(job_id, volume_index));
 
+-- The client request ID a job was submitted with (the kiosk's), unique, so that a retried
+-- submit finds its job instead of queueing a second one, also when two arrive at once; the
+-- fingerprint is the request as first asked, to tell a retry from a reused ID. A table of
+-- its own, so older databases need no migration step.
+CREATE TABLE IF NOT EXISTS job_requests(
+  request_id TEXT PRIMARY KEY,
+  job_id INTEGER NOT NULL UNIQUE REFERENCES jobs(id),
+  fingerprint TEXT NOT NULL);
+
+-- A failed or cancelled job queued again as a new job: each job is retried at most once,
+-- so a double tap on "retry" cannot burn twice.
+CREATE TABLE IF NOT EXISTS job_retries(
+  job_id INTEGER PRIMARY KEY REFERENCES jobs(id),
+  retry_of INTEGER NOT NULL UNIQUE REFERENCES jobs(id));
+
 -- Studies auto-burn rules have queued, with how many instances, so a study is burned once
 -- (and once more only if it grows).
 CREATE TABLE IF NOT EXISTS auto_burns(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,14 @@ std::vector<DriveChoice> knownDrives(const StationConfig& config, bool discover)
 std::vector<DriveChoice> knownDrives(const StationConfig& config,
                                      const std::vector<mediawriter::DiscoveredDrive>& found);
 
-// Throws std::invalid_argument with the reason for the person who asked. requested is a
+// A drive that names nothing this station knows (the local API answers it with 404).
+class UnknownDriveError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// Throws std::invalid_argument (UnknownDriveError for a name or address that names nothing)
+// with the reason for the person who asked. requested is a
 // configured name or address, a discovered burner's name or address, "images", "usb",
 // "usb:/path", a burner's device or stdio:FILE; empty for the profile's default.
 DriveChoice chooseDrive(const StationConfig& config, const std::string& requested,

@@ -4,12 +4,24 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace burnstation::station {
 
 class RequestError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  // What was wrong, for answers that tell them apart (the local API's 400, 404 and 409).
+  enum class Kind {
+    Invalid,    // the request itself: a missing field, a capacity too small, ...
+    NotFound,   // an unknown patient, study, profile or drive
+    Ambiguous,  // a Patient ID that names more than one collection
+  };
+  explicit RequestError(const std::string& message, Kind kind = Kind::Invalid)
+      : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const noexcept { return kind_; }
+
+ private:
+  Kind kind_;
 };
 
 }  // namespace burnstation::station

@@ -86,6 +86,24 @@ struct Job {
   std::string message;
   bool cancelRequested = false;
   std::vector<JobVolume> volumes;
+  std::string requestId;                  // the client's request ID, empty when none was given
+  std::optional<std::int64_t> retryOf;    // the failed or cancelled job this one retries
+  std::optional<std::int64_t> retriedBy;  // the job that retries this one
+};
+
+// What submitOnce found or made for a client request ID.
+struct SubmittedJob {
+  std::int64_t id = 0;
+  bool created = false;     // false: the ID was known, id is the job it made before
+  std::string fingerprint;  // the request as it was first submitted under the ID
+};
+
+// What retry did: queued a new job, or why not.
+struct RetriedJob {
+  enum class Outcome { Queued, NoSuchJob, NotEnded, Done, AlreadyRetried };
+  Outcome outcome = Outcome::NoSuchJob;
+  std::int64_t id = 0;                // the new job (Queued) or the earlier retry (AlreadyRetried)
+  JobState state = JobState::Queued;  // the retried job's state
 };
 
 class JobQueue {
@@ -98,6 +116,15 @@ class JobQueue {
 
   // Queues a job with its frozen list of instances: later arrivals are not added.
   std::int64_t submit(const JobRequest& request, const std::vector<std::string>& instanceUids);
+  // Queues the job once per client request ID, atomically across processes: a request ID
+  // seen before returns the job it made (and the fingerprint it was made with) instead.
+  SubmittedJob submitOnce(const std::string& requestId, const std::string& fingerprint,
+                          const JobRequest& request, const std::vector<std::string>& instanceUids);
+  // The job a client request ID made (created is false), if any.
+  std::optional<SubmittedJob> submittedAs(const std::string& requestId);
+  // Queues a failed or cancelled job again as a new job with the same request and frozen
+  // instances (requested by requestedBy); a job is retried at most once.
+  RetriedJob retry(std::int64_t id, const std::string& requestedBy);
   std::vector<Job> jobs();
 
   // Auto-burn (REQUIREMENTS §5): studies received via calledAe, quiet for quietSeconds.
