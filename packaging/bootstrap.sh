@@ -25,6 +25,7 @@ build_packages=(
   libusb-1.0-0-dev         # USB sticks arriving and leaving (hotplug)
   zlib1g-dev               # inflating deflated data sets for the structural scan
   libavformat-dev libavcodec-dev libavutil-dev  # video objects re-wrapped as MP4 for the viewer
+  libsodium-dev            # the admin PIN's argon2id hash and the admin session tokens
 )
 test_packages=(
   dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers
