@@ -27,6 +27,7 @@ build_packages=(
   libmicrohttpd-dev        # the local API's HTTP server on a Unix socket (the kiosk's link)
   libavformat-dev libavcodec-dev libavutil-dev  # video objects re-wrapped as MP4 for the viewer
   libicu-dev               # patient search: names folded for case and accents in every script
+  libsodium-dev            # the admin PIN's argon2id hash and the admin session tokens
 )
 test_packages=(
   dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers

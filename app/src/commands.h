@@ -17,6 +17,7 @@ int runBurn(const std::vector<std::string>& args);
 int runJobs(const std::vector<std::string>& args);
 int runCancel(const std::vector<std::string>& args);
 int runDrives(const std::vector<std::string>& args);
+int runAdminPin(const std::vector<std::string>& args);
 
 // Prints a one-line reason (and {"error": ...} on stdout when json) and returns 2.
 int reportError(const std::string& message, bool json);

@@ -37,6 +37,10 @@ burnstation verify PATH|ADDR [--json]             read a medium, image or file-s
 also:
 burnstation check [--json]                        check that the index and the stored files agree
 burnstation config --defaults                     print the default configuration file
+burnstation admin-pin [--config FILE] [--data-dir DIR]
+                                                  set or change the admin PIN (6 or more
+                                                  digits, read twice from standard input);
+                                                  root or the service's user only
 
 Every command but `serve` finds the service's database through the same
 `--config`/`--data-dir` flags.
@@ -66,6 +70,7 @@ int main(int argc, char** argv) {
   if (command == "jobs") return runJobs(args);
   if (command == "cancel") return runCancel(args);
   if (command == "drives") return runDrives(args);
+  if (command == "admin-pin") return runAdminPin(args);
   if (command == "config" && args.size() == 1 && args[0] == "--defaults") {
     std::cout << burnstation::station::defaultConfigText();
     return 0;

@@ -165,6 +165,13 @@ CREATE TABLE IF NOT EXISTS events(
 -- Auto-burn looks for quiet studies of its called AE titles every second; without this it
 -- would read every instance row (record keys and all) each time.
 CREATE INDEX IF NOT EXISTS instances_called_ae ON instances(called_ae, received_at, series_id);
+
+-- Added by issue 11: files of a collection the admin removed, listed in the transaction that
+-- removed its rows and crossed off once the file is gone, so that start-up recovery finishes
+-- a removal a crash interrupted instead of re-indexing the files (Store::removeCollection).
+CREATE TABLE IF NOT EXISTS removals(
+  path TEXT PRIMARY KEY,
+  removed_at TEXT NOT NULL);
 )sql";
 }  // namespace
 

@@ -101,6 +101,10 @@ RecoveryReport Store::recoverLocked() {
     }
   }
 
+  // Before the scan below: a removed collection's files have no rows and would otherwise
+  // be re-indexed, bringing back the patient the admin removed.
+  report.removalsFinished = finishRemovalsLocked();
+
   auto indexed = indexedFiles(*db_);
   std::unordered_set<std::string> seen;
   // The iterator does not descend into linked folders; links to files are quarantined,

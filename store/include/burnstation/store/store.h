@@ -102,8 +102,19 @@ struct RecoveryReport {
   int temporaryFilesRemoved = 0;
   int filesReindexed = 0;
   int filesQuarantined = 0;
+  int removalsFinished = 0;  // files of removed collections a crash left behind, now removed
   std::vector<std::string> missingFiles;  // relative paths of rows whose file is gone
   bool postponed = false;  // the disk was too full to write: it runs when space returns
+};
+
+// What removeCollection took away.
+struct RemovedCollection {
+  std::string key;
+  std::string patientId;
+  std::string patientName;
+  std::int64_t instances = 0;
+  std::int64_t bytes = 0;
+  std::vector<std::string> studiesGone;  // study UIDs no collection holds any more
 };
 
 struct ConsistencyReport {
@@ -174,7 +185,7 @@ class Store {
   ConsistencyReport checkConsistency() const;
 
   // The admin's decisions on instances kept aside (store_set_aside.cpp). Each is an event
-  // naming who decided; both throw StoreError (NotFound for an unknown id, Busy while a job
+  // naming who decided; both throw StoreError (NotFound for an unknown id, InUse while a job
   // that is not finished holds the stored instance, whose content must not change under it).
   std::vector<SetAsideInstance> setAsideInstances() const;
   // Removes the copy kept aside; the stored instance stays as it is.
@@ -182,8 +193,16 @@ class Store {
   // The copy kept aside replaces the stored instance of the same UID (indexed afresh, for
   // the patient it names); the stored file is removed once the new one is in.
   IngestResult replaceWithSetAside(std::int64_t id, const std::string& who);
+  // The admin's fix for a patient sent by mistake: removes the collection with that key,
+  // its studies, series and instances (rows and files) and the preview records of studies
+  // no other collection holds; event "patient-deleted" naming who. Throws
+  // StoreError(NotFound) for an unknown key, (InUse) while a queued or running job holds
+  // any of its instances, naming the jobs; then nothing is removed.
+  RemovedCollection removeCollection(const std::string& key, const std::string& who);
 
  private:
+  // Removes the files of removed collections whose rows are gone (writeMutex_ held).
+  int finishRemovalsLocked();
   IngestResult ingestLocked(const std::filesystem::path& temporaryFile,
                             const InstanceHeader& header, const IngestSource& source,
                             const std::string& hash, std::uint64_t size);

@@ -19,7 +19,8 @@ class StoreError : public std::runtime_error {
     Ambiguous,     // a Patient ID that names more than one collection
     Inconsistent,  // the store contradicts itself
     Locked,        // another service holds the data directory
-    InUse,         // a job that has not ended holds what the request would change
+    Invalid,       // a value the store refuses to keep (an admin PIN that is too short)
+    InUse,         // held by a queued or running burn job
   };
 
   StoreError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
