@@ -24,6 +24,7 @@ build_packages=(
   libgtest-dev             # unit and integration tests (built with the project)
   libusb-1.0-0-dev         # USB sticks arriving and leaving (hotplug)
   zlib1g-dev               # inflating deflated data sets for the structural scan
+  qt6-base-dev             # the kiosk (ui/): Qt Widgets, QLocalSocket to the local API, QtTest
   libavformat-dev libavcodec-dev libavutil-dev  # video objects re-wrapped as MP4 for the viewer
 )
 test_packages=(
@@ -31,6 +32,7 @@ test_packages=(
   dicom3tools              # dciodvfy
   python3-pydicom          # an independent reader
   sqlite3
+  xvfb xdotool             # the kiosk's end-to-end run with a real window and real clicks
   xorriso                  # reads our ISO images back (names, MD5)
   genisoimage              # isoinfo: the raw ISO 9660 names
   time                     # peak RSS in benchmarks
