@@ -25,7 +25,9 @@ void EventStream::start() {
 }
 
 void EventStream::setConnected(bool connected) {
-  if (connected == connected_) return;
+  // The first outcome is always told, so the screens learn "not running" at once.
+  if (decided_ && connected == connected_) return;
+  decided_ = true;
   connected_ = connected;
   emit connectedChanged(connected);
 }

@@ -41,6 +41,7 @@ class EventStream : public QObject {
   std::unique_ptr<HttpResponseParser> parser_;
   SseParser sse_;
   bool connected_ = false;
+  bool decided_ = false;
   bool streaming_ = false;
   int minPauseMs_ = 500;
   int maxPauseMs_ = 5000;
