@@ -8,6 +8,7 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QPointer>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <vector>
@@ -42,6 +43,12 @@ class RawPeer : public QObject {
       }
   }
   const QByteArray& lastRequest() const { return request_; }
+  // The request lines ("GET /patients HTTP/1.1") of every request so far.
+  QStringList requestLines() const {
+    QStringList lines;
+    for (const QByteArray& r : requests_) lines << QString::fromUtf8(r.left(r.indexOf('\r')));
+    return lines;
+  }
   int connections() const { return connections_; }
 
  private:
@@ -63,6 +70,7 @@ class RawPeer : public QObject {
         }
         if (received->size() < end + 4 + length) return;
         request_ = *received;
+        requests_.push_back(request_);
         received->clear();
         writeFragment(socket, 0);
       });
@@ -89,6 +97,7 @@ class RawPeer : public QObject {
   std::vector<QByteArray> fragments_;
   bool closeAfter_ = true;
   QByteArray request_;
+  std::vector<QByteArray> requests_;
   int connections_ = 0;
 };
 

@@ -27,6 +27,10 @@ IdleScreen::IdleScreen(QWidget* parent) : QWidget(parent) {
   what->setAttribute(Qt::WA_TransparentForMouseEvents);
 }
 
+void IdleScreen::mousePressEvent(QMouseEvent* event) {
+  event->accept();
+}
+
 void IdleScreen::mouseReleaseEvent(QMouseEvent* event) {
   event->accept();
   emit started();

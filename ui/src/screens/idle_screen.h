@@ -16,6 +16,9 @@ class IdleScreen : public QWidget {
   void started();
 
  protected:
+  // The press is accepted so that the release comes here too (Qt sends a release to the
+  // widget that took the press).
+  void mousePressEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
 };
 
