@@ -25,6 +25,7 @@ build_packages=(
   libusb-1.0-0-dev         # USB sticks arriving and leaving (hotplug)
   zlib1g-dev               # inflating deflated data sets for the structural scan
   libmicrohttpd-dev        # the local API's HTTP server on a Unix socket (the kiosk's link)
+  qt6-base-dev             # the kiosk (ui/): Qt Widgets, QLocalSocket to the local API, QtTest
   libavformat-dev libavcodec-dev libavutil-dev  # video objects re-wrapped as MP4 for the viewer
   libicu-dev               # patient search: names folded for case and accents in every script
   libsodium-dev            # the admin PIN's argon2id hash and the admin session tokens
@@ -35,6 +36,7 @@ test_packages=(
   python3-pydicom          # an independent reader
   sqlite3
   curl                     # drives the local API over its Unix socket (--unix-socket)
+  xvfb xdotool             # the kiosk's end-to-end run with a real window and real clicks
   xorriso                  # reads our ISO images back (names, MD5)
   genisoimage              # isoinfo: the raw ISO 9660 names
   time                     # peak RSS in benchmarks

@@ -1,0 +1,34 @@
+// Screen 6, Jobs: the queue and the history with state and reason; a failed job can be
+// retried and a written volume's label reprinted.
+#pragma once
+
+#include <QJsonArray>
+#include <QWidget>
+
+class QLabel;
+
+namespace burnstation::ui {
+
+class KineticList;
+
+class JobsScreen : public QWidget {
+  Q_OBJECT
+ public:
+  explicit JobsScreen(QWidget* parent = nullptr);
+  void setJobs(const QJsonArray& jobs);
+  void setMessage(const QString& message);
+
+ signals:
+  void back();
+  void retry(const QString& jobId);
+  void reprint(const QString& jobId, int volume);
+  void follow(const QString& jobId);
+
+ private:
+  QWidget* jobRow(const QJsonObject& job);
+
+  KineticList* list_;
+  QLabel* message_;
+};
+
+}  // namespace burnstation::ui

@@ -1,0 +1,48 @@
+// Screen 1, Start: recent arrivals (newest first, studies still arriving marked, conflicts
+// marked) and the search by name, patient ID, birth date or accession number, typed on the
+// on-screen keypad or by a barcode scanner acting as a keyboard.
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+
+namespace burnstation::ui {
+
+class KineticList;
+class Keypad;
+
+class StartScreen : public QWidget {
+  Q_OBJECT
+ public:
+  explicit StartScreen(QWidget* parent = nullptr);
+
+  // The patients document's "patients" array.
+  void setPatients(const QJsonArray& patients);
+  void setMessage(const QString& message);
+  QString searchText() const;
+  void clear();
+  QLineEdit* searchField() const { return search_; }
+
+ signals:
+  void searchChanged(const QString& text);
+  void patientChosen(const QJsonObject& patient);
+  void jobsRequested();
+  void adminRequested();
+
+ private:
+  QWidget* patientRow(const QJsonObject& patient);
+
+  QLineEdit* search_;
+  Keypad* keypad_;
+  QLabel* heading_;
+  QLabel* message_;
+  KineticList* list_;
+  QTimer debounce_;
+};
+
+}  // namespace burnstation::ui
