@@ -116,7 +116,7 @@ int Store::migrateLayout() {
       *db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'instances'");
   const std::int64_t version = single(*db_, "PRAGMA user_version");
   createSchema(*db_);
-  createDeviceTable(*db_);  // added by issue 9: drive and stick state for `drives`
+  createDeviceTable(*db_);    // added by issue 9: drive and stick state for `drives`
   createPreviewTables(*db_);  // added by issue 10: previews rendered in the background
   createAdminTable(*db_);     // added by issue 11: the admin PIN and its lockout
   if (single(*db_, "SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'uid_note'") ==

@@ -23,6 +23,8 @@ class AdminPinCommandTest : public ::testing::Test {
  protected:
   harness::TempDir dir;
   fs::path data() const { return dir.path() / "data"; }
+  // As a package installs it: the directory exists, the service may never have run.
+  void SetUp() override { fs::create_directories(data()); }
 
   // `printf INPUT | burnstation admin-pin --data-dir DATA`, optionally as another user.
   harness::CommandResult adminPin(const std::string& input, const std::string& asUser = {}) {
@@ -112,8 +114,7 @@ TEST_F(AdminPinCommandTest, OnlyRootOrTheDataDirectoryOwnerMaySetIt) {
 TEST_F(AdminPinCommandTest, RootActsAsTheOwnerSoTheServiceCanStillWriteItsIndex) {
   const passwd* nobody = ::getpwnam("nobody");
   ASSERT_NE(nobody, nullptr);
-  // A data directory of the service's user (nobody here) that the service has used.
-  fs::create_directories(data());
+  // A data directory of the service's user (nobody here).
   fs::permissions(dir.path(), fs::perms(0755));
   ASSERT_EQ(::chown(data().c_str(), nobody->pw_uid, nobody->pw_gid), 0);
   ASSERT_EQ(adminPin("123456\\n123456\\n", "nobody").exitCode, 0);
