@@ -34,6 +34,11 @@ class RawPeer : public QObject {
     fragments_ = std::move(fragments);
     closeAfter_ = closeAfter;
   }
+  // A whole answer for requests whose request line starts with `requestLine`
+  // ("POST /session"), before the default answer.
+  void answerTo(const QByteArray& requestLine, const QByteArray& reply) {
+    byRequest_.emplace_back(requestLine, reply);
+  }
   // Writes more bytes to every open connection (an event stream's later events).
   void push(const QByteArray& bytes) {
     for (auto& c : clients_)
@@ -72,6 +77,13 @@ class RawPeer : public QObject {
         request_ = *received;
         requests_.push_back(request_);
         received->clear();
+        for (auto it = byRequest_.rbegin(); it != byRequest_.rend(); ++it)
+          if (request_.startsWith(it->first)) {
+            socket->write(it->second);
+            socket->flush();
+            socket->disconnectFromServer();
+            return;
+          }
         writeFragment(socket, 0);
       });
     }
@@ -98,6 +110,7 @@ class RawPeer : public QObject {
   bool closeAfter_ = true;
   QByteArray request_;
   std::vector<QByteArray> requests_;
+  std::vector<std::pair<QByteArray, QByteArray>> byRequest_;
   int connections_ = 0;
 };
 

@@ -32,6 +32,7 @@ class ApiExchange : public QObject {
       if (parser_.complete() || parser_.failed()) conclude();
     });
     connect(socket_, &QLocalSocket::disconnected, this, [this] {
+      if (concluded_) return;  // our own abort() after the answer
       parser_.feed(socket_->readAll());
       parser_.finish();
       conclude();
