@@ -223,13 +223,6 @@ nlohmann::json configDocument(const StationConfig& config) {
     document.erase(from);
     document[to] = std::move(list);
   }
-  // What the kiosk shows a clerk: the kind of medium each profile writes.
-  for (auto& profile : document["profiles"]) {
-    const auto id = dicomdir::findMediaProfile(profile.value("medium", ""));
-    if (!id) continue;
-    static const char* const kinds[] = {"cd", "dvd", "bd", "usb"};
-    profile["kind"] = kinds[static_cast<int>(dicomdir::mediaProfile(*id).medium)];
-  }
   document["source"] = config.source ? config.source->string() : "built-in defaults";
   document["saved_to"] = serviceConfigPath(config.dataDir).string();
   return document;

@@ -19,7 +19,7 @@ QJsonObject config() {
     "profiles": [{"name": "cd", "medium": "STD-GEN-CD", "viewer": true},
                  {"name": "dvd", "medium": "STD-GEN-DVD-JPEG", "viewer": true},
                  {"name": "usb", "medium": "STD-GEN-USB-JPEG", "viewer": true}],
-    "auto_burn": [{"called_ae": "ER_BURN", "profile": "cd", "drive": "", "copies": 1,
+    "auto_burn": [{"called_ae_title": "ER_BURN", "profile": "cd", "drive": "", "copies": 1,
                    "quiet_seconds": 120}],
     "drives": [{"name": "burner1", "address": "/dev/sr0", "media": "any"}],
     "remotes": [{"ae_title": "CT_SCANNER", "host": "10.0.0.21", "port": 104},

@@ -64,7 +64,7 @@ void KioskWindow::wireAdmin() {
           QString text =
               ok ? tr("%1 answered the echo.").arg(ae)
                  : tr("%1 did not answer: %2")
-                       .arg(ae, r.ok() ? doc.value(QStringLiteral("message")).toString() : r.error);
+                       .arg(ae, r.ok() ? doc.value(QStringLiteral("detail")).toString() : r.error);
           admin_->editor()->setMessage(text, !ok);
         });
   });

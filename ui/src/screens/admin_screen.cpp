@@ -17,7 +17,7 @@ AdminScreen::AdminScreen(QWidget* parent) : QStackedWidget(parent) {
       {QStringLiteral("profiles"), tr("Profiles"), QStringLiteral("/config/profiles"),
        QStringLiteral("name")},
       {QStringLiteral("auto_burn"), tr("Auto-burn"), QStringLiteral("/config/auto-burn"),
-       QStringLiteral("called_ae")},
+       QStringLiteral("called_ae_title")},
       {QStringLiteral("drives"), tr("Drives"), QStringLiteral("/config/drives"),
        QStringLiteral("name")},
       {QStringLiteral("remotes"), tr("Senders"), QStringLiteral("/config/remotes"),

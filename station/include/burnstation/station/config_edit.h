@@ -52,7 +52,8 @@ StationConfig withSettings(const StationConfig& current, ConfigSection section,
                            const nlohmann::json& settings);
 
 // The configuration as JSON for GET /config: the file's sections, with the lists named
-// "profiles", "drives", "auto_burn" and "remotes"; no secrets.
+// "profiles", "drives", "auto_burn" and "remotes", each entry exactly as PUT takes it back;
+// no secrets.
 nlohmann::json configDocument(const StationConfig& config);
 
 }  // namespace burnstation::station
