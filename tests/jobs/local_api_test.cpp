@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -327,6 +328,33 @@ TEST_F(LocalApiTest, EventStreamShowsASubmittedJobAndEndsWhenTheServiceStops) {
   EXPECT_EQ(station.stop(10), 0);
   EXPECT_LT(Clock::now() - before, std::chrono::seconds(5));
   EXPECT_EQ(client.waitExit(5), 0) << readAll(stream);
+}
+
+TEST_F(LocalApiTest, EventStreamsAreBoundedAndTheOthersStillAnswered) {
+  Station station(data());
+  std::vector<std::unique_ptr<Background>> clients;
+  for (int i = 0; i < 8; ++i) {
+    const fs::path out = dir.path() / ("stream" + std::to_string(i) + ".txt");
+    clients.push_back(std::make_unique<Background>(
+        std::vector<std::string>{"curl", "-q", "-sS", "-N", "--max-time", "60", "--unix-socket",
+                                 socket().string(), "http://localhost/events"},
+        out));
+    ASSERT_TRUE(appears(out, ": burnstation events", 10)) << i;
+  }
+  const auto ninth = curl(socket(), {"http://localhost/events"});
+  EXPECT_EQ(ninth.status, 503) << ninth.body;
+  EXPECT_NE(errorOf(ninth).find("event streams"), std::string::npos) << ninth.body;
+  // The open streams do not hold up other requests.
+  EXPECT_EQ(curl(socket(), {"http://localhost/no-such-thing"}).status, 404);
+
+  // A client that leaves gives its place back.
+  clients.pop_back();
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  HttpAnswer again;
+  do {
+    again = curl(socket(), {"-N", "http://localhost/events"}, false, 1);
+  } while (again.status != 200 && Clock::now() < deadline);
+  EXPECT_EQ(again.status, 200) << again.body;
 }
 
 }  // namespace
