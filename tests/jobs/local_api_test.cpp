@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api_curl.h"
 #include "jobs_fixture.h"
 
 extern char** environ;
@@ -28,46 +29,8 @@ namespace {
 namespace fs = std::filesystem;
 using harness::Station;
 using Clock = std::chrono::steady_clock;
-
-struct HttpAnswer {
-  int status = 0;
-  std::string body;
-  int exitCode = -1;
-};
-
-// curl on the socket; asNobody runs it as the unprivileged user nobody (group nogroup).
-HttpAnswer curl(const fs::path& socket, std::vector<std::string> args, bool asNobody = false,
-                int maxSeconds = 10) {
-  std::vector<std::string> argv;
-  if (asNobody) {
-    argv = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
-  }
-  const std::vector<std::string> common = {"curl",
-                                           "-q",
-                                           "-sS",
-                                           "--max-time",
-                                           std::to_string(maxSeconds),
-                                           "--unix-socket",
-                                           socket.string(),
-                                           "-w",
-                                           "\n%{http_code}"};
-  argv.insert(argv.end(), common.begin(), common.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = harness::runCommand(argv, {}, maxSeconds + 10);
-  HttpAnswer answer;
-  answer.exitCode = r.exitCode;
-  const auto newline = r.out.rfind('\n');
-  if (newline == std::string::npos) return answer;
-  answer.status = std::atoi(r.out.c_str() + newline + 1);
-  answer.body = r.out.substr(0, newline);
-  return answer;
-}
-
-std::string errorOf(const HttpAnswer& answer) {
-  const auto doc = nlohmann::json::parse(answer.body, nullptr, false);
-  if (doc.is_discarded() || !doc.contains("error") || !doc["error"].is_string()) return {};
-  return doc["error"];
-}
+using harness::curl;
+using harness::HttpAnswer;
 
 std::string readAll(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -191,15 +154,15 @@ TEST_F(LocalApiTest, AnswersErrorsAsDocuments) {
 
   const auto unknown = curl(socket(), {"http://localhost/no-such-thing"});
   EXPECT_EQ(unknown.status, 404) << unknown.body;
-  EXPECT_NE(errorOf(unknown), "") << unknown.body;
+  EXPECT_NE(unknown.error(), "") << unknown.body;
 
   const auto wrongMethod = curl(socket(), {"-X", "POST", "http://localhost/events"});
   EXPECT_EQ(wrongMethod.status, 405) << wrongMethod.body;
-  EXPECT_NE(errorOf(wrongMethod), "") << wrongMethod.body;
+  EXPECT_NE(wrongMethod.error(), "") << wrongMethod.body;
 
   const auto malformed = curl(socket(), {"http://localhost/patients/a%zzb"});
   EXPECT_EQ(malformed.status, 400) << malformed.body;
-  EXPECT_NE(errorOf(malformed).find("malformed"), std::string::npos) << malformed.body;
+  EXPECT_NE(malformed.error().find("malformed"), std::string::npos) << malformed.body;
   const auto badQuery = curl(socket(), {"http://localhost/patients?q=%4"});
   EXPECT_EQ(badQuery.status, 400) << badQuery.body;
 
@@ -209,7 +172,7 @@ TEST_F(LocalApiTest, AnswersErrorsAsDocuments) {
   const auto tooLarge =
       curl(socket(), {"--data-binary", "@" + big.string(), "http://localhost/jobs"});
   EXPECT_EQ(tooLarge.status, 413) << tooLarge.body;
-  EXPECT_NE(errorOf(tooLarge), "") << tooLarge.body;
+  EXPECT_NE(tooLarge.error(), "") << tooLarge.body;
   const auto chunked = curl(socket(), {"-H", "Transfer-Encoding: chunked", "--data-binary",
                                        "@" + big.string(), "http://localhost/jobs"});
   EXPECT_EQ(chunked.status, 413) << chunked.body;
@@ -240,8 +203,8 @@ TEST_F(LocalApiTest, RefusesAUserNotAllowedAndLetsInOneAllowed) {
 
     const auto refused = curl(sock, {"http://localhost/events"}, true);
     EXPECT_EQ(refused.status, 403) << refused.body << " exit " << refused.exitCode;
-    EXPECT_NE(errorOf(refused).find("nobody"), std::string::npos) << refused.body;
-    EXPECT_NE(errorOf(refused).find("[api]"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.error().find("nobody"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.error().find("[api]"), std::string::npos) << refused.body;
     EXPECT_TRUE(harness::eventAppears(data(), "api-refused", "nobody"));
     // Root is always let in.
     EXPECT_EQ(curl(sock, {"http://localhost/no-such-thing"}).status, 404);
@@ -343,7 +306,7 @@ TEST_F(LocalApiTest, EventStreamsAreBoundedAndTheOthersStillAnswered) {
   }
   const auto ninth = curl(socket(), {"http://localhost/events"});
   EXPECT_EQ(ninth.status, 503) << ninth.body;
-  EXPECT_NE(errorOf(ninth).find("event streams"), std::string::npos) << ninth.body;
+  EXPECT_NE(ninth.error().find("event streams"), std::string::npos) << ninth.body;
   // The open streams do not hold up other requests.
   EXPECT_EQ(curl(socket(), {"http://localhost/no-such-thing"}).status, 404);
 
