@@ -260,6 +260,10 @@ TEST_F(JobRoutesTest, OneJobAndTheListAnswer404ForJobsThatDoNotExist) {
     EXPECT_NE(error(missing).find("there is no job"), std::string::npos) << error(missing);
   }
   EXPECT_EQ(call("GET", "/jobs/1").status, jobs::http::kOk);
+  // A long segment is quoted shortened, not echoed whole.
+  const auto longId = call("GET", "/jobs/" + std::string(5000, '7'));
+  EXPECT_EQ(longId.status, jobs::http::kNotFound);
+  EXPECT_LT(error(longId).size(), 100u) << error(longId);
 }
 
 TEST_F(JobRoutesTest, AQueuedJobIsCancelledAndAnEndedOneCannotBe) {

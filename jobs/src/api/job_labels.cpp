@@ -104,7 +104,7 @@ ApiResponse jobLabel(ApiContext& context, const ApiRequest& request) {
   if (!volume) {
     throw ApiError(http::kNotFound, "job " + std::to_string(id) + " has " +
                                         std::to_string(volumes) + " disc(s); there is no disc \"" +
-                                        text + "\"");
+                                        shownParam(text) + "\"");
   }
   const int index = static_cast<int>(*volume);
   if (auto png = readLabel(station::labelPath(config.dataDir, id, index, volumes))) {

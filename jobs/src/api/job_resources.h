@@ -24,6 +24,8 @@ store::Job existingJob(store::JobQueue& queue, std::int64_t id);
 // Who asked, for the job's requested_by: the clerk's name as the kiosk gives it (if any) and
 // the kiosk's user from the socket's peer credentials, "Anna Meier via kiosk (kiosk)".
 std::string kioskRequester(const ApiRequest& request, const std::string& clerk = {});
+// A path segment as an error message may quote it: at most a few dozen characters.
+std::string shownParam(const std::string& text);
 // A whole number 1..max written in plain digits, or nullopt.
 std::optional<std::int64_t> wholeNumberParam(const std::string& text, std::int64_t max);
 

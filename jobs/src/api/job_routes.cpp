@@ -23,6 +23,11 @@ std::optional<std::int64_t> wholeNumberParam(const std::string& text, std::int64
   return value;
 }
 
+std::string shownParam(const std::string& text) {
+  constexpr std::size_t kShown = 32;  // enough to recognise, not a request's worth of echo
+  return text.size() <= kShown ? text : text.substr(0, kShown) + "...";
+}
+
 std::string kioskRequester(const ApiRequest& request, const std::string& clerk) {
   const std::string user = request.peer.userName.empty() ? "uid " + std::to_string(request.peer.uid)
                                                          : request.peer.userName;
@@ -33,7 +38,9 @@ std::int64_t jobIdParam(const ApiRequest& request) {
   const auto it = request.params.find("id");
   const std::string text = it == request.params.end() ? std::string() : it->second;
   const auto id = wholeNumberParam(text, INT64_MAX);
-  if (!id) throw ApiError(http::kNotFound, "there is no job \"" + text + "\" (jobs are numbered)");
+  if (!id)
+    throw ApiError(http::kNotFound,
+                   "there is no job \"" + shownParam(text) + "\" (jobs are numbered)");
   return *id;
 }
 

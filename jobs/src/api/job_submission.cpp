@@ -177,9 +177,9 @@ ApiResponse submitJob(ApiContext& context, const ApiRequest& request) {
   try {
     // A connection of this request's own: the store's connections are not shared between
     // threads (SQLITE_OPEN_NOMUTEX), and the server may answer requests in parallel.
-    const store::Store reader({config.dataDir, 0, store::DuplicatePolicy::KeepStored,
-                               config.receiver.maxNestingDepth},
-                              store::Store::Access::ReadOnly);
+    const store::Store reader(
+        {config.dataDir, 0, store::DuplicatePolicy::KeepStored, config.receiver.maxNestingDepth},
+        store::Store::Access::ReadOnly);
     // The drives the service's watcher found; this never scans (a job may hold a burner).
     const auto discovery = station::recordedDiscovery(config);
     validated = station::validateBurnRequest(config, reader, asked.burn, *discovery);
