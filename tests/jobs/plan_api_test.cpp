@@ -83,7 +83,9 @@ TEST_F(PlanApiTest, RefusedSelectionsGiveTheCommandLinesReasons) {
   EXPECT_EQ(ambiguous.status, jobs::http::kConflict);
   const std::string reason = document(ambiguous)["error"];
   EXPECT_EQ(reason, cliError({"--patient", "PAT-MUE", "--profile", "cd"}));
-  for (const auto& p : document(call("GET", "/patients", {{"q", "PAT-MUE"}}))["patients"]) {
+  const nlohmann::json sharing = document(call("GET", "/patients", {{"q", "PAT-MUE"}}));
+  ASSERT_EQ(sharing["patients"].size(), 2u);
+  for (const auto& p : sharing["patients"]) {
     EXPECT_NE(reason.find(p["key"].get<std::string>()), std::string::npos) << reason;
   }
 

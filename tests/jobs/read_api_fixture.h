@@ -88,8 +88,9 @@ class ReadApiTest : public ::testing::Test {
   std::vector<std::string> idsFound(const std::string& text) {
     const auto response = call("GET", "/patients", {{"q", text}});
     EXPECT_EQ(response.status, jobs::http::kOk) << text << ": " << response.body;
+    const nlohmann::json found = document(response);  // must outlive the loop over it
     std::vector<std::string> ids;
-    for (const auto& p : document(response)["patients"]) ids.push_back(p["patient_id"]);
+    for (const auto& p : found["patients"]) ids.push_back(p["patient_id"]);
     return ids;
   }
 
