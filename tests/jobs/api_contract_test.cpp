@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api_curl.h"
+#include "burnstation/store/job_queue.h"
 #include "jobs_fixture.h"
 
 namespace burnstation {
