@@ -53,6 +53,18 @@ bool HttpResponseParser::takeLine(QByteArray& line) {
   return true;
 }
 
+// Up to remaining_ bytes of the buffer into the body; then, once none remain, on to next.
+// False when the body went over its limit.
+bool HttpResponseParser::takeCounted(Stage next) {
+  const qsizetype n = std::min(remaining_, buffer_.size());
+  appendBody(QByteArrayView(buffer_).first(n));
+  if (stage_ == Stage::Failed) return false;
+  buffer_.remove(0, n);
+  remaining_ -= n;
+  if (remaining_ == 0) stage_ = next;
+  return true;
+}
+
 void HttpResponseParser::appendBody(QByteArrayView data) {
   bodySeen_ += data.size();
   if (bodySeen_ > maxBody_) {
@@ -128,13 +140,7 @@ void HttpResponseParser::parse() {
         break;
       }
       case Stage::FixedBody: {
-        if (buffer_.isEmpty()) return;
-        const qsizetype n = std::min(remaining_, buffer_.size());
-        appendBody(QByteArrayView(buffer_).first(n));
-        if (stage_ == Stage::Failed) return;
-        buffer_.remove(0, n);
-        remaining_ -= n;
-        if (remaining_ == 0) stage_ = Stage::Complete;
+        if (buffer_.isEmpty() || !takeCounted(Stage::Complete)) return;
         break;
       }
       case Stage::CloseBody: {
@@ -158,13 +164,7 @@ void HttpResponseParser::parse() {
         break;
       }
       case Stage::ChunkData: {
-        if (buffer_.isEmpty()) return;
-        const qsizetype n = std::min(remaining_, buffer_.size());
-        appendBody(QByteArrayView(buffer_).first(n));
-        if (stage_ == Stage::Failed) return;
-        buffer_.remove(0, n);
-        remaining_ -= n;
-        if (remaining_ == 0) stage_ = Stage::ChunkEnd;
+        if (buffer_.isEmpty() || !takeCounted(Stage::ChunkEnd)) return;
         break;
       }
       case Stage::ChunkEnd: {

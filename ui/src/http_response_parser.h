@@ -54,6 +54,7 @@ class HttpResponseParser {
   void fail(const QString& reason);
   void startBody();
   void appendBody(QByteArrayView data);
+  bool takeCounted(Stage next);
 
   qsizetype maxBody_;
   Stage stage_ = Stage::StatusLine;
