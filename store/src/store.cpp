@@ -175,8 +175,8 @@ void Store::setDuplicatePolicy(DuplicatePolicy policy) {
 SqliteDb& Store::reader() const {
   if (access_ == Access::ReadOnly) return *db_;  // one thread's store: db_ only reads
   if (!readDb_) {
-    readDb_ = std::make_unique<SqliteDb>(options_.dataDir / layout::kIndexFile,
-                                         SqliteDb::Mode::ReadOnly);
+    readDb_ =
+        std::make_unique<SqliteDb>(options_.dataDir / layout::kIndexFile, SqliteDb::Mode::ReadOnly);
   }
   return *readDb_;
 }
