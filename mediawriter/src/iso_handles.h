@@ -8,6 +8,7 @@
 #include <libisofs/libisofs.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "burnstation/mediawriter/media_error.h"
@@ -30,8 +31,22 @@ class IsoLibrary {
   ~IsoLibrary() { iso_finish(); }
 };
 
+// libisofs keeps one process-wide object for the local filesystem whose reference count is
+// not atomic: every image made or imported, every file added from a path and every image or
+// image stream released changes it. Two jobs planning at once freed it under each other (a
+// crash in iso_filesystem_unref, seen in ConcurrentDrivesTest). Every such call holds this
+// lock; reading the files while an image is streamed does not touch the count.
+inline std::recursive_mutex& isoTreeMutex() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
+using IsoTreeLock = std::lock_guard<std::recursive_mutex>;
+
 struct ImageDeleter {
-  void operator()(IsoImage* image) const { iso_image_unref(image); }
+  void operator()(IsoImage* image) const {
+    const IsoTreeLock lock(isoTreeMutex());
+    iso_image_unref(image);
+  }
 };
 struct OptionsDeleter {
   void operator()(IsoWriteOpts* options) const { iso_write_opts_free(options); }
@@ -40,7 +55,10 @@ struct OptionsDeleter {
 // at global scope; both describe one object, so the pointer is converted once, here.
 using BurnSource = burn::burn_source;
 struct SourceDeleter {
-  void operator()(BurnSource* source) const { burn::burn_source_free(source); }
+  void operator()(BurnSource* source) const {
+    const IsoTreeLock lock(isoTreeMutex());  // the stream's last reference to its image
+    burn::burn_source_free(source);
+  }
 };
 using Image = std::unique_ptr<IsoImage, ImageDeleter>;
 using Options = std::unique_ptr<IsoWriteOpts, OptionsDeleter>;

@@ -28,6 +28,7 @@ namespace {
 
 Image buildImage(const IsoVolumeContent& content) {
   IsoLibrary::ensure();
+  const IsoTreeLock lock(isoTreeMutex());
   IsoImage* raw = nullptr;
   check(iso_image_new(content.volumeId.c_str(), &raw), "cannot create an ISO image");
   Image image(raw);
@@ -85,6 +86,7 @@ Options writeOptions(bool sizeOnly) {
 }
 
 Source imageSource(IsoImage* image, IsoWriteOpts* options) {
+  const IsoTreeLock lock(isoTreeMutex());  // the stream takes references to the image
   ::burn_source* raw = nullptr;
   check(iso_image_create_burn_source(image, options, &raw), "cannot lay out the ISO image");
   return Source(reinterpret_cast<BurnSource*>(raw));

@@ -177,10 +177,12 @@ VerificationReport verifyMedium(MediumReader& medium, MediumReader* second) {
   iso_read_opts_set_no_aaip(rawOptions, 0);  // MD5 records live in AAIP
   iso_read_opts_set_no_md5(rawOptions, 2);
   IsoImage* rawImage = nullptr;
+  std::unique_lock tree(isoTreeMutex());  // see iso_handles.h
   check(iso_image_new("verify", &rawImage), "cannot create an image");
   Image image(rawImage);
   IsoReadImageFeatures* rawFeatures = nullptr;
   const int imported = iso_image_import(image.get(), source.get(), options.get(), &rawFeatures);
+  tree.unlock();
   Features features(rawFeatures);
   if (imported < 0) {
     report.checks.push_back(
