@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "scan_input.h"
@@ -27,6 +28,7 @@ constexpr std::uint32_t kItemEnd = 0xFFFEE00D;
 constexpr std::uint32_t kSequenceEnd = 0xFFFEE0DD;
 constexpr std::uint32_t kPixelData = 0x7FE00010;
 constexpr std::uint32_t kTransferSyntaxUid = 0x00020010;
+constexpr std::uint32_t kMetaGroupLength = 0x00020000;
 // DCMTK 3.6.7 throws std::out_of_range out of its parser for a Directory Record Type of more
 // than 32 bytes (found by fuzzing); the value is CS, at most 16 bytes.
 constexpr std::uint32_t kDirectoryRecordType = 0x00041430;
@@ -146,7 +148,7 @@ class Walk {
   Walk(Reader& in, Syntax syntax, const ScanLimits& limits, bool metaOnly)
       : in_(in), base_(syntax), limits_(limits), metaOnly_(metaOnly) {}
 
-  // Walks to the end of the input (or, for the File Meta, to the first tag of another group).
+  // Walks to the end of the input (or, for the File Meta, to its end as DCMTK finds it).
   void run();
   const std::string& transferSyntaxUid() const { return transferSyntax_; }
 
@@ -176,6 +178,9 @@ class Walk {
   std::vector<Frame> stack_;
   int depth_ = 0;  // sequences open
   std::string transferSyntax_;
+  bool transferSyntaxSeen_ = false;
+  std::uint64_t metaStart_ = in_.position();
+  std::optional<std::uint64_t> metaEnd_;
 };
 
 void Walk::readExact(std::uint8_t* out, std::size_t n, std::uint64_t elementStart,
@@ -287,7 +292,10 @@ bool Walk::element(std::uint32_t tag, const std::uint8_t* tagBytes, std::uint64_
     }
     fail(tagText(tag) + " found where an element must begin", at);
   }
-  if (metaOnly_ && stack_.empty() && tag >> 16 != 0x0002) {
+  // The File Meta ends where DCMTK ends it: after the bytes its group length counts, or, without
+  // one, at the first tag of another group. Walking on to the first other tag instead read a
+  // peer's group 0002 elements at the start of its data set as ours.
+  if (metaOnly_ && stack_.empty() && (metaEnd_ ? at >= *metaEnd_ : tag >> 16 != 0x0002)) {
     in_.unread(tagBytes, 4);
     return false;
   }
@@ -359,6 +367,19 @@ bool Walk::element(std::uint32_t tag, const std::uint8_t* tagBytes, std::uint64_
       push(Frame::Kind::Sequence, tag, length, valueStart, syntax, at);
       return true;
     }
+  }
+  if (metaOnly_ && tag == kMetaGroupLength && stack_.empty() && at == metaStart_ &&
+      vrText == "UL" && length == 4) {
+    std::uint8_t value[4];
+    readExact(value, 4, at, tag);
+    metaEnd_ = valueStart + 4 + u32(value, false);
+    return true;
+  }
+  if (metaOnly_ && tag == kTransferSyntaxUid && stack_.empty()) {
+    // DCMTK keeps the first of two and would inflate what this walk read as plain bytes, or the
+    // reverse: a deflated value it cannot defer is allocated at whatever length it finds there.
+    if (transferSyntaxSeen_) fail("File Meta has a second Transfer Syntax UID", at);
+    transferSyntaxSeen_ = true;
   }
   if (metaOnly_ && tag == kTransferSyntaxUid && stack_.empty() && length <= 256) {
     checkFits(tag, length, valueStart, at, "element");

@@ -142,6 +142,21 @@ TEST(HostileDataSets, NestingWithinTheLimitIsStored) {
   EXPECT_EQ(sendRaw(station, rawFile(dir.path(), "deep", uid, nested(uid, 64))).status, "0000");
 }
 
+// A data set that begins with a File Meta element of its own (here a Transfer Syntax UID
+// naming Deflate) is stored as it came, read with the syntax the association negotiated, as
+// DCMTK reads it: the scan once took the peer's element for ours and refused the instance.
+TEST(HostileDataSets, AFileMetaElementInTheDataSetDoesNotChangeItsEncoding) {
+  TempDir dir;
+  Station station(dir.path() / "data");
+  const std::string uid = testdata::newUid();
+  const std::string dataset = shortEl(0x00020010, "UI", "1.2.840.10008.1.2.1.99") + basics(uid);
+  EXPECT_EQ(sendRaw(station, rawFile(dir.path(), "meta-in-data", uid, dataset)).status, "0000");
+  EXPECT_EQ(
+      harness::queryIndex(station.dataDir(),
+                          "SELECT count(*) FROM instances WHERE sop_instance_uid = '" + uid + "'"),
+      "1");
+}
+
 TEST(HostileDataSets, TheDepthLimitIsASetting) {
   TempDir dir;
   const fs::path config = dir.path() / "station.toml";

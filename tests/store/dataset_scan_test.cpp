@@ -423,6 +423,66 @@ TEST(DatasetScan, OffsetsInFilesCountFromTheFileStart) {
   EXPECT_EQ(scan.problem->offset, scan.datasetOffset + basics().size());
 }
 
+// Found by fuzzing (CI, issue 11): a File Meta naming two transfer syntaxes. DCMTK keeps the
+// first (deflated) and inflates the data set; the scan used to keep the last (explicit) and
+// walked the same bytes as plain elements. These bytes are both: a valid explicit element
+// whose first five bytes are a stored deflate block, inflating to an element that declares
+// 2.4 GB, which DCMTK allocates before reading since it cannot defer a deflated value.
+TEST(DatasetScan, FileMetaWithTwoTransferSyntaxesIsRefused) {
+  const auto part10 = [](const std::vector<Bytes>& syntaxes, const Bytes& data) {
+    Bytes meta = el(0x00020001, "OB", Bytes("\0\1", 2)) +
+                 el(0x00020002, "UI", Bytes("1.2.840.10008.5.1.4.1.1.7\0", 26)) +
+                 el(0x00020003, "UI", Bytes("1.2.3.4\0", 8));
+    for (const Bytes& uid : syntaxes) meta += el(0x00020010, "UI", uid);
+    Bytes groupLength;
+    put32(groupLength, static_cast<std::uint32_t>(meta.size()), false);
+    return Bytes(128, '\0') + "DICM" + el(0x00020000, "UL", groupLength) + meta + data;
+  };
+  const Bytes deflated("1.2.840.10008.1.2.1.99", 22), explicitLittle("1.2.840.10008.1.2.1\0", 20);
+
+  const std::uint16_t storedLength = 0xAA08;  // its complement's high byte is 'U'
+  const std::uint16_t complement = static_cast<std::uint16_t>(~storedLength);
+  Bytes first{'\x01',
+              static_cast<char>(storedLength & 0xFF),
+              static_cast<char>(storedLength >> 8),
+              static_cast<char>(complement & 0xFF),
+              static_cast<char>(complement >> 8),
+              'S'};
+  ASSERT_EQ(first[4], 'U');  // the element is (0801,F7AA) US, 16 bytes
+  put16(first, 16, false);
+  Bytes inflatedHeader = Bytes(1, '\0') + "OB" + Bytes(2, '\0');
+  put32(inflatedHeader, 0x90000000u, false);
+  const Bytes data = first + inflatedHeader + Bytes(7, '\0') + basics();
+  ASSERT_TRUE(store::scanDataset(span(data), DatasetEncoding::ExplicitLittle).ok());
+
+  const auto scan = store::scanPart10(span(part10({deflated, explicitLittle}, data)));
+  ASSERT_FALSE(scan.ok());
+  EXPECT_NE(scan.problem->what.find("second Transfer Syntax UID"), std::string::npos)
+      << scan.problem->describe();
+
+  // With one transfer syntax the scan reads the bytes as DCMTK does: plain, they pass; inflated,
+  // they are refused before DCMTK sees them.
+  EXPECT_TRUE(store::scanPart10(span(part10({explicitLittle}, data))).ok());
+  EXPECT_FALSE(store::scanPart10(span(part10({deflated}, data))).ok());
+}
+
+// The File Meta ends where its group length says, as in DCMTK: group 0002 elements a peer
+// put at the start of its data set are the data set's, and do not change its encoding.
+TEST(DatasetScan, FileMetaEndsWhereItsGroupLengthSays) {
+  harness::TempDir dir;
+  const auto file = dir.path() / "peer-meta.dcm";
+  testdata::writeRawDatasetFile(
+      file, UID_SecondaryCaptureImageStorage, "1.2.3.4.5.6.7.8",
+      UID_LittleEndianExplicitTransferSyntax,
+      el(0x00020010, "UI", Bytes("1.2.840.10008.1.2.1.99", 22)) + basics());
+  const auto scan = store::scanPart10File(file);
+  ASSERT_TRUE(scan.ok()) << scan.problem->describe();
+  EXPECT_EQ(scan.transferSyntaxUid, UID_LittleEndianExplicitTransferSyntax);
+  const auto header = store::readInstanceHeader(file);
+  EXPECT_EQ(header.sopInstanceUid, "1.2.3.4.5.6.7.8");
+  EXPECT_EQ(header.datasetOffset, scan.datasetOffset);
+}
+
 // What the scan refuses on DCMTK's behalf still must not escape the header parse as anything
 // but a parse error (DCMTK 3.6.7 throws std::out_of_range here).
 TEST(DatasetScan, DcmtkThrowingOnADirectoryRecordIsAParseError) {
