@@ -30,8 +30,14 @@ void printTable(const std::vector<store::CollectionSummary>& collections) {
                 << s.description << "  " << s.series << " series, " << s.instances
                 << " instance(s)  " << s.studyUid << "\n";
     }
-    for (const auto& conflict : c.conflicts)
-      std::cout << "    ! possible conflict: " << conflict << "\n";
+    for (const auto& conflict : c.conflicts) {
+      if (conflict.standing()) {
+        std::cout << "    ! possible conflict: " << conflict.text << "\n";
+      } else {
+        std::cout << "    possible conflict acknowledged by " << conflict.acknowledgedBy << ": "
+                  << conflict.text << "\n";
+      }
+    }
   }
 }
 

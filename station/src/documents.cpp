@@ -64,6 +64,20 @@ nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& col
                          {"arriving", arriving(s.lastArrivalMs, arrival)},
                          {"last_arrival", utcText(s.lastArrivalMs)}});
     }
+    nlohmann::json standing = nlohmann::json::array(), details = nlohmann::json::array();
+    for (const auto& conflict : c.conflicts) {
+      if (conflict.standing()) standing.push_back(conflict.text);
+      nlohmann::json detail = {{"id", conflict.id},
+                               {"kind", conflict.kind},
+                               {"with", conflict.otherKey},
+                               {"text", conflict.text},
+                               {"acknowledged", !conflict.standing()}};
+      if (!conflict.standing()) {
+        detail["acknowledged_by"] = conflict.acknowledgedBy;
+        detail["acknowledged_at"] = conflict.acknowledgedAt;
+      }
+      details.push_back(std::move(detail));
+    }
     patients.push_back({{"key", c.key},
                         {"patient_id", c.patientId},
                         {"id_generated", c.idGenerated},
@@ -73,7 +87,8 @@ nlohmann::json patientsDocument(const std::vector<store::CollectionSummary>& col
                         {"sex", c.sex},
                         {"instances", c.instances},
                         {"bytes", c.bytes},
-                        {"conflicts", c.conflicts},
+                        {"conflicts", standing},
+                        {"conflict_details", details},
                         {"arriving", arriving(c.lastArrivalMs, arrival)},
                         {"last_arrival", utcText(c.lastArrivalMs)},
                         {"studies", studies}});

@@ -172,6 +172,17 @@ CREATE INDEX IF NOT EXISTS instances_called_ae ON instances(called_ae, received_
 CREATE TABLE IF NOT EXISTS removals(
   path TEXT PRIMARY KEY,
   removed_at TEXT NOT NULL);
+
+-- Added by issue 11: possible conflicts the admin checked (Store::acknowledgeConflict), per
+-- pair of collection keys (first < second) and, for a study under two patients, the study.
+CREATE TABLE IF NOT EXISTS conflict_acknowledgements(
+  kind TEXT NOT NULL,
+  first_key TEXT NOT NULL,
+  second_key TEXT NOT NULL,
+  study_uid TEXT NOT NULL DEFAULT '',
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY(kind, first_key, second_key, study_uid));
 )sql";
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "burnstation/store/store.h"
+#include "possible_conflicts.h"
 #include "sqlite_db.h"
 
 namespace burnstation::store {
@@ -15,51 +16,6 @@ std::int64_t unixMs(double julianDay) {
   constexpr double kUnixEpochJulianDay = 2440587.5;
   if (julianDay <= 0) return 0;
   return static_cast<std::int64_t>((julianDay - kUnixEpochJulianDay) * 86'400'000.0 + 0.5);
-}
-
-std::vector<std::string> conflictsOf(SqliteDb& db, std::int64_t id, const CollectionSummary& c) {
-  std::vector<std::string> conflicts;
-  Statement sameId(db,
-                   "SELECT key, patient_name FROM collections WHERE patient_id = ? AND "
-                   "issuer = ? AND id <> ? ORDER BY key");
-  sameId.bind(1, c.patientId).bind(2, c.issuer).bind(3, id);
-  while (sameId.step()) {
-    conflicts.push_back("Patient ID " + c.patientId + " is also used for \"" + sameId.text(1) +
-                        "\" (" + sameId.text(0) + ")");
-  }
-  Statement sameName(db,
-                     "SELECT key, patient_id FROM collections WHERE name_normalised = "
-                     "(SELECT name_normalised FROM collections WHERE id = ?) AND "
-                     "name_normalised <> '' AND patient_id <> ? ORDER BY key");
-  sameName.bind(1, id).bind(2, c.patientId);
-  while (sameName.step()) {
-    conflicts.push_back("the same name is also used with Patient ID " + sameName.text(1) + " (" +
-                        sameName.text(0) + ")");
-  }
-  Statement sharedStudy(db,
-                        "SELECT DISTINCT s.study_uid, c.key FROM studies s "
-                        "JOIN studies o ON o.study_uid = s.study_uid AND o.collection_id <> "
-                        "s.collection_id JOIN collections c ON c.id = o.collection_id "
-                        "WHERE s.collection_id = ? AND s.study_uid <> '' ORDER BY 1, 2");
-  sharedStudy.bind(1, id);
-  while (sharedStudy.step()) {
-    conflicts.push_back("study " + sharedStudy.text(0) + " also holds instances of " +
-                        sharedStudy.text(1));
-  }
-  // Set-aside copies concern both the patient they were sent for and the one whose
-  // instance they collided with.
-  Statement aside(db,
-                  "SELECT count(*) FROM set_aside a WHERE a.collection_key = ? OR "
-                  "a.sop_instance_uid IN (SELECT i.sop_instance_uid FROM instances i "
-                  "JOIN series s ON s.id = i.series_id JOIN studies st ON st.id = s.study_id "
-                  "WHERE st.collection_id = ?)");
-  aside.bind(1, c.key).bind(2, id);
-  if (aside.step() && aside.integer(0) > 0) {
-    conflicts.push_back(std::to_string(aside.integer(0)) +
-                        " received instance(s) reuse a stored SOP Instance UID with other "
-                        "content; kept aside for the administrator");
-  }
-  return conflicts;
 }
 
 }  // namespace
@@ -130,7 +86,7 @@ std::vector<CollectionSummary> Store::collections() const {
       c.studies.push_back(std::move(s));
     }
     studies.reset();
-    c.conflicts = conflictsOf(db, ids[n], c);
+    c.conflicts = possibleConflicts(db, ids[n], c.key, c.patientId, c.issuer);
   }
   return result;
 }

@@ -106,6 +106,10 @@ RemovedCollection Store::removeCollection(const std::string& key, const std::str
     studyRows.bind(1, id).run();
     Statement collection(*db_, "DELETE FROM collections WHERE id = ?");
     collection.bind(1, id).run();
+    // A patient sent again under this key is checked afresh.
+    Statement acknowledgements(
+        *db_, "DELETE FROM conflict_acknowledgements WHERE first_key = ? OR second_key = ?");
+    acknowledgements.bind(1, key).bind(2, key).run();
 
     // Previews are per study: those of a study another collection still holds stay.
     for (const std::string& study : studies) {

@@ -2,6 +2,7 @@
 // file-set folder and go through checkFileSet and referencedFileIds, which scan the file
 // before DCMTK parses it. A stick someone brings may hold any bytes.
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/oflog/oflog.h>
 #include <unistd.h>
 
@@ -29,6 +30,9 @@ const std::filesystem::path& scratchRoot() {
 // DCMTK's warnings about odd inputs would cost more time than the parse itself.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  // DCMTK loads its data dictionary on first use: load it here, so that the first input is
+  // not charged with it against -timeout on a busy machine.
+  (void)dcmDataDict.isDictionaryLoaded();
   std::filesystem::create_directories(scratchRoot() / "DICOM");
   // libFuzzer ends a time-bounded run with exit(): leave nothing behind in TMPDIR.
   std::atexit([] {

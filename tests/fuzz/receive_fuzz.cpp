@@ -2,6 +2,7 @@
 // of a received data set), then, only when the scan accepts it, the header parse the
 // receiver runs next (DCMTK's). Neither may crash, hang or overflow on any input.
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/oflog/oflog.h>
 #include <unistd.h>
 
@@ -31,6 +32,9 @@ const std::string& scratchFile() {
 // DCMTK's warnings about odd inputs would cost more time than the parse itself.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  // DCMTK loads its data dictionary on first use: load it here, so that the first input is
+  // not charged with it against -timeout on a busy machine.
+  (void)dcmDataDict.isDictionaryLoaded();
   // libFuzzer ends a time-bounded run with exit(): leave nothing behind in TMPDIR. The name
   // is made first, so it outlives the handler.
   (void)scratchFile();

@@ -8,6 +8,7 @@
 
 #include "burnstation/jobs/admin_routes.h"
 #include "burnstation/jobs/api_routes.h"
+#include "burnstation/station/documents.h"
 #include "burnstation/store/admin_pin.h"
 #include "burnstation/store/job_queue.h"
 #include "dicom_factory.h"
@@ -30,6 +31,7 @@ struct Service {
     context.config = [this] { return config; };
     context.store = &store;
     addAdminRoutes(router, context, {std::move(clock), sessionLimit});
+    addSetAsideRoutes(router, context);
   }
 
   ApiResponse call(const std::string& method, const std::string& path, const std::string& body = {},
@@ -70,10 +72,11 @@ class AdminRoutesTest : public ::testing::Test {
 
   void setPin(const std::string& pin) { store::AdminPin(data()).set(pin, "test"); }
 
-  std::vector<fs::path> receive(store::Store& store, const std::string& patientId, int count) {
+  std::vector<fs::path> receive(store::Store& store, const std::string& patientId, int count,
+                                const std::string& name = {}) {
     testdata::InstanceSpec spec;
     spec.patientIdBytes = patientId;
-    spec.patientNameBytes = "ADMIN^" + patientId;
+    spec.patientNameBytes = name.empty() ? "ADMIN^" + patientId : name;
     spec.studyInstanceUid = testdata::newUid();
     std::vector<fs::path> files;
     for (int i = 0; i < count; ++i) {
@@ -292,6 +295,47 @@ TEST_F(AdminRoutesTest, DeletingAPatientAQueuedJobHoldsIs409) {
   EXPECT_NE(errorOf(r).find("job(s) " + std::to_string(job)), std::string::npos) << errorOf(r);
   for (const auto& f : files) EXPECT_TRUE(fs::exists(f));
   EXPECT_EQ(sql("SELECT count(*) FROM events WHERE kind = 'patient-deleted'"), "0\n");
+}
+
+// A possible conflict the admin has checked: listed with who did, no longer among the
+// patient's "conflicts" (what the kiosk marks), on both patients; an event.
+TEST_F(AdminRoutesTest, AcknowledgingAConflictClearsItsMarkOnBothPatients) {
+  Service service(data(), clock);
+  setPin("271828");
+  receive(service.store, "SHARED-1", 1, "HANSEN^INGE");
+  receive(service.store, "SHARED-1", 1, "HANSEN^INGRID");
+  auto doc = station::patientsDocument(service.store.collections());
+  ASSERT_EQ(doc["patients"].size(), 2u);
+  const auto& first = doc["patients"][0];
+  ASSERT_EQ(first["conflicts"].size(), 1u);
+  ASSERT_EQ(first["conflict_details"].size(), 1u);
+  const std::string key = first["key"], id = first["conflict_details"][0]["id"];
+  EXPECT_EQ(first["conflict_details"][0]["kind"], "same-id");
+  EXPECT_EQ(first["conflict_details"][0]["with"], doc["patients"][1]["key"]);
+  const std::string path = "/patients/" + key + "/conflicts/acknowledge";
+  const std::string body = nlohmann::json{{"conflict", id}}.dump();
+
+  EXPECT_EQ(service.call("POST", path, body).status, http::kUnauthorized);
+  const std::string token = service.signIn("271828");
+  const ApiResponse missing = service.call("POST", path, "{}", token);
+  EXPECT_EQ(missing.status, http::kBadRequest);
+  EXPECT_NE(errorOf(missing).find("say which conflict"), std::string::npos) << missing.body;
+  EXPECT_EQ(service.call("POST", path, R"({"conflict": "same-id:nobody"})", token).status,
+            http::kNotFound);
+  EXPECT_EQ(service.call("POST", "/patients/nobody/conflicts/acknowledge", body, token).status,
+            http::kNotFound);
+
+  const ApiResponse r = service.call("POST", path, body, token);
+  ASSERT_EQ(r.status, http::kOk) << r.body;
+  EXPECT_EQ(nlohmann::json::parse(r.body).value("acknowledged_by", ""), "alice (kiosk admin)");
+  doc = station::patientsDocument(service.store.collections());
+  for (const auto& patient : doc["patients"]) {
+    EXPECT_TRUE(patient["conflicts"].empty()) << patient.dump();
+    ASSERT_EQ(patient["conflict_details"].size(), 1u);
+    EXPECT_TRUE(patient["conflict_details"][0]["acknowledged"].get<bool>());
+    EXPECT_EQ(patient["conflict_details"][0]["acknowledged_by"], "alice (kiosk admin)");
+  }
+  EXPECT_EQ(sql("SELECT count(*) FROM events WHERE kind = 'conflict-acknowledged'"), "1\n");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The local API's admin decisions on instances kept aside (store.h SetAsideInstance):
-// GET /set-aside, POST /set-aside/{id}/discard, POST /set-aside/{id}/replace.
+// The local API's admin decisions on what reception could not settle alone: instances kept
+// aside (store.h SetAsideInstance: GET /set-aside, POST /set-aside/{id}/discard|replace) and
+// possible conflicts between patients (POST /patients/{key}/conflicts/acknowledge).
 #include "burnstation/jobs/api_routes.h"
 #include "burnstation/store/store_error.h"
 
@@ -22,6 +23,7 @@ ApiError refusal(const store::StoreError& e) {
     case store::StoreError::Code::NotFound:
       return ApiError(http::kNotFound, e.what());
     case store::StoreError::Code::InUse:
+    case store::StoreError::Code::Invalid:
       return ApiError(http::kConflict, e.what());
     default:
       return ApiError(http::kInternalError, e.what());
@@ -60,6 +62,28 @@ void addSetAsideRoutes(ApiRouter& router, ApiContext& context) {
       throw refusal(e);
     }
     return ApiResponse::json({{"id", id}, {"discarded", true}});
+  });
+  // {"conflict": id from the patient's "conflict_details"}: the admin has checked it.
+  router.add("POST", "/patients/{key}/conflicts/acknowledge", [&context](const ApiRequest& r) {
+    requireAdmin(context, r);
+    const nlohmann::json body = r.jsonBody();
+    const auto conflict = body.find("conflict");
+    if (conflict == body.end() || !conflict->is_string() || conflict->get<std::string>().empty()) {
+      throw ApiError(http::kBadRequest,
+                     "say which conflict: {\"conflict\": an id from the patient's "
+                     "\"conflict_details\"}");
+    }
+    try {
+      const store::PossibleConflict done = context.store->acknowledgeConflict(
+          r.params.at("key"), conflict->get<std::string>(), who(r));
+      return ApiResponse::json({{"patient", r.params.at("key")},
+                                {"conflict", done.id},
+                                {"text", done.text},
+                                {"acknowledged_by", done.acknowledgedBy},
+                                {"acknowledged_at", done.acknowledgedAt}});
+    } catch (const store::StoreError& e) {
+      throw refusal(e);
+    }
   });
   router.add("POST", "/set-aside/{id}/replace", [&context](const ApiRequest& r) {
     requireAdmin(context, r);

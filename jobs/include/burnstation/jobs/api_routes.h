@@ -15,7 +15,8 @@ void addPatientRoutes(ApiRouter& router, ApiContext& context);
 void addJobRoutes(ApiRouter& router, ApiContext& context);
 // POST /session, DELETE /patients/{key}; sets context.requireAdmin
 void addAdminRoutes(ApiRouter& router, ApiContext& context);
-// Admin: GET /set-aside, POST /set-aside/{id}/discard|replace
+// Admin: GET /set-aside, POST /set-aside/{id}/discard|replace,
+// POST /patients/{key}/conflicts/acknowledge
 void addSetAsideRoutes(ApiRouter& router, ApiContext& context);
 // GET /config, PUT|DELETE /config/...
 void addConfigRoutes(ApiRouter& router, ApiContext& context);

@@ -68,6 +68,21 @@ struct StudySummary {
   std::int64_t lastArrivalMs = 0;  // Unix time (ms) its newest instance arrived; 0: none
 };
 
+// A possible conflict the clerk is warned about (REQUIREMENTS, grouping). The admin may
+// acknowledge one after checking it (two different patients, say); it then stays listed with
+// who acknowledged it but no longer marks the patient. `id` names it while both exist.
+struct PossibleConflict {
+  std::string id;              // e.g. "same-id:<other key>"; "set-aside" for copies kept aside
+  std::string kind;            // "same-id", "same-name", "shared-study" or "set-aside"
+  std::string otherKey;        // the other collection ("" for set-aside)
+  std::string studyUid;        // the study both hold (shared-study only)
+  std::string text;            // a sentence for people
+  std::string acknowledgedBy;  // "" while it stands
+  std::string acknowledgedAt;  // UTC, as in the event log
+
+  bool standing() const { return acknowledgedBy.empty(); }
+};
+
 struct CollectionSummary {
   std::string key;
   std::string patientId;
@@ -78,7 +93,7 @@ struct CollectionSummary {
   std::string sex;
   std::int64_t instances = 0;
   std::int64_t bytes = 0;
-  std::vector<std::string> conflicts;  // human sentences, one per possible conflict
+  std::vector<PossibleConflict> conflicts;
   std::vector<StudySummary> studies;
   std::int64_t lastArrivalMs = 0;  // Unix time (ms) its newest instance arrived; 0: none
 };
@@ -199,6 +214,13 @@ class Store {
   // StoreError(NotFound) for an unknown key, (InUse) while a queued or running job holds
   // any of its instances, naming the jobs; then nothing is removed.
   RemovedCollection removeCollection(const std::string& key, const std::string& who);
+  // The admin has checked a possible conflict of the collection with that key
+  // (store_conflicts.cpp): it no longer marks either collection; event
+  // "conflict-acknowledged" naming who. Throws StoreError(NotFound) for an unknown key or a
+  // conflict the collection does not have (any more), (Invalid) for copies kept aside, which
+  // are decided one by one instead.
+  PossibleConflict acknowledgeConflict(const std::string& key, const std::string& conflictId,
+                                       const std::string& who);
 
  private:
   // Removes the files of removed collections whose rows are gone (writeMutex_ held).
