@@ -158,7 +158,7 @@ TEST_F(StickFormatRoutesTest, AConfirmedFormatMakesTheStickUsable) {
   EXPECT_NE(file.out.find("CT-DESK2"), std::string::npos) << file.out;  // the station's label
   const auto fsck = harness::runCommand({"fsck.vfat", "-n", stick().string()});
   EXPECT_EQ(fsck.exitCode, 0) << fsck.out << fsck.err;
-  EXPECT_TRUE(harness::eventAppears(data(), "stick-format-started", "kiosk"));
+  EXPECT_TRUE(harness::eventAppears(data(), "stick-format-requested", "kiosk"));
   EXPECT_TRUE(harness::eventAppears(data(), "stick-formatted", "FAT32"));
 
   // Usable now: formatting again needs force, which erases it again.

@@ -68,6 +68,8 @@ ApiResponse formatStick(ApiContext& context, const ApiRequest& request) {
   }
   const std::string who = kioskRequester(request);
   store::Store* store = context.store;
+  // Before the format starts, so the event log has the request ahead of its outcome.
+  if (store) store->logEvent("stick-format-requested", id + " by " + who, {});
   std::optional<store::DeviceState> row;
   try {
     row = context.formatStick(id, force, [store, who](bool ok, const std::string& detail) {
@@ -81,9 +83,6 @@ ApiResponse formatStick(ApiContext& context, const ApiRequest& request) {
     throw ApiError(statusOf(e.code()), e.what());
   }
   if (!row) throw ApiError(http::kNotFound, unknown);
-  if (store) {
-    store->logEvent("stick-format-started", row->mediaType + " (" + id + "), asked by " + who, {});
-  }
   return ApiResponse::json(station::drivesDocument({*row})["drives"][0], http::kAccepted);
 }
 
