@@ -272,6 +272,10 @@ int runServe(const std::vector<std::string>& args) {
     jobs::addAdminRoutes(router, context);
     jobs::addConfigRoutes(router, context);
     jobs::addSetAsideRoutes(router, context);
+    context.formatStick = [&runner](const std::string& id, bool force, auto report) {
+      return runner.watcher().formatStick(id, force, std::move(report));
+    };
+    jobs::addStickRoutes(router, context);
     // Before "listening" is printed: whoever waits for that line can use the API too.
     std::unique_ptr<jobs::LocalApi> api = startApi(context, router, store);
 

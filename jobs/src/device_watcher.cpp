@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
 #include <iostream>
+#include <sstream>
 
+#include "burnstation/station/drive_choice.h"
 #include "burnstation/station/drives_document.h"
 
 namespace burnstation::jobs {
@@ -25,6 +28,19 @@ bool sameState(const std::vector<store::DeviceState>& a, const std::vector<store
   });
 }
 
+// BURNSTATION_TEST_STICKS="IMAGE;IMAGE": image files as sticks, for tests (usb_stick.h).
+std::unique_ptr<mediawriter::UsbEventSource> sticksToWatch() {
+  const char* list = std::getenv("BURNSTATION_TEST_STICKS");
+  if (!list || !*list) return mediawriter::libusbHotplug();
+  std::vector<std::filesystem::path> images;
+  std::istringstream in(list);
+  std::string image;
+  while (std::getline(in, image, ';')) {
+    if (!image.empty()) images.emplace_back(image);
+  }
+  return mediawriter::imageSticks(images);
+}
+
 }  // namespace
 
 DeviceWatcher::DeviceWatcher(station::StationConfig config) : config_(std::move(config)) {}
@@ -34,23 +50,103 @@ DeviceWatcher::~DeviceWatcher() {
     thread_.request_stop();
     thread_.join();
   }
+  // A format is not stopped halfway (that would leave the stick unreadable); mkfs.vfat has
+  // its limit.
+  std::map<std::string, std::jthread> formats;
+  {
+    std::lock_guard lock(mutex_);
+    formats.swap(formats_);
+  }
+  formats.clear();
 }
 
 void DeviceWatcher::start() {
-  sticks_ = std::make_unique<mediawriter::UsbSticks>(mediawriter::libusbHotplug());
+  sticks_ = std::make_unique<mediawriter::UsbSticks>(sticksToWatch());
   survey({});
   thread_ = std::jthread([this](std::stop_token stop) {
-    std::mutex wait;
-    std::condition_variable_any woken;
     while (!stop.stop_requested()) {
       {
-        std::unique_lock lock(wait);
-        woken.wait_for(lock, stop, kSurvey, [] { return false; });
+        std::unique_lock lock(wakeMutex_);
+        woken_.wait_for(lock, stop, kSurvey, [this] { return wakeUp_; });
+        wakeUp_ = false;
       }
       if (stop.stop_requested()) break;
       survey(stop);
     }
   });
+}
+
+void DeviceWatcher::wake() {
+  {
+    std::lock_guard lock(wakeMutex_);
+    wakeUp_ = true;
+  }
+  woken_.notify_all();
+}
+
+std::optional<store::DeviceState> DeviceWatcher::formatStick(const std::string& id, bool force,
+                                                             FormatReport report) {
+  if (!sticks_) return std::nullopt;
+  std::optional<mediawriter::UsbStick> found;
+  for (auto& stick : sticks_->present()) {
+    const std::string address =
+        stick.partition.empty() ? stick.sysfsName() : stick.partition.string();
+    if (mediawriter::stickIdOf(address) == id) found = std::move(stick);
+  }
+  if (!found) return std::nullopt;
+  mediawriter::StickFormatOrder order;
+  order.stick = *found;
+  {
+    std::lock_guard lock(mutex_);
+    order.allowlist = config_.usbAllowlist;
+    order.volumeLabel = config_.receiver.aeTitle;
+  }
+  order.force = force;
+  // Checks and claims the stick here, so a refusal is answered at once.
+  mediawriter::StickFormat format(std::move(order));
+  store::DeviceState row;
+  row.name = station::kUsbDriveName;
+  row.address = found->partition.string();
+  row.kind = "usb";
+  row.mediaStatus = "formatting";
+  row.mediaType = found->describe();
+  row.capacityBytes = found->sizeBytes;
+  row.reason = "being formatted as FAT32; do not take it out";
+  std::lock_guard lock(mutex_);
+  formatting_[id] = row.reason;
+  formatFailed_.erase(id);
+  // A previous format of this stick has released its claim, so its thread takes no lock now.
+  if (auto done = formats_.find(id); done != formats_.end()) done->second.join();
+  formats_[id] = std::jthread([this, id, format = std::move(format), report]() mutable {
+    bool ok = false;
+    std::string detail = "the stick could not be formatted";
+    try {
+      format.run();
+      ok = true;
+      detail = format.order().stick.describe() + " formatted as FAT32";
+    } catch (const std::exception& e) {
+      detail = e.what();
+    } catch (...) {
+    }
+    try {
+      {
+        // The row first, then the claim: a new format of this stick can only start after.
+        std::lock_guard lock(mutex_);
+        formatting_.erase(id);
+        if (!ok) formatFailed_[id] = detail;
+      }
+      { const auto ended = std::move(format); }
+      wake();
+      if (report) report(ok, detail);
+    } catch (const std::exception& e) {
+      std::cerr << "burnstation: stick format: " << detail << "; not recorded: " << e.what()
+                << std::endl;
+    } catch (...) {
+      std::cerr << "burnstation: stick format: " << detail << "; not recorded" << std::endl;
+    }
+  });
+  wake();  // the row says "formatting" at the next look, which is now
+  return row;
 }
 
 void DeviceWatcher::updateConfig(const station::StationConfig& config) {
@@ -102,7 +198,18 @@ void DeviceWatcher::survey(std::stop_token stop) {
     manner.stop = [&stop] { return stop.stop_requested(); };
     auto rows = station::probeDrives(config, discover(), busy, manner);
     if (sticks_) {
-      for (auto& row : station::probeSticks(config, *sticks_)) rows.push_back(std::move(row));
+      for (auto& row : station::probeSticks(config, *sticks_)) {
+        std::lock_guard lock(mutex_);
+        const std::string id = mediawriter::stickIdOf(row.address);
+        if (const auto f = formatting_.find(id); f != formatting_.end()) {
+          row.mediaStatus = "formatting";
+          row.reason = f->second;
+        } else if (const auto failed = formatFailed_.find(id);
+                   failed != formatFailed_.end() && row.mediaStatus != "usable") {
+          row.reason = failed->second;
+        }
+        rows.push_back(std::move(row));
+      }
     }
     if (stop.stop_requested()) return;  // probes cut short say "stopped": not worth keeping
     std::vector<store::DeviceState> previous;

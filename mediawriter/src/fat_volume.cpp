@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "burnstation/mediawriter/media_error.h"
+#include "helper_process.h"
 
 namespace burnstation::mediawriter {
 
@@ -35,119 +36,6 @@ bool kernelHasVfat() {
     if (line.size() >= 4 && line.compare(line.size() - 4, 4, "vfat") == 0) return true;
   }
   return false;
-}
-
-// The read end of a pipe, closed on every path.
-struct PipeEnd {
-  int fd = -1;
-  ~PipeEnd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-struct SpawnActions {
-  posix_spawn_file_actions_t actions;
-  SpawnActions() { posix_spawn_file_actions_init(&actions); }
-  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
-};
-
-struct SpawnAttributes {
-  posix_spawnattr_t attributes;
-  SpawnAttributes() { posix_spawnattr_init(&attributes); }
-  ~SpawnAttributes() { posix_spawnattr_destroy(&attributes); }
-};
-
-// Runs a program (looked up in PATH) without a shell and returns its exit status and what
-// it printed. posix_spawn, not fork: the service has threads, and a forked child of a
-// threaded process may only call async-signal-safe functions before exec. A program still
-// running at the limit is killed with everything it started (its own process group) and
-// reaped, and the status is -1 with output saying so.
-int run(const std::vector<std::string>& argv, std::string& output,
-        std::chrono::milliseconds limit) {
-  // Everything the child needs is made here, before it exists.
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  int pipeFds[2];
-  if (::pipe2(pipeFds, O_CLOEXEC) != 0) {
-    output = std::string("cannot start ") + argv[0] + ": " + std::strerror(errno);
-    return -1;
-  }
-  PipeEnd readEnd{pipeFds[0]};
-  PipeEnd writeEnd{pipeFds[1]};
-  SpawnActions actions;
-  posix_spawn_file_actions_adddup2(&actions.actions, writeEnd.fd, 1);
-  posix_spawn_file_actions_adddup2(&actions.actions, writeEnd.fd, 2);
-  SpawnAttributes attributes;
-  posix_spawnattr_setflags(&attributes.attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes.attributes, 0);
-  pid_t pid = -1;
-  const int spawned =
-      ::posix_spawnp(&pid, args[0], &actions.actions, &attributes.attributes, args.data(), environ);
-  ::close(std::exchange(writeEnd.fd, -1));
-  if (spawned != 0) {
-    output = std::string("cannot start ") + argv[0] + ": " + std::strerror(spawned);
-    return -1;
-  }
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  const auto left = [&] {
-    const auto now = std::chrono::steady_clock::now();
-    return now >= deadline
-               ? 0
-               : static_cast<int>(
-                     std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count());
-  };
-  char buffer[512];
-  bool timedOut = false;
-  for (;;) {
-    pollfd p{readEnd.fd, POLLIN, 0};
-    const int ready = ::poll(&p, 1, left());
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      timedOut = ready == 0;
-      break;
-    }
-    const ssize_t n = ::read(readEnd.fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // end of output: the program closed it, usually by exiting
-    output.append(buffer, static_cast<std::size_t>(n));
-  }
-  int status = 0;
-  for (;;) {
-    if (!timedOut && left() == 0) timedOut = true;
-    if (timedOut) {
-      ::kill(-pid, SIGKILL);  // the group: a script's own children die with it
-      ::kill(pid, SIGKILL);
-    }
-    const pid_t reaped = ::waitpid(pid, &status, timedOut ? 0 : WNOHANG);
-    if (reaped == pid) break;
-    if (reaped < 0 && errno != EINTR) return -1;
-    if (reaped == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (timedOut) {
-    output = argv[0] + " did not finish within " + std::to_string(limit.count()) +
-             " ms and was stopped" + (output.empty() ? "" : " (it said: " + output + ")");
-    return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// /proc/self/mountinfo writes space, tab, newline and backslash in paths as \ooo.
-std::string unescapeMountField(const std::string& field) {
-  const auto octal = [](char c) { return c >= '0' && c <= '7'; };
-  std::string out;
-  out.reserve(field.size());
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size() && octal(field[i + 1]) && octal(field[i + 2]) &&
-        octal(field[i + 3])) {
-      out.push_back(static_cast<char>((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 +
-                                      (field[i + 3] - '0')));
-      i += 3;
-    } else {
-      out.push_back(field[i]);
-    }
-  }
-  return out;
 }
 
 // Field 5 of a mountinfo line is the mount point.
@@ -270,18 +158,19 @@ MountedFat::~MountedFat() {
 void MountedFat::mount() {
   std::string output;
   const int status =
-      fuse_ ? run({"fusefat", "-o", "rw+", device_.string(), mountPoint_.string()}, output, limit_)
-            : run({"mount", "-t", "vfat", "-o",
-                   "loop,shortname=winnt,utf8,flush,uid=0,gid=0,umask=022", device_.string(),
-                   mountPoint_.string()},
-                  output, limit_);
+      fuse_ ? runHelper({"fusefat", "-o", "rw+", device_.string(), mountPoint_.string()}, output,
+                        limit_)
+            : runHelper({"mount", "-t", "vfat", "-o",
+                         "loop,shortname=winnt,utf8,flush,uid=0,gid=0,umask=022", device_.string(),
+                         mountPoint_.string()},
+                        output, limit_);
   if (status != 0 || !isMountPoint(mountPoint_)) {
     if (isMountPoint(mountPoint_)) {
       // A helper stopped at its limit may have mounted all the same: nothing stays claimed.
       std::string ignored;
-      run(fuse_ ? std::vector<std::string>{"fusermount", "-u", "-z", mountPoint_.string()}
-                : std::vector<std::string>{"umount", "-l", mountPoint_.string()},
-          ignored, limit_);
+      runHelper(fuse_ ? std::vector<std::string>{"fusermount", "-u", "-z", mountPoint_.string()}
+                      : std::vector<std::string>{"umount", "-l", mountPoint_.string()},
+                ignored, limit_);
     }
     throw MediaError(MediaError::Code::Io,
                      "the stick cannot be opened for writing (" + device_.string() +
@@ -311,14 +200,14 @@ void MountedFat::unmount() {
   if (!mounted_) return;
   mounted_ = false;
   std::string output;
-  const int status = fuse_ ? run({"fusermount", "-u", mountPoint_.string()}, output, limit_)
-                           : run({"umount", mountPoint_.string()}, output, limit_);
+  const int status = fuse_ ? runHelper({"fusermount", "-u", mountPoint_.string()}, output, limit_)
+                           : runHelper({"umount", mountPoint_.string()}, output, limit_);
   if (status != 0 && isMountPoint(mountPoint_)) {
     // Lazily, so a pulled stick does not leave the mount point busy for ever.
     std::string ignored;
-    run(fuse_ ? std::vector<std::string>{"fusermount", "-u", "-z", mountPoint_.string()}
-              : std::vector<std::string>{"umount", "-l", mountPoint_.string()},
-        ignored, limit_);
+    runHelper(fuse_ ? std::vector<std::string>{"fusermount", "-u", "-z", mountPoint_.string()}
+                    : std::vector<std::string>{"umount", "-l", mountPoint_.string()},
+              ignored, limit_);
     throw MediaError(MediaError::Code::Io, "the stick could not be closed cleanly: " + output);
   }
   // fusefat writes its last sectors (the FAT's clean flag) as it exits, which can be after

@@ -13,6 +13,7 @@
 #include "burnstation/mediawriter/medium_target.h"
 #include "burnstation/mediawriter/usb_stick.h"
 #include "folder_content.h"
+#include "stick_claims.h"
 
 namespace burnstation::mediawriter {
 
@@ -37,6 +38,10 @@ class StickTarget : public MediumTarget {
     const auto stick = find(reason);
     if (!stick) {
       return {reason == kInsert ? MediumState::Absent : MediumState::Refused, reason, 0};
+    }
+    // Not held: once formatted, the stick is looked at afresh.
+    if (StickClaim::holder(stick->partition) == StickClaim::Purpose::Formatting) {
+      return {MediumState::Absent, "the stick is being formatted; wait until it is done", 0};
     }
     const FilesystemCheck filesystem = checkFilesystem(stick->partition);
     if (!filesystem.usable()) return hold(MediumState::Refused, filesystem.reason);
@@ -63,6 +68,7 @@ class StickTarget : public MediumTarget {
     if (!current_) return {{{"stick", false, "no stick was written"}}};
     VerificationReport report;
     {
+      const StickClaim claim = claimFor(current_->partition);
       MountedFat mounted(current_->partition, source_.mountParent);
       report = verifyFileSetFolder(mounted.root());
       mounted.unmount();
@@ -91,6 +97,7 @@ class StickTarget : public MediumTarget {
 
   void writeOnto(const Stick& stick, const VolumeContent& content, const WriteProgress& progress) {
     {
+      const StickClaim claim = claimFor(stick.partition);
       MountedFat mounted(stick.partition, source_.mountParent);
       const fs::path root = mounted.root();
       std::uint64_t needed = 0;
@@ -129,10 +136,25 @@ class StickTarget : public MediumTarget {
     }
   }
 
+  // While a job has the stick mounted, nobody formats it (stick_format.h).
+  static StickClaim claimFor(const fs::path& partition) {
+    StickClaim::Purpose holder{};
+    auto claim = StickClaim::take(partition, StickClaim::Purpose::Writing, holder);
+    if (!claim) {
+      refuse(holder == StickClaim::Purpose::Formatting
+                 ? "the stick is being formatted; wait until it is done"
+                 : "another job is writing to the stick");
+    }
+    return std::move(*claim);
+  }
+
   // What tells one stick from the next: a new file in a pseudo-stick's place (or the same
-  // one changed), or any arrival or removal of a real one.
+  // one changed), any arrival or removal of a real one, or a stick formatted meanwhile.
   std::string identity() const {
-    if (sticks_) return std::to_string(sticks_->changes());
+    if (sticks_) {
+      return std::to_string(sticks_->changes()) + "/" +
+             std::to_string(StickClaim::formatsFinished());
+    }
     struct stat st {};
     if (::stat(source_.pseudo.c_str(), &st) != 0) return {};
     return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +

@@ -157,7 +157,42 @@ class LibusbHotplug : public UsbEventSource {
   std::thread thread_;
 };
 
+// Reports its image files once, as present from the start; they never leave.
+class ImageSticks : public UsbEventSource {
+ public:
+  explicit ImageSticks(std::vector<fs::path> images) : images_(std::move(images)) {}
+
+  bool start(UsbEventHandler handler, std::string&) override {
+    int number = 0;
+    for (const fs::path& image : images_) {
+      std::error_code ec;
+      if (!fs::is_regular_file(image, ec)) continue;
+      UsbStick stick;
+      stick.portPath = std::to_string(++number);
+      stick.productId = static_cast<std::uint16_t>(number);
+      stick.manufacturer = "Test";
+      stick.product = "image stick";
+      stick.blockDevice = image;
+      stick.partition = image;
+      stick.sizeBytes = fs::file_size(image, ec);
+      handler({UsbEvent::Kind::Arrived, stick});
+    }
+    return true;
+  }
+
+ private:
+  std::vector<fs::path> images_;
+};
+
 }  // namespace
+
+std::unique_ptr<UsbEventSource> imageSticks(const std::vector<fs::path>& images) {
+  return std::make_unique<ImageSticks>(images);
+}
+
+std::string stickIdOf(const std::string& address) {
+  return fs::path(address).filename().string();
+}
 
 std::string UsbStick::describe() const {
   std::string name = manufacturer;

@@ -150,6 +150,9 @@ nlohmann::json drivesDocument(const std::vector<store::DeviceState>& devices) {
                               {"capacity_bytes", d.capacityBytes},
                               {"reason", d.reason}}}};
     if (d.kind == "optical") entry["discovered"] = d.discovered;
+    // What POST /sticks/{id}/format takes; the "usb" row saying no stick is in has none.
+    if (d.kind == "usb" && d.address != kUsbDriveName)
+      entry["id"] = mediawriter::stickIdOf(d.address);
     if (!d.updated.empty()) entry["updated"] = d.updated;
     list.push_back(std::move(entry));
   }

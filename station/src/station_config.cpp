@@ -417,7 +417,8 @@ void readKiosk(const Reader& r, const toml::table& t, StationConfig& c) {
 }
 
 void readUsb(const Reader& r, const toml::table& t, StationConfig& c) {
-  r.onlyKeys(t, "[usb]", {"allowlist"});
+  r.onlyKeys(t, "[usb]", {"allowlist", "allow_format"});
+  if (auto* n = t.get("allow_format")) c.usbAllowFormat = r.boolean(*n, "allow_format");
   if (auto* n = t.get("allowlist")) {
     const toml::array* list = n->as_array();
     if (!list) r.fail(*n, "allowlist must be a list such as [\"0781:5581\"]");
@@ -656,6 +657,8 @@ quiet_seconds = 120             # render a study's previews once nothing arrived
 
 [usb]
 allowlist = []                  # "VENDOR:PRODUCT" or "VENDOR:PRODUCT:SERIAL"; empty: any stick
+allow_format = false            # let the clerk erase an exFAT/NTFS stick and make it FAT32
+                                # (off: the stick is the patient's; the admin decides)
 
 [api]                           # the kiosk's local API (HTTP + JSON on a Unix socket)
 # socket = "/run/burnstation/api.sock"   # default: api.sock in the data directory

@@ -12,6 +12,7 @@
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
 #include "burnstation/mediawriter/media_error.h"
+#include "burnstation/mediawriter/stick_format.h"
 #include "burnstation/store/instance_header.h"
 #include "burnstation/store/store.h"
 #include "dicom_factory.h"
@@ -148,6 +149,36 @@ TEST(MediumTargets, TheImageDriveIsAlwaysReady) {
   const auto target = imageFileTarget(dir.path() / "1-1of1-1.iso");
   EXPECT_TRUE(target->check({}).ready());
   EXPECT_EQ(target->writtenTo(), (dir.path() / "1-1of1-1.iso").string());
+}
+
+TEST_F(FileTargets, AStickAJobIsWritingIsNotFormattedMeanwhile) {
+  if (!canMountFat()) GTEST_SKIP() << "neither vfat nor /dev/fuse: no FAT can be mounted";
+  const fs::path image = dir.path() / "stick.img";
+  ASSERT_EQ(harness::runCommand({"mkfs.vfat", "-C", "-F", "32", image.string(), "40000"}).exitCode,
+            0);
+  const auto stick = stickTarget({image, {}, dir.path() / "mnt"}, {});
+  ASSERT_EQ(stick->check({}).state, MediumState::Ready);
+  // The clerk asks for a format while the job writes (its progress runs inside the write).
+  std::vector<std::string> refusals;
+  stick->write(content, [&](std::uint64_t, std::uint64_t) {
+    StickFormatOrder order;
+    order.stick.partition = image;
+    order.force = true;
+    try {
+      StickFormat format(order);
+      format.run();
+      refusals.push_back("formatted");
+    } catch (const StickFormatError& e) {
+      if (e.code() == StickFormatError::Code::InUse) refusals.push_back(e.what());
+    }
+    return true;
+  });
+  ASSERT_FALSE(refusals.empty());
+  for (const std::string& r : refusals) {
+    EXPECT_NE(r.find("a job is writing"), std::string::npos) << r;
+  }
+  const VerificationReport report = stick->verify();
+  EXPECT_TRUE(report.ok()) << report.checks.front().detail;
 }
 
 }  // namespace

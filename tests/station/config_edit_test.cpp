@@ -163,5 +163,28 @@ TEST(ConfigEditTest, TheDocumentHasTheListsAndEachEntryGoesBackAsItIs) {
   EXPECT_EQ(doc["kiosk"]["idle_seconds"], 120);
 }
 
+TEST(ConfigEditTest, FormattingSticksIsOffUntilTheAdminTurnsItOnAndThatIsKept) {
+  harness::TempDir dir;
+  const StationConfig before = base(dir.path());
+  EXPECT_FALSE(before.usbAllowFormat);
+  EXPECT_EQ(configDocument(before)["usb"]["allow_format"], false);
+  const StationConfig after =
+      withSettings(before, ConfigSection::Usb, json{{"allow_format", true}});
+  EXPECT_TRUE(after.usbAllowFormat);
+  EXPECT_EQ(after.usbAllowlist, before.usbAllowlist);
+  EXPECT_EQ(configDocument(after)["usb"]["allow_format"], true);
+  const auto file = serviceConfigPath(dir.path());
+  saveConfig(after, file);
+  EXPECT_TRUE(loadConfig(file).usbAllowFormat);
+  std::string message;
+  EXPECT_EQ(codeOf(
+                [&] {
+                  withSettings(before, ConfigSection::Usb, json{{"allow_format", "yes"}});
+                },
+                &message),
+            Code::Refused);
+  EXPECT_NE(message.find("allow_format must be true or false"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace burnstation::station

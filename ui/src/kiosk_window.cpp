@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QStackedWidget>
@@ -219,6 +220,15 @@ void KioskWindow::wire() {
                     refreshJob();
                   });
   });
+  connect(progress_, &ProgressScreen::formatStickConfirmed, this, [this](const QString& id) {
+    if (!client_) return;
+    progress_->setRefusedStick(QString());
+    client_->send(
+        "POST", QStringLiteral("/sticks/%1/format").arg(pathSegment(id)),
+        QJsonObject{{QStringLiteral("confirm"), true}}, this, [this](const ApiReply& r) {
+          progress_->setMessage(r.ok() ? tr("Formatting the USB stick — leave it in.") : r.error);
+        });
+  });
   connect(jobs_, &JobsScreen::back, this, [this] { showScreen(Screen::Start); });
   connect(jobs_, &JobsScreen::follow, this, &KioskWindow::followJob);
   connect(jobs_, &JobsScreen::retry, this, [this](const QString& id) {
@@ -338,8 +348,31 @@ void KioskWindow::reprint(const QString& jobId, int volume) {
                });
 }
 
+// The id of a stick the service refused, where the admin lets clerks format sticks; the
+// service decides whether this stick may be (its refusal is shown as it words it).
+QString KioskWindow::formattableStick(const ServerEvent& event) const {
+  const bool allowed = config_.value(QStringLiteral("usb"))
+                           .toObject()
+                           .value(QStringLiteral("allow_format"))
+                           .toBool(false);
+  if (!allowed) return {};
+  const QJsonArray drives =
+      QJsonDocument::fromJson(event.data).object().value(QStringLiteral("drives")).toArray();
+  for (const QJsonValue& d : drives) {
+    const QJsonObject drive = d.toObject();
+    const QString id = drive.value(QStringLiteral("id")).toString();
+    const QString status =
+        drive.value(QStringLiteral("media")).toObject().value(QStringLiteral("status")).toString();
+    if (drive.value(QStringLiteral("kind")).toString() == QLatin1String("usb") && !id.isEmpty() &&
+        status == QLatin1String("refused")) {
+      return id;
+    }
+  }
+  return {};
+}
+
 void KioskWindow::onEvent(const ServerEvent& event) {
-  Q_UNUSED(event);
+  if (event.type == QLatin1String("drives")) progress_->setRefusedStick(formattableStick(event));
   // Every job or volume change refreshes what is on screen; documents are small.
   if (currentScreen() == Screen::Progress) refreshJob();
   if (currentScreen() == Screen::Jobs) loadJobs();

@@ -24,6 +24,10 @@ ProgressScreen::ProgressScreen(QWidget* parent) : QWidget(parent) {
   layout->addWidget(title_);
   layout->addWidget(state_);
   layout->addWidget(cards_, 1);
+  format_ = makeButton(tr("Format as FAT32 — erases everything on the stick"), this, "danger");
+  format_->setObjectName(QStringLiteral("formatStickButton"));
+  format_->hide();
+  layout->addWidget(format_);
   auto* buttons = new QHBoxLayout;
   cancel_ = makeButton(tr("Cancel the burn"), this, "danger");
   cancel_->setObjectName(QStringLiteral("cancelButton"));
@@ -40,6 +44,19 @@ ProgressScreen::ProgressScreen(QWidget* parent) : QWidget(parent) {
                        [this, id] { emit cancelConfirmed(id); });
   });
   connect(done_, &QPushButton::clicked, this, &ProgressScreen::finished);
+  connect(format_, &QPushButton::clicked, this, [this] {
+    const QString id = stickId_;
+    confirmDestructive(this,
+                       tr("Erase everything on this USB stick and format it as FAT32? What is on "
+                          "it now cannot be brought back."),
+                       tr("Erase and format"), tr("Keep the stick as it is"),
+                       [this, id] { emit formatStickConfirmed(id); });
+  });
+}
+
+void ProgressScreen::setRefusedStick(const QString& stickId) {
+  stickId_ = stickId;
+  format_->setVisible(!stickId_.isEmpty() && !ended_);
 }
 
 void ProgressScreen::setJob(const QJsonObject& job, const QString& kind) {
@@ -53,6 +70,9 @@ void ProgressScreen::setJob(const QJsonObject& job, const QString& kind) {
   const bool ended = state == QLatin1String("done") || state == QLatin1String("failed") ||
                      state == QLatin1String("cancelled");
   cancel_->setVisible(!ended);
+  // Only while a stick job waits: a disc job is not the place to erase a stick.
+  ended_ = ended || kind != QLatin1String("USB");
+  format_->setVisible(!stickId_.isEmpty() && !ended_);
   done_->setText(ended ? tr("Next patient") : tr("Leave it running: next patient"));
   cards_->clearRows();
   const int copies = job.value(QStringLiteral("copies")).toInt(1);

@@ -1,5 +1,6 @@
 // Screen 5, Progress: one card per disc and copy of the running job, its overall state and
-// reason, and cancel (after a confirmation) or, once it ended, a new patient.
+// reason, and cancel (after a confirmation) or, once it ended, a new patient. A USB stick the
+// station refused can be formatted FAT32 from here, after a second confirmation.
 #pragma once
 
 #include <QJsonObject>
@@ -20,11 +21,14 @@ class ProgressScreen : public QWidget {
   // The job document; `mediumKind` ("CD", "DVD", "USB") names what the clerk inserts.
   void setJob(const QJsonObject& job, const QString& mediumKind);
   void setMessage(const QString& message);
+  // A stick the service refused and may format (its drives-document id); empty: none.
+  void setRefusedStick(const QString& stickId);
   QString jobId() const { return jobId_; }
   QStringList instructions() const;
 
  signals:
   void cancelConfirmed(const QString& jobId);
+  void formatStickConfirmed(const QString& stickId);
   void finished();
 
  private:
@@ -33,7 +37,10 @@ class ProgressScreen : public QWidget {
   KineticList* cards_;
   QPushButton* cancel_;
   QPushButton* done_;
+  QPushButton* format_;
   QString jobId_;
+  QString stickId_;
+  bool ended_ = true;  // or not a USB job: no format offered
 };
 
 }  // namespace burnstation::ui

@@ -5,9 +5,12 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "burnstation/jobs/api_exchange.h"
 #include "burnstation/station/station_config.h"
+#include "burnstation/store/device_states.h"
 #include "burnstation/store/store.h"
 
 namespace burnstation::jobs {
@@ -23,6 +26,11 @@ struct ApiContext {
   // Throws ApiError (401 no or expired session, 403 admin closed, 423 locked) unless the
   // request carries a valid admin session. Set by the admin routes' owner.
   std::function<void(const ApiRequest&)> requireAdmin;
+  // Starts formatting a stick the device watcher knows (DeviceWatcher::formatStick): the
+  // stick's row, nullopt for an unknown id; throws mediawriter::StickFormatError.
+  std::function<std::optional<store::DeviceState>(
+      const std::string& id, bool force, std::function<void(bool, const std::string&)> report)>
+      formatStick;
 };
 
 // Throws ApiError(403) when no admin routes are installed, else whatever requireAdmin throws.

@@ -17,6 +17,7 @@ namespace burnstation::jobs {
 namespace http {
 inline constexpr int kOk = 200;
 inline constexpr int kCreated = 201;
+inline constexpr int kAccepted = 202;  // started; the outcome comes on the event stream
 inline constexpr int kNoContent = 204;
 inline constexpr int kBadRequest = 400;
 inline constexpr int kUnauthorized = 401;  // admin call without a valid session

@@ -20,5 +20,7 @@ void addAdminRoutes(ApiRouter& router, ApiContext& context);
 void addSetAsideRoutes(ApiRouter& router, ApiContext& context);
 // GET /config, PUT|DELETE /config/...
 void addConfigRoutes(ApiRouter& router, ApiContext& context);
+// POST /sticks/{id}/format (where [usb] allow_format is on)
+void addStickRoutes(ApiRouter& router, ApiContext& context);
 
 }  // namespace burnstation::jobs

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "burnstation/mediawriter/stick_format.h"
 #include "burnstation/mediawriter/usb_stick.h"
 #include "burnstation/station/drive_discovery.h"
 #include "burnstation/station/station_config.h"
@@ -42,8 +45,18 @@ class DeviceWatcher : public station::DriveDiscovery {
   // What the watcher last recorded.
   std::vector<store::DeviceState> devices();
 
+  // Starts making the stick the drives document names by id FAT32, on a thread of its own;
+  // its row says "formatting" until done, and report(ok, what happened) is called from that
+  // thread. Returns the stick's row then, nullopt for no such stick; throws
+  // mediawriter::StickFormatError when the stick must not be formatted now. Only sticks
+  // the watcher found can be formatted: the id is looked up, never used as a path.
+  using FormatReport = std::function<void(bool ok, const std::string& detail)>;
+  std::optional<store::DeviceState> formatStick(const std::string& id, bool force,
+                                                FormatReport report);
+
  private:
   void survey(std::stop_token stop);
+  void wake();
 
   std::mutex mutex_;
   station::StationConfig config_;
@@ -54,6 +67,12 @@ class DeviceWatcher : public station::DriveDiscovery {
   std::unique_ptr<mediawriter::UsbSticks> sticks_;
   std::unique_ptr<store::DeviceStates> table_;
   std::string lastProblem_;
+  std::map<std::string, std::string> formatting_;    // stick id -> its row's reason meanwhile
+  std::map<std::string, std::string> formatFailed_;  // stick id -> why, until the next try
+  std::mutex wakeMutex_;
+  std::condition_variable_any woken_;
+  bool wakeUp_ = false;
+  std::map<std::string, std::jthread> formats_;  // joined before anything above goes
   std::jthread thread_;
 };
 

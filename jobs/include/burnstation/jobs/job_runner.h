@@ -26,6 +26,8 @@ class JobRunner {
   ~JobRunner();  // stops and joins
   void start();
   void updateConfig(const station::StationConfig& config);
+  // The service's device watcher (the local API formats sticks through it).
+  DeviceWatcher& watcher() { return *watcher_; }
 
  private:
   void loop(std::stop_token stop);

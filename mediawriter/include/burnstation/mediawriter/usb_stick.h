@@ -49,6 +49,15 @@ class UsbEventSource {
 // and its event thread.
 std::unique_ptr<UsbEventSource> libusbHotplug();
 
+// Image files standing in for sticks (bus 0, vendor 0000, product 1, 2, ...): the service
+// gets them from BURNSTATION_TEST_STICKS so tests can format and burn without USB. Only
+// regular files; a block device named here is ignored, so no test can reach a real disk.
+std::unique_ptr<UsbEventSource> imageSticks(const std::vector<std::filesystem::path>& images);
+
+// How the local API names a stick (POST /sticks/{id}/format): the file name of the row's
+// address, "sdb1" for /dev/sdb1, or the USB port ("1-1.4") before the kernel made a disk.
+std::string stickIdOf(const std::string& address);
+
 // "VVVV:PPPP" or "VVVV:PPPP:SERIAL" entries; an empty list allows every stick.
 bool allowedByList(const UsbStick& stick, const std::vector<std::string>& allowlist);
 

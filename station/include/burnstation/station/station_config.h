@@ -132,6 +132,9 @@ struct StationConfig {
   JobSettings jobs;
   PreviewSettings previews;
   std::vector<std::string> usbAllowlist;  // "VVVV:PPPP" or "VVVV:PPPP:SERIAL"; empty: any
+  // [usb] allow_format: the clerk may erase a refused (exFAT, NTFS) stick and make it FAT32.
+  // Off until the admin turns it on: the stick is the patient's, and what is on it is lost.
+  bool usbAllowFormat = false;
   ApiSettings api;
   AdminSettings admin;
   KioskSettings kiosk;

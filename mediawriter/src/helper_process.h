@@ -1,0 +1,20 @@
+// Running the system's helper programs (mount, fusefat, mkfs.vfat) from a threaded service:
+// without a shell, with a time limit, and reading /proc's escaped mount table.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace burnstation::mediawriter {
+
+// Runs a program (looked up in PATH) without a shell and returns its exit status and what
+// it printed (stdout and stderr). A program still running at the limit is killed with
+// everything it started and the status is -1 with output saying so.
+int runHelper(const std::vector<std::string>& argv, std::string& output,
+              std::chrono::milliseconds limit);
+
+// /proc/self/mountinfo writes space, tab, newline and backslash in paths as \ooo.
+std::string unescapeMountField(const std::string& field);
+
+}  // namespace burnstation::mediawriter
