@@ -29,6 +29,7 @@ build_packages=(
   libavformat-dev libavcodec-dev libavutil-dev  # video objects re-wrapped as MP4 for the viewer
   libicu-dev               # patient search: names folded for case and accents in every script
   libsodium-dev            # the admin PIN's argon2id hash and the admin session tokens
+  dosfstools               # mkfs.vfat: the service formats a refused stick FAT32 (and tests make images)
 )
 test_packages=(
   dcmtk                    # storescu/echoscu/storescp/dcmdump: real peers and readers
@@ -40,7 +41,6 @@ test_packages=(
   xorriso                  # reads our ISO images back (names, MD5)
   genisoimage              # isoinfo: the raw ISO 9660 names
   time                     # peak RSS in benchmarks
-  dosfstools               # mkfs.vfat: FAT32 stick images
   mtools                   # mdir/mcopy: read stick images without mounting them
   fusefat fuse             # mount FAT images where the kernel has no vfat; fusermount
   exfatprogs               # mkfs.exfat: an exFAT stick that must be refused
