@@ -22,6 +22,7 @@ const IngestSource kNoSender{"", "", "", ""};
 
 struct ClerkRow {
   bool found = false;
+  std::string name;  // as the admin wrote it (names match without regard to ASCII case)
   std::string pinHash;
   std::string badgeHash;
   LockState lock;
@@ -30,8 +31,8 @@ struct ClerkRow {
 ClerkRow readClerk(SqliteDb& db, const std::string& name) {
   ClerkRow row;
   Statement q(db,
-              "SELECT pin_hash, ifnull(badge_hash, ''), failed_attempts, locked_until FROM clerks "
-              "WHERE name = ?");
+              "SELECT pin_hash, ifnull(badge_hash, ''), failed_attempts, locked_until, name FROM "
+              "clerks WHERE name = ?");
   q.bind(1, name);
   if (q.step()) {
     row.found = true;
@@ -39,6 +40,7 @@ ClerkRow readClerk(SqliteDb& db, const std::string& name) {
     row.badgeHash = q.text(1);
     row.lock.failed = static_cast<int>(q.integer(2));
     if (!q.isNull(3)) row.lock.lockedUntil = q.integer(3);
+    row.name = q.text(4);
   }
   return row;
 }
@@ -127,8 +129,9 @@ void createClerkTables(SqliteDb& db) {
 -- Added by issue 11: clerks who sign in at the kiosk. Only hashes: the PIN's argon2id hash
 -- ('' when the clerk has none) and the badge's keyed BLAKE2b hash (NULL when none; unique, so
 -- one badge names one clerk); wrong PINs in a row and the lock they caused, per clerk.
+-- Names match without regard to ASCII case: the kiosk's keypad types capitals.
 CREATE TABLE IF NOT EXISTS clerks(
-  name TEXT PRIMARY KEY,
+  name TEXT PRIMARY KEY COLLATE NOCASE,
   pin_hash TEXT NOT NULL DEFAULT '',
   badge_hash TEXT UNIQUE,
   failed_attempts INTEGER NOT NULL DEFAULT 0,
@@ -250,7 +253,7 @@ bool Clerks::put(const std::string& name, const ClerkChange& change, const std::
     upsert.bind(3, badgeAfter);
   }
   upsert.bind(4, isoNow()).bind(5, who).run();
-  if (pin && !pin->empty() && before.found) {
+  if (pin && !pin->empty() && before.found) {  // a new PIN opens the clerk's lock
     Statement unlock(*db_,
                      "UPDATE clerks SET failed_attempts = 0, locked_until = NULL WHERE name = ?");
     unlock.bind(1, name).run();
@@ -275,12 +278,13 @@ bool Clerks::remove(const std::string& name, const std::string& who) {
   return true;
 }
 
-ClerkCheck Clerks::checkPin(const std::string& name, std::string_view pin,
+ClerkCheck Clerks::checkPin(const std::string& typed, std::string_view pin,
                             const PinLockout& lockout, const std::string& who, WallTime now) {
   std::lock_guard lock(checking_);
   const std::int64_t nowSeconds = secondsOf(now);
-  const bool nameOk = clerkNameProblem(name).empty();
-  const ClerkRow before = nameOk ? readClerk(*db_, name) : ClerkRow{};
+  const bool nameOk = clerkNameProblem(typed).empty();
+  const ClerkRow before = nameOk ? readClerk(*db_, typed) : ClerkRow{};
+  const std::string name = before.found ? before.name : typed;
   if (!before.found || before.pinHash.empty()) {
     insertEvent(*db_, "clerk-pin-refused",
                 "by " + who + ": " +

@@ -136,7 +136,7 @@ TEST_F(ClerkRoutesTest, WithSignInOnJobsNeedAClerkAndRecordTheSignedInOne) {
   EXPECT_EQ(call("POST", "/jobs", burn("c-1"), std::string(64, 'f')).status, http::kUnauthorized);
 
   const ApiResponse session =
-      call("POST", "/clerk-session", R"({"name": "Anna Meier", "pin": "4815"})");
+      call("POST", "/clerk-session", R"({"name": "ANNA MEIER", "pin": "4815"})");
   const std::string anna = token(session);
   EXPECT_EQ(doc(session)["clerk"], "Anna Meier");
   EXPECT_TRUE(doc(session).contains("expires"));

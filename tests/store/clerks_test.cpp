@@ -127,6 +127,10 @@ TEST_F(ClerksTest, NameAndPinSignIn) {
   clerks.put("Anna", {"4815", {}}, "admin");
   EXPECT_EQ(clerks.checkPin("Anna", "4815", lockout, "kiosk", t0).check.outcome,
             PinOutcome::Accepted);
+  // The kiosk's keypad types capitals; the clerk is named as the admin wrote it.
+  const ClerkCheck capitals = clerks.checkPin("ANNA", "4815", lockout, "kiosk", t0);
+  EXPECT_EQ(capitals.check.outcome, PinOutcome::Accepted);
+  EXPECT_EQ(capitals.clerk, "Anna");
   const ClerkCheck wrong = clerks.checkPin("Anna", "0000", lockout, "kiosk", t0);
   EXPECT_EQ(wrong.check.outcome, PinOutcome::Refused);
   EXPECT_EQ(wrong.check.attemptsLeft, 2);

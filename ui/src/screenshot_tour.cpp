@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QJsonArray>
+#include <QLineEdit>
 #include <QPixmap>
 #include <stdexcept>
 
@@ -11,6 +12,7 @@
 #include "kiosk_window.h"
 #include "screens/admin_pin_page.h"
 #include "screens/admin_screen.h"
+#include "screens/clerk_sign_in_screen.h"
 #include "screens/config_editor.h"
 #include "screens/confirm_screen.h"
 #include "screens/jobs_screen.h"
@@ -31,6 +33,7 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
 
   window.showScreen(KioskWindow::Screen::Start);
   window.startScreen()->setPatients(patients);
+  window.startScreen()->setClerk(QStringLiteral("山田 花子"));  // where clerks sign in
   settle();
   visit(QStringLiteral("02-start"));
 
@@ -93,6 +96,15 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
       true);
   settle();
   visit(QStringLiteral("12-admin-profile-refused"));
+
+  window.showScreen(KioskWindow::Screen::SignIn);
+  window.signInScreen()->nameField()->setText(QStringLiteral("Yamada Hanako"));
+  window.signInScreen()->setMessage(QApplication::translate(
+      "ScreenshotTour", "wrong PIN; 2 attempt(s) left before \"Yamada Hanako\" is locked"));
+  settle();
+  visit(QStringLiteral("13-clerk-sign-in"));
+  window.signInScreen()->reset();
+  window.startScreen()->setClerk(QString());
   window.clearPatient();
 }
 

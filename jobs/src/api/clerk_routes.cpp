@@ -3,6 +3,8 @@
 // asked for a job where [admin] clerk_sign_in is on.
 #include "burnstation/jobs/clerk_routes.h"
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <mutex>
 
@@ -37,6 +39,14 @@ std::string textOf(const nlohmann::json& body, const char* name) {
     throw ApiError(http::kBadRequest, std::string("\"") + name + "\" is required, as a string");
   }
   return it->get<std::string>();
+}
+
+// Clerks' names match without regard to ASCII case, as the store looks them up.
+bool sameName(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 // 423 with when the sign-in opens again, as a sentence, as seconds and as a time.
@@ -89,10 +99,10 @@ class ClerkDesk {
       if (e.code() == store::StoreError::Code::InUse) throw ApiError(http::kConflict, e.what());
       throw;
     }
-    // New credentials: whoever signed in with the old ones signs in again.
-    if (!added) sessions_.closeHeldBy(name);
     for (const store::ClerkSummary& c : roster().list(sessions_.now())) {
-      if (c.name != name) continue;
+      if (!sameName(c.name, name)) continue;
+      // New credentials: whoever signed in with the old ones signs in again.
+      if (!added) sessions_.closeHeldBy(c.name);
       return ApiResponse::json({{"name", c.name}, {"has_pin", c.hasPin}, {"has_badge", c.hasBadge}},
                                added ? http::kCreated : http::kOk);
     }
@@ -102,10 +112,14 @@ class ClerkDesk {
   ApiResponse remove(const ApiRequest& request) {
     requireAdmin(context_, request);
     const std::string& name = request.params.at("name");
+    std::string held = name;
+    for (const store::ClerkSummary& c : roster().list(sessions_.now())) {
+      if (sameName(c.name, name)) held = c.name;
+    }
     if (!roster().remove(name, "admin " + peerWho(request) + " (local API)")) {
       throw ApiError(http::kNotFound, "there is no clerk called \"" + name + "\"");
     }
-    sessions_.closeHeldBy(name);
+    sessions_.closeHeldBy(held);
     return ApiResponse::json({{"removed", name}});
   }
 
