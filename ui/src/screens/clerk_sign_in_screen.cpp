@@ -22,9 +22,9 @@ ClerkSignInScreen::ClerkSignInScreen(QWidget* parent) : QWidget(parent) {
   auto* top = new QHBoxLayout;
   top->addWidget(makeLabel(tr("Sign in to burn"), kTitlePointSize, this), 1);
   QPushButton* admin = makeButton(tr("Admin"), this);
-  admin->setObjectName(QStringLiteral("adminButton"));
+  admin->setObjectName(QStringLiteral("signInAdminButton"));
   QPushButton* back = makeButton(tr("Back"), this);
-  back->setObjectName(QStringLiteral("backButton"));
+  back->setObjectName(QStringLiteral("signInBackButton"));
   top->addWidget(admin);
   top->addWidget(back);
   layout->addLayout(top);
@@ -82,7 +82,9 @@ ClerkSignInScreen::ClerkSignInScreen(QWidget* parent) : QWidget(parent) {
 }
 
 bool ClerkSignInScreen::eventFilter(QObject* watched, QEvent* event) {
-  if (event->type() == QEvent::FocusIn) keypads_->setCurrentIndex(watched == pin_ ? 1 : 0);
+  // A tap as well as focus: a window that is not active (yet) gets no focus events.
+  if (event->type() == QEvent::FocusIn || event->type() == QEvent::MouseButtonPress)
+    keypads_->setCurrentIndex(watched == pin_ ? 1 : 0);
   return QWidget::eventFilter(watched, event);
 }
 
