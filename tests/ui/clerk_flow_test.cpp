@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTest>
 
@@ -15,7 +16,10 @@
 #include "demonstration.h"
 #include "kiosk_window.h"
 #include "raw_peer.h"
+#include "screens/admin_pin_page.h"
+#include "screens/admin_screen.h"
 #include "screens/clerk_sign_in_screen.h"
+#include "screens/clerks_page.h"
 #include "screens/confirm_screen.h"
 #include "screens/idle_screen.h"
 #include "screens/start_screen.h"
@@ -184,6 +188,56 @@ TEST_F(ClerkFlowTest, WithSignInOffTheKioskStartsAsBefore) {
   auto* signOut = window->startScreen()->findChild<QPushButton*>("signOutButton");
   ASSERT_NE(signOut, nullptr);
   EXPECT_FALSE(signOut->isVisible());
+}
+
+TEST_F(ClerkFlowTest, TheAdminAddsAndRemovesClerksWithTheAdminsToken) {
+  service.answerTo("GET /config", json(200, "OK", R"({"profiles": [], "kiosk": {}})"));
+  service.answerTo("POST /session", json(201, "Created", R"({"token": "admin-tok"})"));
+  service.answerTo("GET /clerks", json(200, "OK", R"({"clerk_sign_in": true, "clerks": [
+      {"name": "Anna Meier", "has_pin": true, "has_badge": false, "locked": false}]})"));
+  service.answerTo("PUT /clerks/",
+                   json(422, "Unprocessable Content",
+                        R"({"error": "the PIN must have at least 4 digits, not 3"})"));
+  window->showScreen(KioskWindow::Screen::Admin);
+  auto* pinPage = window->adminScreen()->pinPage();
+  for (const char* key : {"key_1", "key_2", "key_3", "key_4", "key_5", "key_6"}) tap(pinPage, key);
+  tap(pinPage, "openAdminButton");
+  ASSERT_TRUE(
+      QTest::qWaitFor([&] { return window->adminScreen()->currentWidget() != pinPage; }, 10000));
+  tap(window->adminScreen(), "section_clerks");
+  auto* page = window->adminScreen()->clerksPage();
+  ASSERT_EQ(window->adminScreen()->currentWidget(), page);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return page->findChild<QPushButton*>("removeClerk_Anna Meier") != nullptr; }, 10000));
+  EXPECT_TRUE(requestTo(service, "GET /clerks").contains("Bearer admin-tok"));
+
+  // Add Ben with a PIN the service refuses: its reason is shown.
+  for (const char* key : {"key_B", "key_E", "key_N"}) tap(page, key);
+  QTest::mouseClick(page->findChild<QLineEdit*>("clerkPin"), Qt::LeftButton);
+  for (const char* key : {"key_1", "key_2", "key_3"}) tap(page, key);
+  tap(page, "saveClerk");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !shown(page, "clerksMessage").isEmpty(); }, 10000));
+  EXPECT_EQ(shown(page, "clerksMessage"), "the PIN must have at least 4 digits, not 3");
+  const QByteArray put = requestTo(service, "PUT /clerks/BEN ");
+  EXPECT_TRUE(put.contains("Bearer admin-tok")) << put.toStdString();
+  EXPECT_TRUE(put.endsWith(R"({"pin":"123"})")) << put.toStdString();
+
+  // Removing asks first, with verb-labelled buttons.
+  service.answerTo("DELETE /clerks/", json(200, "OK", R"({"removed": "Anna Meier"})"));
+  tap(page, "removeClerk_Anna Meier");
+  QMessageBox* box = nullptr;
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return (box = page->findChild<QMessageBox*>("confirmDestructive")) != nullptr; },
+      5000));
+  EXPECT_EQ(box->defaultButton(), nullptr);
+  QPushButton* verb = nullptr;
+  for (QAbstractButton* b : box->buttons())
+    if (b->text() == "Remove the clerk") verb = qobject_cast<QPushButton*>(b);
+  ASSERT_NE(verb, nullptr);
+  QTest::mouseClick(verb, Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return !requestTo(service, "DELETE /clerks/Anna%20Meier").isEmpty(); }, 10000));
+  EXPECT_TRUE(requestTo(service, "DELETE /clerks/Anna%20Meier").contains("Bearer admin-tok"));
 }
 
 }  // namespace

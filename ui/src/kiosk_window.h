@@ -76,6 +76,7 @@ class KioskWindow : public QWidget {
   void wire();
   void wireAdmin();
   void wireSignIn();
+  void wireClerkAdmin();
   // The sign-in screen, then `next` once a clerk is signed in.
   void askSignIn(Screen next, const QString& message = {});
   void signInWith(const QJsonObject& body);

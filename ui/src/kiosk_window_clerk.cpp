@@ -1,12 +1,16 @@
 // KioskWindow's clerk sign-in, where GET /config says [admin] clerk_sign_in: name + PIN or a
 // badge opens a clerk session (POST /clerk-session) whose token the job calls carry; "Sign
-// out" and the idle timeout end it (DELETE /clerk-session).
+// out" and the idle timeout end it (DELETE /clerk-session). The admin's clerks page lists,
+// adds and removes clerks (GET /clerks, PUT|DELETE /clerks/{name}).
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include "api_client.h"
 #include "kiosk_window.h"
+#include "screens/admin_pin_page.h"
 #include "screens/admin_screen.h"
 #include "screens/clerk_sign_in_screen.h"
+#include "screens/clerks_page.h"
 #include "screens/start_screen.h"
 
 namespace burnstation::ui {
@@ -50,6 +54,55 @@ void KioskWindow::signOutClerk() {
   signIn_->reset();
 }
 
+void KioskWindow::wireClerkAdmin() {
+  ClerksPage* page = admin_->clerksPage();
+  // An ended admin session: the PIN again, as for configuration changes.
+  auto sessionEnded = [this](const ApiReply& r) {
+    if (r.status != 401) return false;
+    client_->setAdminToken(QString());
+    admin_->showPin();
+    admin_->pinPage()->setMessage(r.error);
+    return true;
+  };
+  connect(page, &ClerksPage::refresh, this, [this, page, sessionEnded] {
+    if (!client_) return;
+    client_->get(QStringLiteral("/clerks"), this, [page, sessionEnded](const ApiReply& r) {
+      if (sessionEnded(r)) return;
+      if (!r.ok()) return page->setMessage(r.error, true);
+      const QJsonObject doc = r.json.toObject();
+      page->setClerks(doc.value(QStringLiteral("clerks")).toArray(),
+                      doc.value(QStringLiteral("clerk_sign_in")).toBool());
+    });
+  });
+  connect(
+      page, &ClerksPage::save, this,
+      [this, page, sessionEnded](const QString& name, const QString& pin, const QString& badge) {
+        if (!client_) return;
+        QJsonObject body;
+        if (!pin.isEmpty()) body.insert(QStringLiteral("pin"), pin);
+        if (!badge.isEmpty()) body.insert(QStringLiteral("badge"), badge);
+        client_->send("PUT", QStringLiteral("/clerks/%1").arg(pathSegment(name)), body, this,
+                      [page, name, sessionEnded](const ApiReply& r) {
+                        if (sessionEnded(r)) return;
+                        if (!r.ok()) return page->setMessage(r.error, true);
+                        page->clearForm();
+                        page->setMessage(tr("Clerk “%1” saved.").arg(name), false);
+                        emit page->refresh();
+                      });
+      });
+  connect(page, &ClerksPage::remove, this, [this, page, sessionEnded](const QString& name) {
+    if (!client_) return;
+    client_->send("DELETE", QStringLiteral("/clerks/%1").arg(pathSegment(name)),
+                  QJsonValue(QJsonValue::Undefined), this,
+                  [page, name, sessionEnded](const ApiReply& r) {
+                    if (sessionEnded(r)) return;
+                    if (!r.ok()) return page->setMessage(r.error, true);
+                    page->setMessage(tr("Clerk “%1” removed.").arg(name), false);
+                    emit page->refresh();
+                  });
+  });
+}
+
 void KioskWindow::wireSignIn() {
   connect(signIn_, &ClerkSignInScreen::pinEntered, this,
           [this](const QString& name, const QString& pin) {
@@ -64,6 +117,7 @@ void KioskWindow::wireSignIn() {
     admin_->showPin();
     showScreen(Screen::Admin);
   });
+  wireClerkAdmin();
   connect(start_, &StartScreen::signOutRequested, this, [this] {
     signOutClerk();
     clearPatient();

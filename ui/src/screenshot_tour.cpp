@@ -13,6 +13,7 @@
 #include "screens/admin_pin_page.h"
 #include "screens/admin_screen.h"
 #include "screens/clerk_sign_in_screen.h"
+#include "screens/clerks_page.h"
 #include "screens/config_editor.h"
 #include "screens/confirm_screen.h"
 #include "screens/jobs_screen.h"
@@ -105,6 +106,20 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
   visit(QStringLiteral("13-clerk-sign-in"));
   window.signInScreen()->reset();
   window.startScreen()->setClerk(QString());
+
+  window.showScreen(KioskWindow::Screen::Admin);
+  window.adminScreen()->setCurrentWidget(window.adminScreen()->clerksPage());
+  window.adminScreen()->clerksPage()->setClerks(
+      QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("山田 花子")},
+                             {QStringLiteral("has_pin"), true},
+                             {QStringLiteral("has_badge"), true}},
+                 QJsonObject{{QStringLiteral("name"), QStringLiteral("Anna Meier")},
+                             {QStringLiteral("has_pin"), true},
+                             {QStringLiteral("has_badge"), false}}},
+      true);
+  settle();
+  visit(QStringLiteral("14-admin-clerks"));
+  window.adminScreen()->showPin();
   window.clearPatient();
 }
 
