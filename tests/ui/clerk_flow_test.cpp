@@ -180,6 +180,40 @@ TEST_F(ClerkFlowTest, AScannedBadgeSignsInAndAPersonsTypingDoesNot) {
   EXPECT_TRUE(window->clerk().isEmpty());
 }
 
+TEST_F(ClerkFlowTest, ASubmitWithoutAClerkOrWithAnEndedSessionAsksToSignInThenConfirmAgain) {
+  window->setConfig(configWithSignIn(true));
+  window->choosePatient(burnstation::ui::demonstration::patients()
+                            .value(QStringLiteral("patients"))
+                            .toArray()
+                            .at(0)
+                            .toObject());
+  window->showScreen(KioskWindow::Screen::Confirm);
+  tap(window->confirmScreen(), "burnButton");
+  EXPECT_EQ(window->currentScreen(), KioskWindow::Screen::SignIn);
+  QTest::qWait(100);
+  EXPECT_TRUE(requestTo(service, "POST /jobs").isEmpty());  // nothing submitted unsigned
+
+  acceptSignIn();
+  auto* name = window->signInScreen()->nameField();
+  QTest::keyClicks(name, "0004711");
+  QTest::keyClick(name, Qt::Key_Return);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return window->currentScreen() == KioskWindow::Screen::Confirm; }, 10000));
+
+  // The service ended the session meanwhile: sign in again, back to Confirm.
+  service.answerTo("POST /jobs", json(401, "Unauthorized", R"({"error": "sign in first"})"));
+  tap(window->confirmScreen(), "burnButton");
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return window->currentScreen() == KioskWindow::Screen::SignIn; }, 10000));
+  EXPECT_EQ(shown(window->signInScreen(), "clerkMessage"), "sign in first");
+  EXPECT_TRUE(window->clerk().isEmpty());
+  QTest::keyClicks(name, "0004711");
+  QTest::keyClick(name, Qt::Key_Return);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return window->currentScreen() == KioskWindow::Screen::Confirm; }, 10000));
+  EXPECT_EQ(window->clerk(), "Anna Meier");
+}
+
 TEST_F(ClerkFlowTest, WithSignInOffTheKioskStartsAsBefore) {
   window->setConfig(configWithSignIn(false));
   QTest::mouseClick(window->idleScreen(), Qt::LeftButton);
