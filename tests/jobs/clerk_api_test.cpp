@@ -97,5 +97,24 @@ TEST_F(ClerkApiTest, AClerksLockoutOutlivesARestart) {
   EXPECT_NE(still.error().find("locked"), std::string::npos) << still.body;
 }
 
+TEST_F(ClerkApiTest, TheAdminTurnsClerkSignInOnThroughTheApi) {
+  receive(1);
+  Station station(data());  // the test configuration: clerk sign-in off
+  const json job = {{"patient", "JOB-1"}, {"profile", "cd"}, {"request_id", "toggle-1"}};
+  EXPECT_EQ(apiCall(socket(), "POST", "/jobs", job).status, 201);
+  const std::string admin = adminToken();
+  EXPECT_EQ(apiCall(socket(), "PUT", "/config/admin", json{{"clerk_sign_in", true}}).status, 401);
+  const auto bad = apiCall(socket(), "PUT", "/config/admin", json{{"clerk_sign_in", "yes"}}, admin);
+  EXPECT_EQ(bad.status / 100, 4) << bad.body;
+  const auto on = apiCall(socket(), "PUT", "/config/admin", json{{"clerk_sign_in", true}}, admin);
+  ASSERT_EQ(on.status, 200) << on.body;
+  EXPECT_EQ(apiCall(socket(), "GET", "/config").json()["admin"]["clerk_sign_in"], true);
+  const auto refused =
+      apiCall(socket(), "POST", "/jobs",
+              json{{"patient", "JOB-1"}, {"profile", "cd"}, {"request_id", "toggle-2"}});
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.error(), "sign in first");
+}
+
 }  // namespace
 }  // namespace burnstation
