@@ -24,7 +24,8 @@ AdminScreen::AdminScreen(QWidget* parent) : QStackedWidget(parent) {
       {QStringLiteral("remotes"), tr("Senders"), QStringLiteral("/config/remotes"),
        QStringLiteral("ae_title")},
       {QStringLiteral("usb"), tr("USB sticks"), QStringLiteral("/config/usb"), QString()},
-      {QStringLiteral("station"), tr("Station"), QStringLiteral("/config/station"), QString()}};
+      {QStringLiteral("station"), tr("Station"), QStringLiteral("/config/station"), QString()},
+      {QStringLiteral("admin"), tr("Sign-in"), QStringLiteral("/config/admin"), QString()}};
   pin_ = new AdminPinPage(this);
   addWidget(pin_);
   connect(pin_, &AdminPinPage::leave, this, &AdminScreen::leave);
