@@ -270,6 +270,7 @@ int runServe(const std::vector<std::string>& args) {
     jobs::addPatientRoutes(router, context);
     jobs::addJobRoutes(router, context);
     jobs::addAdminRoutes(router, context);
+    jobs::addClerkRoutes(router, context);
     jobs::addConfigRoutes(router, context);
     jobs::addSetAsideRoutes(router, context);
     context.formatStick = [&runner](const std::string& id, bool force, auto report) {

@@ -25,8 +25,9 @@ AdminSessions::AdminSessions(WallClock clock, std::size_t limit)
   initialiseSodium();
 }
 
-AdminSessions::Opened AdminSessions::open(std::chrono::minutes lifetime) {
+AdminSessions::Opened AdminSessions::open(std::chrono::minutes lifetime, std::string holder) {
   Session session{};
+  session.holder = std::move(holder);
   ::randombytes_buf(session.token.data(), session.token.size());
   session.lastUse = clock_();
   char hex[2 * std::tuple_size_v<Token> + 1];
@@ -65,6 +66,17 @@ std::size_t AdminSessions::find(const std::string& token) const {
 std::optional<AdminSessions::TimePoint> AdminSessions::use(const std::string& token,
                                                            std::chrono::minutes lifetime) {
   const TimePoint now = clock_();
+  if (!touch(token, lifetime, now)) return std::nullopt;
+  return now + lifetime;
+}
+
+std::optional<std::string> AdminSessions::holderOf(const std::string& token,
+                                                   std::chrono::minutes lifetime) {
+  return touch(token, lifetime, clock_());
+}
+
+std::optional<std::string> AdminSessions::touch(const std::string& token,
+                                                std::chrono::minutes lifetime, TimePoint now) {
   std::lock_guard lock(mutex_);
   const std::size_t i = find(token);
   if (i == sessions_.size()) return std::nullopt;
@@ -73,7 +85,7 @@ std::optional<AdminSessions::TimePoint> AdminSessions::use(const std::string& to
     return std::nullopt;
   }
   sessions_[i].lastUse = now;
-  return now + lifetime;
+  return sessions_[i].holder;
 }
 
 bool AdminSessions::close(const std::string& token) {
@@ -82,6 +94,11 @@ bool AdminSessions::close(const std::string& token) {
   if (i == sessions_.size()) return false;
   sessions_.erase(sessions_.begin() + static_cast<std::ptrdiff_t>(i));
   return true;
+}
+
+void AdminSessions::closeHeldBy(const std::string& holder) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(sessions_, [&](const Session& s) { return s.holder == holder; });
 }
 
 void AdminSessions::closeAll() {

@@ -198,7 +198,9 @@ StationConfig withoutEntry(const StationConfig& current, ConfigList list, const 
 
 StationConfig withSettings(const StationConfig& current, ConfigSection section,
                            const nlohmann::json& settings) {
-  const char* name = section == ConfigSection::Station ? "station" : "usb";
+  const char* name = section == ConfigSection::Station ? "station"
+                     : section == ConfigSection::Usb   ? "usb"
+                                                       : "admin";
   requireObject(settings, std::string("[") + name + "]");
   if (section == ConfigSection::Station && settings.contains("data_dir")) {
     throw ConfigEditError(Code::Refused,

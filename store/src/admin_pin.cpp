@@ -1,14 +1,11 @@
 // The admin PIN and its lockout (see admin_pin.h).
 #include "burnstation/store/admin_pin.h"
 
-#include <sodium.h>
-
-#include <algorithm>
-
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "durable_file.h"
 #include "index_rows.h"
+#include "pin_lock.h"
 #include "sqlite_db.h"
 #include "store_layout.h"
 
@@ -16,23 +13,9 @@ namespace burnstation::store {
 
 namespace {
 
-void initialiseSodium() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (::sodium_init() < 0) {
-      throw StoreError(StoreError::Code::Io, "libsodium cannot be initialised");
-    }
-  });
-}
-
-std::int64_t secondsOf(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 struct AdminRow {
   std::string hash;
-  int failed = 0;
-  std::optional<std::int64_t> lockedUntil;  // seconds since the epoch
+  LockState lock;
 };
 
 AdminRow readRow(SqliteDb& db) {
@@ -40,14 +23,10 @@ AdminRow readRow(SqliteDb& db) {
   Statement q(db, "SELECT pin_hash, failed_attempts, locked_until FROM admin WHERE id = 1");
   if (q.step()) {
     row.hash = q.text(0);
-    row.failed = static_cast<int>(q.integer(1));
-    if (!q.isNull(2)) row.lockedUntil = q.integer(2);
+    row.lock.failed = static_cast<int>(q.integer(1));
+    if (!q.isNull(2)) row.lock.lockedUntil = q.integer(2);
   }
   return row;
-}
-
-std::int64_t minutesRoundedUp(std::int64_t seconds) {
-  return std::max<std::int64_t>(1, (seconds + 59) / 60);
 }
 
 const IngestSource kNoSender{"", "", "", ""};
@@ -55,18 +34,7 @@ const IngestSource kNoSender{"", "", "", ""};
 }  // namespace
 
 std::string pinProblem(std::string_view pin) {
-  if (pin.empty()) return "the PIN is empty";
-  if (!std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return "the PIN must be digits only";
-  }
-  if (pin.size() < kMinPinDigits) {
-    return "the PIN must have at least " + std::to_string(kMinPinDigits) + " digits, not " +
-           std::to_string(pin.size());
-  }
-  if (pin.size() > kMaxPinDigits) {
-    return "the PIN must have at most " + std::to_string(kMaxPinDigits) + " digits";
-  }
-  return {};
+  return digitsProblem(pin, kMinPinDigits, kMaxPinDigits);
 }
 
 void createAdminTable(SqliteDb& db) {
@@ -105,12 +73,7 @@ void AdminPin::set(std::string_view pin, const std::string& who) {
   if (const std::string problem = pinProblem(pin); !problem.empty()) {
     throw StoreError(StoreError::Code::Invalid, problem);
   }
-  char hash[crypto_pwhash_STRBYTES];
-  if (::crypto_pwhash_str_alg(hash, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    throw StoreError(StoreError::Code::Io, "cannot hash the PIN: out of memory");
-  }
+  const std::string hash = pinHash(pin);
   std::lock_guard lock(checking_);
   Transaction tx(*db_);
   const bool replacing = !readRow(*db_).hash.empty();
@@ -125,7 +88,6 @@ void AdminPin::set(std::string_view pin, const std::string& who) {
                   "; wrong attempts and any lockout cleared",
               kNoSender);
   tx.commit();
-  ::sodium_memzero(hash, sizeof hash);
 }
 
 PinCheck AdminPin::check(std::string_view pin, const PinLockout& lockout, const std::string& who,
@@ -139,9 +101,7 @@ PinCheck AdminPin::check(std::string_view pin, const PinLockout& lockout, const 
                 kNoSender);
     return result;
   }
-  const auto lockedFor = [&](const AdminRow& row) -> std::int64_t {
-    return row.lockedUntil && *row.lockedUntil > nowSeconds ? *row.lockedUntil - nowSeconds : 0;
-  };
+  const auto lockedFor = [&](const AdminRow& row) { return secondsLocked(row.lock, nowSeconds); };
   if (const std::int64_t left = lockedFor(before); left > 0) {
     insertEvent(*db_, "admin-locked",
                 "attempt by " + who + " refused: admin is locked for " +
@@ -151,8 +111,7 @@ PinCheck AdminPin::check(std::string_view pin, const PinLockout& lockout, const 
   }
   // Outside the transaction: the comparison takes a while and must not hold up the
   // service's writers. Something that is no PIN at all counts as wrong without hashing.
-  const bool right = pinProblem(pin).empty() &&
-                     ::crypto_pwhash_str_verify(before.hash.c_str(), pin.data(), pin.size()) == 0;
+  const bool right = pinProblem(pin).empty() && pinMatches(before.hash, pin);
 
   Transaction tx(*db_);
   const AdminRow row = readRow(*db_);
@@ -170,42 +129,39 @@ PinCheck AdminPin::check(std::string_view pin, const PinLockout& lockout, const 
     tx.commit();
     return {PinOutcome::Accepted, 0, 0};
   }
-  const int attempts = std::max(1, lockout.attempts);
-  const int failed = row.failed + 1;
-  if (failed >= attempts) {
-    const std::int64_t seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(lockout.duration).count();
-    // The count starts again once the lock opens.
-    Statement lockRow(*db_, "UPDATE admin SET failed_attempts = 0, locked_until = ? WHERE id = 1");
-    lockRow.bind(1, nowSeconds + seconds).run();
-    insertEvent(*db_, "admin-pin-refused",
-                "by " + who + ": wrong PIN, " + std::to_string(failed) + " in a row", kNoSender);
+  const AfterWrongPin wrong = afterWrongPin(row.lock, lockout, nowSeconds);
+  Statement store(*db_, "UPDATE admin SET failed_attempts = ?, locked_until = ? WHERE id = 1");
+  store.bind(1, std::int64_t{wrong.next.failed});
+  if (wrong.next.lockedUntil) {
+    store.bind(2, *wrong.next.lockedUntil);
+  } else {
+    store.bindNull(2);
+  }
+  store.run();
+  insertEvent(*db_, "admin-pin-refused",
+              "by " + who + ": wrong PIN, " + std::to_string(wrong.inARow) + " in a row",
+              kNoSender);
+  if (wrong.answer.outcome == PinOutcome::Locked) {
     insertEvent(*db_, "admin-locked",
-                "admin locked for " + std::to_string(minutesRoundedUp(seconds)) +
-                    " minute(s) after " + std::to_string(failed) +
+                "admin locked for " + std::to_string(minutesRoundedUp(wrong.answer.lockedSeconds)) +
+                    " minute(s) after " + std::to_string(wrong.inARow) +
                     " wrong PINs in a row (last by " + who + ")",
                 kNoSender);
-    tx.commit();
-    return {PinOutcome::Locked, 0, seconds};
   }
-  Statement count(*db_, "UPDATE admin SET failed_attempts = ? WHERE id = 1");
-  count.bind(1, std::int64_t{failed}).run();
-  insertEvent(*db_, "admin-pin-refused",
-              "by " + who + ": wrong PIN, " + std::to_string(failed) + " in a row", kNoSender);
   tx.commit();
-  return {PinOutcome::Refused, attempts - failed, 0};
+  return wrong.answer;
 }
 
 int AdminPin::failedAttempts() {
   std::lock_guard lock(checking_);
-  return readRow(*db_).failed;
+  return readRow(*db_).lock.failed;
 }
 
 std::optional<WallTime> AdminPin::lockedUntil() {
   std::lock_guard lock(checking_);
   const AdminRow row = readRow(*db_);
-  if (!row.lockedUntil) return std::nullopt;
-  return WallTime(std::chrono::seconds(*row.lockedUntil));
+  if (!row.lock.lockedUntil) return std::nullopt;
+  return WallTime(std::chrono::seconds(*row.lock.lockedUntil));
 }
 
 std::string AdminPin::storedHash() {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "burnstation/store/admin_pin.h"
+#include "burnstation/store/clerks.h"
 #include "burnstation/store/device_states.h"
 #include "burnstation/store/preview_ledger.h"
 #include "burnstation/store/store.h"
@@ -119,6 +120,7 @@ int Store::migrateLayout() {
   createDeviceTable(*db_);    // added by issue 9: drive and stick state for `drives`
   createPreviewTables(*db_);  // added by issue 10: previews rendered in the background
   createAdminTable(*db_);     // added by issue 11: the admin PIN and its lockout
+  createClerkTables(*db_);    // added by issue 11: clerks who sign in at the kiosk
   if (single(*db_, "SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'uid_note'") ==
       0) {
     db_->exec("ALTER TABLE instances ADD COLUMN uid_note TEXT NOT NULL DEFAULT ''");

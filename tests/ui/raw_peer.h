@@ -48,6 +48,8 @@ class RawPeer : public QObject {
       }
   }
   const QByteArray& lastRequest() const { return request_; }
+  // Every request so far, whole (headers and body).
+  const std::vector<QByteArray>& requests() const { return requests_; }
   // The request lines ("GET /patients HTTP/1.1") of every request so far.
   QStringList requestLines() const {
     QStringList lines;

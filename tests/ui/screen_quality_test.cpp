@@ -75,6 +75,28 @@ QStringList qualityProblems(KioskWindow& window) {
   return problems;
 }
 
+// Patient safety on the Confirm screen: name, patient ID, birth date and sex each in large
+// type, filled in, and all in view without scrolling.
+QStringList confirmProblems(KioskWindow& window) {
+  QStringList problems;
+  for (const char* name : {"confirmName", "confirmPatientId", "confirmBirthDate", "confirmSex"}) {
+    auto* label = window.findChild<QLabel*>(QString::fromLatin1(name));
+    if (!label || !label->isVisibleTo(&window) || label->text().isEmpty()) {
+      problems << QStringLiteral("not shown: ") + QString::fromLatin1(name);
+      continue;
+    }
+    if (label->font().pointSizeF() < burnstation::ui::kLargePointSize - 0.01)
+      problems << QStringLiteral("not in large type (%1 pt): ").arg(label->font().pointSizeF()) +
+                      describe(label);
+    if (QWidget* viewport = scrollViewport(label, &window)) {
+      const QRect v(viewport->mapTo(&window, QPoint(0, 0)), viewport->size());
+      const QRect r(label->mapTo(&window, QPoint(0, 0)), label->size());
+      if (!v.contains(r)) problems << QStringLiteral("below the fold: ") + describe(label);
+    }
+  }
+  return problems;
+}
+
 class ScreenQualityTest : public ::testing::TestWithParam<QSize> {};
 
 TEST_P(ScreenQualityTest, EveryScreenHoldsTheQualityBar) {
@@ -89,17 +111,23 @@ TEST_P(ScreenQualityTest, EveryScreenHoldsTheQualityBar) {
   window.setAttribute(Qt::WA_DontShowOnScreen);
   window.show();
   int screens = 0;
+  int confirms = 0;
   burnstation::ui::tourScreens(window, [&](const QString& name) {
     ++screens;
     const QPixmap shot = window.grab();
     EXPECT_EQ(shot.size(), size) << name.toStdString();
     EXPECT_TRUE(shot.save(QDir(dir).filePath(name + ".png"), "PNG")) << name.toStdString();
-    const QStringList problems = qualityProblems(window);
+    QStringList problems = qualityProblems(window);
+    if (name.endsWith(QStringLiteral("-confirm"))) {
+      ++confirms;
+      problems << confirmProblems(window);
+    }
     EXPECT_TRUE(problems.isEmpty())
         << name.toStdString() << " at " << size.width() << "x" << size.height() << ":\n  "
         << problems.join(QStringLiteral("\n  ")).toStdString();
   });
-  EXPECT_EQ(screens, 12);
+  EXPECT_EQ(screens, 14);
+  EXPECT_EQ(confirms, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, ScreenQualityTest,
@@ -127,7 +155,7 @@ TEST(ScreenshotsTest, WritesOnePngPerScreen) {
   const QString dir = QStringLiteral(BURNSTATION_BINARY_DIR "/artifacts/kiosk/tour");
   QDir(dir).removeRecursively();
   const QStringList files = burnstation::ui::writeScreenshots(dir, QSize(1024, 600));
-  ASSERT_EQ(files.size(), 12);
+  ASSERT_EQ(files.size(), 14);
   for (const QString& file : files) {
     QImage image(file);
     EXPECT_EQ(image.size(), QSize(1024, 600)) << file.toStdString();

@@ -132,7 +132,10 @@ void ApiClient::send(const QByteArray& method, const QString& path, const QJsonV
   if (body.isArray()) payload = QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact);
   QByteArray request = method + ' ' + path.toUtf8() + " HTTP/1.1\r\n";
   request += "Host: localhost\r\nConnection: close\r\nAccept: application/json\r\n";
-  if (!token_.isEmpty()) request += "Authorization: Bearer " + token_.toUtf8() + "\r\n";
+  const bool clerkCall =
+      path.startsWith(QStringLiteral("/jobs")) || path.startsWith(QStringLiteral("/clerk-session"));
+  const QString& bearer = clerkCall && !clerkToken_.isEmpty() ? clerkToken_ : token_;
+  if (!bearer.isEmpty()) request += "Authorization: Bearer " + bearer.toUtf8() + "\r\n";
   if (!payload.isEmpty() || method == "POST" || method == "PUT") {
     request += "Content-Type: application/json\r\n";
     request += "Content-Length: " + QByteArray::number(payload.size()) + "\r\n";

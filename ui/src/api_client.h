@@ -36,6 +36,11 @@ class ApiClient : public QObject {
   // The admin session's bearer token (POST /session); empty: no session.
   void setAdminToken(const QString& token) { token_ = token; }
   bool hasAdminToken() const { return !token_.isEmpty(); }
+  // The signed-in clerk's token (POST /clerk-session); empty: no clerk signed in. Job calls
+  // and the clerk's own session carry it (so a job records the clerk, not the admin who
+  // opened admin on this kiosk); every other call carries the admin's.
+  void setClerkToken(const QString& token) { clerkToken_ = token; }
+  bool hasClerkToken() const { return !clerkToken_.isEmpty(); }
   void setTimeoutMs(int ms) { timeoutMs_ = ms; }
   void setMaxBodyBytes(qsizetype bytes) { maxBody_ = bytes; }
 
@@ -54,6 +59,7 @@ class ApiClient : public QObject {
  private:
   QString socketPath_;
   QString token_;
+  QString clerkToken_;
   int timeoutMs_ = 15000;
   qsizetype maxBody_ = 32 * 1024 * 1024;
 };

@@ -19,6 +19,7 @@
 #include "event_stream.h"
 #include "kiosk_widgets.h"
 #include "screens/admin_screen.h"
+#include "screens/clerk_sign_in_screen.h"
 #include "screens/confirm_screen.h"
 #include "screens/idle_screen.h"
 #include "screens/jobs_screen.h"
@@ -52,9 +53,10 @@ KioskWindow::KioskWindow(const QString& socketPath, QWidget* parent) : QWidget(p
   progress_ = new ProgressScreen;
   jobs_ = new JobsScreen;
   admin_ = new AdminScreen;
+  signIn_ = new ClerkSignInScreen;
   // The order of Screen.
   for (QWidget* w : std::initializer_list<QWidget*>{idleScreen_, start_, patientScreen_, medium_,
-                                                    confirm_, progress_, jobs_, admin_})
+                                                    confirm_, progress_, jobs_, admin_, signIn_})
     stack_->addWidget(w);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -65,6 +67,7 @@ KioskWindow::KioskWindow(const QString& socketPath, QWidget* parent) : QWidget(p
   idle_.setSingleShot(true);
   idle_.setInterval(kDefaultIdleSeconds * 1000);
   connect(&idle_, &QTimer::timeout, this, [this] {
+    signOutClerk();  // the next person at the kiosk signs in again
     clearPatient();
     showScreen(Screen::Idle);
   });
@@ -76,6 +79,7 @@ KioskWindow::KioskWindow(const QString& socketPath, QWidget* parent) : QWidget(p
   qApp->installEventFilter(this);
   wire();
   wireAdmin();
+  wireSignIn();
   showScreen(Screen::Idle);
 }
 
@@ -136,6 +140,7 @@ void KioskWindow::showScreen(Screen screen) {
   }
   if (screen == Screen::Jobs) loadJobs();
   if (screen == Screen::Progress) refreshJob();
+  if (screen == Screen::SignIn) signIn_->nameField()->setFocus();
 }
 
 KioskWindow::Screen KioskWindow::currentScreen() const {
@@ -183,7 +188,10 @@ void KioskWindow::showJob(const QJsonObject& job) {
 }
 
 void KioskWindow::wire() {
-  connect(idleScreen_, &IdleScreen::started, this, [this] { showScreen(Screen::Start); });
+  connect(idleScreen_, &IdleScreen::started, this, [this] {
+    if (clerkSignInOn() && clerk_.isEmpty()) return askSignIn(Screen::Start);
+    showScreen(Screen::Start);
+  });
   connect(start_, &StartScreen::searchChanged, this, [this] { loadPatients(); });
   connect(start_, &StartScreen::patientChosen, this, &KioskWindow::choosePatient);
   connect(start_, &StartScreen::jobsRequested, this, [this] { showScreen(Screen::Jobs); });
@@ -285,6 +293,7 @@ void KioskWindow::planAll() {
 
 void KioskWindow::submit() {
   if (!client_) return;
+  if (clerkSignInOn() && !client_->hasClerkToken()) return askSignIn(Screen::Confirm);
   confirm_->setBusy(true);
   QJsonObject body{{QStringLiteral("patient"), patient_.value(QStringLiteral("key"))},
                    {QStringLiteral("profile"), medium_->profile()},
@@ -295,6 +304,13 @@ void KioskWindow::submit() {
                 QJsonArray::fromStringList(patientScreen_->selectedStudies()));
   client_->send("POST", QStringLiteral("/jobs"), body, this, [this](const ApiReply& r) {
     confirm_->setBusy(false);
+    if (r.status == 401 && clerkSignInOn()) {
+      // The clerk's session ended (or was never there): sign in, then confirm again.
+      client_->setClerkToken(QString());
+      clerk_.clear();
+      start_->setClerk(QString());
+      return askSignIn(Screen::Confirm, r.error);
+    }
     if (!r.ok())
       return confirm_->setMessage(
           tr("Not started: %1 Tap the button again to retry.").arg(r.error));

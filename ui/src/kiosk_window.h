@@ -15,6 +15,7 @@ namespace burnstation::ui {
 
 class AdminScreen;
 class ApiClient;
+class ClerkSignInScreen;
 class ConfirmScreen;
 class EventStream;
 class IdleScreen;
@@ -28,7 +29,7 @@ struct ServerEvent;
 class KioskWindow : public QWidget {
   Q_OBJECT
  public:
-  enum class Screen { Idle, Start, Patient, Medium, Confirm, Progress, Jobs, Admin };
+  enum class Screen { Idle, Start, Patient, Medium, Confirm, Progress, Jobs, Admin, SignIn };
 
   // An empty socket path makes a window without a service (the screenshot tour).
   explicit KioskWindow(const QString& socketPath, QWidget* parent = nullptr);
@@ -54,6 +55,13 @@ class KioskWindow : public QWidget {
   JobsScreen* jobsScreen() const { return jobs_; }
   AdminScreen* adminScreen() const { return admin_; }
   IdleScreen* idleScreen() const { return idleScreen_; }
+  ClerkSignInScreen* signInScreen() const { return signIn_; }
+
+  // Where GET /config says [admin] clerk_sign_in: a clerk signs in before a job is submitted.
+  bool clerkSignInOn() const;
+  const QString& clerk() const { return clerk_; }
+  // Ends the clerk's session (DELETE /clerk-session) and forgets it; on idle and "Sign out".
+  void signOutClerk();
 
   // Screens filled by the demonstration data (no service involved).
   void setConfig(const QJsonObject& config);
@@ -67,6 +75,11 @@ class KioskWindow : public QWidget {
  private:
   void wire();
   void wireAdmin();
+  void wireSignIn();
+  void wireClerkAdmin();
+  // The sign-in screen, then `next` once a clerk is signed in.
+  void askSignIn(Screen next, const QString& message = {});
+  void signInWith(const QJsonObject& body);
   void loadPatients();
   void loadConfig();
   void planAll();
@@ -91,6 +104,7 @@ class KioskWindow : public QWidget {
   JobsScreen* jobs_;
   AdminScreen* admin_;
   IdleScreen* idleScreen_;
+  ClerkSignInScreen* signIn_;
   QTimer idle_;
   QTimer poll_;
   bool idleFixed_ = false;
@@ -98,6 +112,8 @@ class KioskWindow : public QWidget {
   QJsonObject patient_;
   QString requestId_;
   QString jobId_;
+  QString clerk_;
+  Screen afterSignIn_ = Screen::Start;
 };
 
 }  // namespace burnstation::ui

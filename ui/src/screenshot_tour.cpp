@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QJsonArray>
+#include <QLineEdit>
 #include <QPixmap>
 #include <stdexcept>
 
@@ -11,6 +12,8 @@
 #include "kiosk_window.h"
 #include "screens/admin_pin_page.h"
 #include "screens/admin_screen.h"
+#include "screens/clerk_sign_in_screen.h"
+#include "screens/clerks_page.h"
 #include "screens/config_editor.h"
 #include "screens/confirm_screen.h"
 #include "screens/jobs_screen.h"
@@ -31,6 +34,7 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
 
   window.showScreen(KioskWindow::Screen::Start);
   window.startScreen()->setPatients(patients);
+  window.startScreen()->setClerk(QStringLiteral("山田 花子"));  // where clerks sign in
   settle();
   visit(QStringLiteral("02-start"));
 
@@ -93,6 +97,29 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
       true);
   settle();
   visit(QStringLiteral("12-admin-profile-refused"));
+
+  window.showScreen(KioskWindow::Screen::SignIn);
+  window.signInScreen()->nameField()->setText(QStringLiteral("Yamada Hanako"));
+  window.signInScreen()->setMessage(QApplication::translate(
+      "ScreenshotTour", "wrong PIN; 2 attempt(s) left before \"Yamada Hanako\" is locked"));
+  settle();
+  visit(QStringLiteral("13-clerk-sign-in"));
+  window.signInScreen()->reset();
+  window.startScreen()->setClerk(QString());
+
+  window.showScreen(KioskWindow::Screen::Admin);
+  window.adminScreen()->setCurrentWidget(window.adminScreen()->clerksPage());
+  window.adminScreen()->clerksPage()->setClerks(
+      QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("山田 花子")},
+                             {QStringLiteral("has_pin"), true},
+                             {QStringLiteral("has_badge"), true}},
+                 QJsonObject{{QStringLiteral("name"), QStringLiteral("Anna Meier")},
+                             {QStringLiteral("has_pin"), true},
+                             {QStringLiteral("has_badge"), false}}},
+      true);
+  settle();
+  visit(QStringLiteral("14-admin-clerks"));
+  window.adminScreen()->showPin();
   window.clearPatient();
 }
 

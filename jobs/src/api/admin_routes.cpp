@@ -2,7 +2,6 @@
 // PIN, the session check every admin call makes, and removing a patient sent by mistake.
 #include "burnstation/jobs/admin_routes.h"
 
-#include <ctime>
 #include <memory>
 #include <mutex>
 
@@ -10,6 +9,7 @@
 #include "burnstation/store/admin_pin.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/viewer_bundle/preview_cache.h"
+#include "peer_words.h"
 
 namespace burnstation::jobs {
 
@@ -18,29 +18,6 @@ namespace {
 using std::chrono::minutes;
 
 constexpr const char* kClosed = "admin is closed until a PIN is set with `burnstation admin-pin`";
-
-// ISO 8601 with the local offset, as every time in the documents.
-std::string isoTime(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm local{};
-  ::localtime_r(&seconds, &local);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
-  char zone[8];
-  std::strftime(zone, sizeof zone, "%z", &local);
-  return std::string(date) + std::string(zone, 3) + ":" + std::string(zone + 3, 2);
-}
-
-// Who is asking, for the events: never anything the request says about itself.
-std::string who(const ApiRequest& request) {
-  return request.peer.userName + " (uid " + std::to_string(request.peer.uid) + ", pid " +
-         std::to_string(request.peer.pid) + ")";
-}
-
-std::string lockedMessage(std::int64_t seconds) {
-  return "admin is locked for " + std::to_string(std::max<std::int64_t>(1, (seconds + 59) / 60)) +
-         " more minute(s)";
-}
 
 // The PIN, the sessions and what the last sign-in saw of the PIN, shared by the routes.
 class AdminGate {
@@ -57,12 +34,12 @@ class AdminGate {
     const station::AdminSettings settings = context_.config().admin;
     const store::PinCheck check = pin().check(
         it->get<std::string>(), {settings.lockoutAttempts, minutes(settings.lockoutMinutes)},
-        who(request), sessions_.now());
+        peerWho(request), sessions_.now());
     switch (check.outcome) {
       case store::PinOutcome::NotSet:
         throw ApiError(http::kForbidden, kClosed);
       case store::PinOutcome::Locked:
-        throw ApiError(http::kLocked, lockedMessage(check.lockedSeconds));
+        throw ApiError(http::kLocked, lockedFor("admin", check.lockedSeconds));
       case store::PinOutcome::Refused:
         throw ApiError(http::kUnauthorized, "wrong PIN; " + std::to_string(check.attemptsLeft) +
                                                 " attempt(s) left before admin is locked");
@@ -107,7 +84,7 @@ class AdminGate {
     const std::string& key = request.params.at("key");
     store::RemovedCollection removed;
     try {
-      removed = context_.store->removeCollection(key, "admin " + who(request) + " (local API)");
+      removed = context_.store->removeCollection(key, "admin " + peerWho(request) + " (local API)");
     } catch (const store::StoreError& e) {
       switch (e.code()) {
         case store::StoreError::Code::NotFound:

@@ -99,6 +99,8 @@ void addConfigRoutes(ApiRouter& router, ApiContext& context) {
   addList(router, context, "/config/remotes", ConfigList::Remotes, "ae_title", "remote");
   addSection(router, context, "/config/station", ConfigSection::Station, "[station]");
   addSection(router, context, "/config/usb", ConfigSection::Usb, "[usb]");
+  // The admin turns clerk sign-in on or off here (and the PIN lockout and session lifetime).
+  addSection(router, context, "/config/admin", ConfigSection::Admin, "[admin]");
 }
 
 }  // namespace burnstation::jobs

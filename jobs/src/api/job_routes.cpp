@@ -65,6 +65,7 @@ ApiResponse oneJob(ApiContext& context, const ApiRequest& request) {
 // As `burnstation cancel`: a queued job ends at once, a running one when its runner next
 // looks (the document then says cancel_requested).
 ApiResponse cancelJob(ApiContext& context, const ApiRequest& request) {
+  const std::optional<std::string> clerk = requireClerk(context, request);
   const std::int64_t id = jobIdParam(request);
   store::JobQueue queue(context.config().dataDir);
   const store::Job job = existingJob(queue, id);
@@ -75,6 +76,11 @@ ApiResponse cancelJob(ApiContext& context, const ApiRequest& request) {
   };
   if (store::isTerminal(job.state)) throw ended(job);
   if (!queue.cancel(id)) throw ended(existingJob(queue, id));  // it ended meanwhile
+  if (clerk) {
+    context.store->logEvent("job-cancel-asked",
+                            "job " + std::to_string(id) + " by " + kioskRequester(request, *clerk),
+                            {});
+  }
   return ApiResponse::json(station::jobDocument(existingJob(queue, id)));
 }
 
@@ -82,9 +88,10 @@ ApiResponse cancelJob(ApiContext& context, const ApiRequest& request) {
 // running one is still trying. A cancelled job may be retried too, so a clerk who cancelled
 // by mistake need not choose everything again. Each job is retried once at most.
 ApiResponse retryJob(ApiContext& context, const ApiRequest& request) {
+  const std::optional<std::string> clerk = requireClerk(context, request);
   const std::int64_t id = jobIdParam(request);
   store::JobQueue queue(context.config().dataDir);
-  const store::RetriedJob retried = queue.retry(id, kioskRequester(request));
+  const store::RetriedJob retried = queue.retry(id, kioskRequester(request, clerk.value_or("")));
   const std::string job = "job " + std::to_string(id);
   switch (retried.outcome) {
     case store::RetriedJob::Outcome::Queued:

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,7 +82,9 @@ struct Submission {
   std::string fingerprint;
 };
 
-Submission parse(const ApiRequest& request) {
+// signedIn: the clerk whose session the request carries where clerks sign in; the body's
+// requested_by is then checked but not used.
+Submission parse(const ApiRequest& request, const std::optional<std::string>& signedIn) {
   const nlohmann::json body = request.jsonBody();
   for (const auto& [key, value] : body.items()) {
     if (std::find(kFields.begin(), kFields.end(), key) == kFields.end()) {
@@ -96,6 +99,7 @@ Submission parse(const ApiRequest& request) {
   s.burn.profile = textField(body, "profile", kMaxText);
   s.burn.drive = textField(body, "drive", kMaxText);
   s.clerk = textField(body, "requested_by", kMaxClerkName);
+  if (signedIn) s.clerk = *signedIn;
   if (const auto it = body.find("studies"); it != body.end() && !it->is_null()) {
     if (!it->is_array() || it->size() > kMaxStudies) {
       throw badRequest("\"studies\" must be a list of at most " + std::to_string(kMaxStudies) +
@@ -166,7 +170,7 @@ ApiResponse earlierJob(store::JobQueue& queue, const Submission& asked, std::int
 }  // namespace
 
 ApiResponse submitJob(ApiContext& context, const ApiRequest& request) {
-  const Submission asked = parse(request);
+  const Submission asked = parse(request, requireClerk(context, request));
   const station::StationConfig config = context.config();
   store::JobQueue queue(config.dataDir);
   // A repeated submit gets its job even if the patient or the drives changed since.

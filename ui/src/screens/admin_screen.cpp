@@ -7,6 +7,7 @@
 
 #include "kiosk_widgets.h"
 #include "screens/admin_pin_page.h"
+#include "screens/clerks_page.h"
 #include "screens/config_editor.h"
 #include "touch_metrics.h"
 
@@ -23,7 +24,8 @@ AdminScreen::AdminScreen(QWidget* parent) : QStackedWidget(parent) {
       {QStringLiteral("remotes"), tr("Senders"), QStringLiteral("/config/remotes"),
        QStringLiteral("ae_title")},
       {QStringLiteral("usb"), tr("USB sticks"), QStringLiteral("/config/usb"), QString()},
-      {QStringLiteral("station"), tr("Station"), QStringLiteral("/config/station"), QString()}};
+      {QStringLiteral("station"), tr("Station"), QStringLiteral("/config/station"), QString()},
+      {QStringLiteral("admin"), tr("Sign-in"), QStringLiteral("/config/admin"), QString()}};
   pin_ = new AdminPinPage(this);
   addWidget(pin_);
   connect(pin_, &AdminPinPage::leave, this, &AdminScreen::leave);
@@ -51,6 +53,12 @@ AdminScreen::AdminScreen(QWidget* parent) : QStackedWidget(parent) {
     connect(tab, &QPushButton::clicked, this, [this, id = s.id] { showSection(id); });
     tabs->addWidget(tab);
   }
+  QPushButton* clerksTab = makeButton(tr("Clerks"), sections_);
+  clerksTab->setObjectName(QStringLiteral("section_clerks"));
+  clerksTab->setMinimumWidth(0);
+  clerksTab->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  connect(clerksTab, &QPushButton::clicked, this, &AdminScreen::showClerks);
+  tabs->addWidget(clerksTab);
   layout->addLayout(tabs);
   entries_ = new KineticList(sections_);
   layout->addWidget(entries_, 1);
@@ -60,6 +68,16 @@ AdminScreen::AdminScreen(QWidget* parent) : QStackedWidget(parent) {
   editor_ = new ConfigEditor(this);
   addWidget(editor_);
   connect(editor_, &ConfigEditor::leave, this, [this] { setCurrentWidget(sections_); });
+
+  clerks_ = new ClerksPage(this);
+  addWidget(clerks_);
+  connect(clerks_, &ClerksPage::leave, this, [this] { setCurrentWidget(sections_); });
+}
+
+void AdminScreen::showClerks() {
+  clerks_->setMessage(QString(), false);
+  setCurrentWidget(clerks_);
+  emit clerks_->refresh();
 }
 
 void AdminScreen::showPin() {

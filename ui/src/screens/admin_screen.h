@@ -1,6 +1,6 @@
 // Screen 7, Admin (behind the PIN): profiles, auto-burn rules, drives, remotes (with a
 // C-ECHO test), the USB allowlist and the station's AE title and port, from GET /config;
-// an entry opens in the editor.
+// an entry opens in the editor; and the clerks who may sign in (clerks_page.h).
 #pragma once
 
 #include <QJsonObject>
@@ -11,6 +11,7 @@ class QLabel;
 namespace burnstation::ui {
 
 class AdminPinPage;
+class ClerksPage;
 class ConfigEditor;
 class KineticList;
 
@@ -23,6 +24,9 @@ class AdminScreen : public QStackedWidget {
   void setConfig(const QJsonObject& config);  // and shows the sections
   AdminPinPage* pinPage() const { return pin_; }
   ConfigEditor* editor() const { return editor_; }
+  ClerksPage* clerksPage() const { return clerks_; }
+  // The clerks page (it asks for GET /clerks through ClerksPage::refresh).
+  void showClerks();
   void showSection(const QString& section);
 
  signals:
@@ -41,6 +45,7 @@ class AdminScreen : public QStackedWidget {
   AdminPinPage* pin_;
   QWidget* sections_;
   ConfigEditor* editor_;
+  ClerksPage* clerks_;
   KineticList* entries_;
   QLabel* sectionTitle_;
   QJsonObject config_;

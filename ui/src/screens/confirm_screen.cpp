@@ -17,17 +17,27 @@ ConfirmScreen::ConfirmScreen(QWidget* parent) : QWidget(parent) {
   auto* content = new QVBoxLayout(inner);
   content->setSpacing(gap);
   content->addWidget(makeLabel(tr("Is this the patient?"), kTitlePointSize, inner));
-  name_ = makeLabel(QString(), kLargePointSize, inner);
-  name_->setObjectName(QStringLiteral("confirmName"));
-  QFont bold = name_->font();
-  bold.setBold(true);
-  name_->setFont(bold);
-  identity_ = makeLabel(QString(), kTitlePointSize, inner);
+  // Everything that tells this patient from another is in large type, each on its own line.
+  const auto large = [inner](const char* name, bool bold) {
+    QLabel* label = makeLabel(QString(), kLargePointSize, inner);
+    label->setObjectName(QString::fromLatin1(name));
+    QFont font = label->font();
+    font.setBold(bold);
+    label->setFont(font);
+    return label;
+  };
+  name_ = large("confirmName", true);
+  patientId_ = large("confirmPatientId", false);
+  birthDate_ = large("confirmBirthDate", false);
+  sex_ = large("confirmSex", false);
   order_ = makeLabel(QString(), kTitlePointSize, inner);
+  order_->setObjectName(QStringLiteral("confirmOrder"));
   message_ = makeLabel(QString(), kBodyPointSize, inner, "conflict");
   message_->hide();
   content->addWidget(name_);
-  content->addWidget(identity_);
+  content->addWidget(patientId_);
+  content->addWidget(birthDate_);
+  content->addWidget(sex_);
   content->addWidget(order_);
   content->addWidget(message_);
   content->addStretch(1);
@@ -54,10 +64,11 @@ ConfirmScreen::ConfirmScreen(QWidget* parent) : QWidget(parent) {
 void ConfirmScreen::setOrder(const QJsonObject& patient, const QJsonObject& profile, int copies,
                              const QJsonObject& plan, int studies) {
   name_->setText(personName(patient.value(QStringLiteral("patient_name")).toString()));
-  identity_->setText(tr("Patient ID: %1\nBorn: %2\nSex: %3")
-                         .arg(patient.value(QStringLiteral("patient_id")).toString(),
-                              displayDate(patient.value(QStringLiteral("birth_date")).toString()),
-                              displaySex(patient.value(QStringLiteral("sex")).toString())));
+  patientId_->setText(
+      tr("Patient ID: %1").arg(patient.value(QStringLiteral("patient_id")).toString()));
+  birthDate_->setText(
+      tr("Born: %1").arg(displayDate(patient.value(QStringLiteral("birth_date")).toString())));
+  sex_->setText(tr("Sex: %1").arg(displaySex(patient.value(QStringLiteral("sex")).toString())));
   const int discs = std::max<int>(1, plan.value(QStringLiteral("volumes")).toArray().size());
   const QString kind = mediumKind(profile);
   const QString what = studies == 1 ? tr("1 study") : tr("%1 studies").arg(studies);

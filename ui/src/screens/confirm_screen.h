@@ -26,7 +26,9 @@ class ConfirmScreen : public QWidget {
 
  private:
   QLabel* name_;
-  QLabel* identity_;
+  QLabel* patientId_;
+  QLabel* birthDate_;
+  QLabel* sex_;
   QLabel* order_;
   QLabel* message_;
   QPushButton* burn_;

@@ -21,8 +21,18 @@ StartScreen::StartScreen(QWidget* parent) : QWidget(parent) {
   jobs->setObjectName(QStringLiteral("jobsButton"));
   QPushButton* admin = makeButton(tr("Admin"), this);
   admin->setObjectName(QStringLiteral("adminButton"));
+  // Who is signed in, where clerks sign in; hidden otherwise.
+  clerk_ = makeLabel(QString(), kBodyPointSize, this, "muted");
+  clerk_->setObjectName(QStringLiteral("signedInClerk"));
+  clerk_->hide();
+  signOut_ = makeButton(tr("Sign out"), this);
+  signOut_->setObjectName(QStringLiteral("signOutButton"));
+  signOut_->hide();
+  top->addWidget(clerk_);
+  top->addWidget(signOut_);
   top->addWidget(jobs);
   top->addWidget(admin);
+  connect(signOut_, &QPushButton::clicked, this, &StartScreen::signOutRequested);
   connect(jobs, &QPushButton::clicked, this, &StartScreen::jobsRequested);
   connect(admin, &QPushButton::clicked, this, &StartScreen::adminRequested);
 
@@ -85,6 +95,16 @@ StartScreen::StartScreen(QWidget* parent) : QWidget(parent) {
 
 QString StartScreen::searchText() const {
   return search_->text().trimmed();
+}
+
+void StartScreen::setClerk(const QString& name) {
+  clerk_->setText(name.isEmpty() ? QString() : tr("Signed in: %1").arg(name));
+  clerk_->setVisible(!name.isEmpty());
+  signOut_->setVisible(!name.isEmpty());
+}
+
+QString StartScreen::clerk() const {
+  return clerk_->isHidden() ? QString() : clerk_->text();
 }
 
 void StartScreen::clear() {

@@ -10,6 +10,7 @@
 
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace burnstation::ui {
 
@@ -27,12 +28,16 @@ class StartScreen : public QWidget {
   QString searchText() const;
   void clear();
   QLineEdit* searchField() const { return search_; }
+  // The signed-in clerk's name, shown with a "Sign out" button; empty: no one (hidden).
+  void setClerk(const QString& name);
+  QString clerk() const;  // "Signed in: NAME" as shown, empty when hidden
 
  signals:
   void searchChanged(const QString& text);
   void patientChosen(const QJsonObject& patient);
   void jobsRequested();
   void adminRequested();
+  void signOutRequested();
 
  private:
   QWidget* patientRow(const QJsonObject& patient);
@@ -41,6 +46,8 @@ class StartScreen : public QWidget {
   Keypad* keypad_;
   QLabel* heading_;
   QLabel* message_;
+  QLabel* clerk_;
+  QPushButton* signOut_;
   KineticList* list_;
   QTimer debounce_;
 };

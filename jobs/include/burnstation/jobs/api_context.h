@@ -31,12 +31,26 @@ struct ApiContext {
   std::function<std::optional<store::DeviceState>(
       const std::string& id, bool force, std::function<void(bool, const std::string&)> report)>
       formatStick;
+  // Whose session the request carries where clerks sign in: the clerk's name, or "admin" for
+  // an admin session; throws ApiError(401, "sign in first") for neither. Set by the clerk
+  // routes' owner.
+  std::function<std::string(const ApiRequest&)> signedInClerk;
 };
 
 // Throws ApiError(403) when no admin routes are installed, else whatever requireAdmin throws.
 inline void requireAdmin(const ApiContext& context, const ApiRequest& request) {
   if (!context.requireAdmin) throw ApiError(http::kForbidden, "admin is closed on this station");
   context.requireAdmin(request);
+}
+
+// Who asks for a job, cancels or retries one: nullopt while [admin] clerk_sign_in is off (a job
+// then records the requested_by the client gives); else the signed-in clerk, or
+// ApiError(401, "sign in first") (also when no clerk routes are installed).
+inline std::optional<std::string> requireClerk(const ApiContext& context,
+                                               const ApiRequest& request) {
+  if (!context.config().admin.clerkSignIn) return std::nullopt;
+  if (!context.signedInClerk) throw ApiError(http::kUnauthorized, "sign in first");
+  return context.signedInClerk(request);
 }
 
 }  // namespace burnstation::jobs

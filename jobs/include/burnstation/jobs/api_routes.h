@@ -15,6 +15,9 @@ void addPatientRoutes(ApiRouter& router, ApiContext& context);
 void addJobRoutes(ApiRouter& router, ApiContext& context);
 // POST /session, DELETE /patients/{key}; sets context.requireAdmin
 void addAdminRoutes(ApiRouter& router, ApiContext& context);
+// Admin: GET /clerks, PUT|DELETE /clerks/{name}; POST|DELETE /clerk-session; sets
+// context.signedInClerk
+void addClerkRoutes(ApiRouter& router, ApiContext& context);
 // Admin: GET /set-aside, POST /set-aside/{id}/discard|replace,
 // POST /patients/{key}/conflicts/acknowledge
 void addSetAsideRoutes(ApiRouter& router, ApiContext& context);

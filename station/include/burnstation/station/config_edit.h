@@ -23,6 +23,7 @@ enum class ConfigList {
 enum class ConfigSection {
   Station,  // [station]: ae_title, port, limits (not data_dir)
   Usb,      // [usb]: allowlist
+  Admin,    // [admin]: lockout, session lifetime, clerk_sign_in
 };
 
 // Why a change was refused: Invalid (the body's shape; 400), Refused (the configuration it

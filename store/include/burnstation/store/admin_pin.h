@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "burnstation/store/pin_check.h"
+
 namespace burnstation::store {
 
 class SqliteDb;
@@ -22,26 +24,6 @@ inline constexpr std::size_t kMaxPinDigits = 32;
 
 // Empty when pin can be an admin PIN (6 to 32 digits), else why not, in a sentence.
 std::string pinProblem(std::string_view pin);
-
-struct PinLockout {
-  int attempts = 5;                  // wrong PINs in a row that lock admin
-  std::chrono::minutes duration{5};  // for how long
-};
-
-enum class PinOutcome {
-  NotSet,    // admin is closed until a PIN is set
-  Accepted,  // the count of wrong PINs is back to 0
-  Refused,   // wrong; attemptsLeft more before the lock
-  Locked,    // locked now (also by this wrong PIN); the PIN was not even compared
-};
-
-struct PinCheck {
-  PinOutcome outcome = PinOutcome::NotSet;
-  int attemptsLeft = 0;            // Refused: wrong PINs left before the lock
-  std::int64_t lockedSeconds = 0;  // Locked: seconds until admin opens again
-};
-
-using WallTime = std::chrono::system_clock::time_point;
 
 class AdminPin {
  public:
