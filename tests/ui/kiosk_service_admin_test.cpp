@@ -89,7 +89,7 @@ TEST_F(KioskServiceAdminTest, AWrongPinIsRefusedTheRightOneOpensAndFiveWrongOnes
       << shownLabel("pinMessage").toStdString();
   EXPECT_TRUE(window->client()->hasAdminToken());
   // The settings shown are the service's: every profile it has is listed.
-  for (const json& p : get("/config")["profiles"])
+  for (const json& p : json(get("/config")["profiles"]))
     EXPECT_NE(
         window->adminScreen()->findChild<TapCard*>("entry_" + QString::fromStdString(p["name"])),
         nullptr)
@@ -149,7 +149,7 @@ TEST_F(KioskServiceAdminTest, AnInvalidProfileIsRefusedWithTheServicesReason) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return shownLabel("editorMessage") != refusal; }, kAnswerMs));
   EXPECT_EQ(shownLabel("editorMessage"), "Saved.");
   json cd;
-  for (const json& p : get("/config")["profiles"])
+  for (const json& p : json(get("/config")["profiles"]))
     if (p["name"] == "cd") cd = p;
   EXPECT_EQ(cd["medium"], "STD-GEN-CD") << cd.dump();
   EXPECT_EQ(cd["viewer_reserve"].dump(), "4096") << cd.dump();

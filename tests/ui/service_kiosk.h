@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTest>
 #include <filesystem>
 #include <fstream>
@@ -61,6 +62,19 @@ class ServiceKioskTest : public ::testing::Test {
     send(patientInstances(kYamadaId, "山田^太郎", "ISO_IR 192", "19800315", "M",
                           {{"CT THORAX", 3}, {"MR KNEE", 2}}));
     send(patientInstances(kErikaId, "MUSTERMANN^ERIKA", "", "19650702", "F", {{"CR HAND", 1}}));
+    waitForPatients(2);
+  }
+
+  // The service indexes what it received on its own threads: the patients once listed.
+  void waitForPatients(std::size_t count) {
+    json listed;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+          listed = harness::apiCall(socket(), "GET", "/patients").json();
+          return listed.is_object() && listed["patients"].size() == count;
+        },
+        kAnswerMs))
+        << listed.dump(2) << station->log();
   }
 
   void TearDown() override {
@@ -124,9 +138,9 @@ class ServiceKioskTest : public ::testing::Test {
     return r.json();
   }
   json patientDocument(const std::string& patientId) {
-    for (const json& p : get("/patients")["patients"])
+    for (const json& p : json(get("/patients")["patients"]))
       if (p["patient_id"] == patientId) return p;
-    ADD_FAILURE() << "the service has no patient " << patientId;
+    ADD_FAILURE() << "the service has no patient " << patientId << ": " << get("/patients").dump(2);
     return json::object();
   }
   void setPin(const std::string& pin) {
@@ -141,7 +155,9 @@ class ServiceKioskTest : public ::testing::Test {
     applyKioskStyle(*qApp);  // as burnstation-kiosk looks, for the screenshots
     window = std::make_unique<KioskWindow>(QString::fromStdString(socket().string()));
     window->resize(1024, 600);
-    window->setAttribute(Qt::WA_DontShowOnScreen);
+    // Shown on the offscreen screen (not WA_DontShowOnScreen): a scrolling list replays a
+    // held-back press to the widget on screen at its place, which needs the window there.
+    window->move(0, 0);
     window->show();
     window->events()->setBackoff(50, 400);  // a restarted service is found again quickly
     window->start();
@@ -166,6 +182,14 @@ class ServiceKioskTest : public ::testing::Test {
     ASSERT_TRUE(QTest::qWaitFor(
         [&] { return (card = window->findChild<TapCard*>(name)) != nullptr; }, kAnswerMs))
         << "no card " << name.toStdString();
+    // A card below the fold is flicked into view first, as the clerk would: a touch lands on
+    // what is on screen there (the kinetic list replays a press to the widget at its place).
+    for (QWidget* p = card->parentWidget(); p; p = p->parentWidget())
+      if (auto* list = qobject_cast<QScrollArea*>(p)) {
+        list->ensureWidgetVisible(card);
+        break;
+      }
+    QApplication::processEvents();
     QTest::mouseClick(card, Qt::LeftButton);
   }
   void typeOnKeypad(const QString& text, QWidget* within) {
