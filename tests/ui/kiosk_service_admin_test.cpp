@@ -124,7 +124,7 @@ TEST_F(KioskServiceAdminTest, AnInvalidProfileIsRefusedWithTheServicesReason) {
   auto* medium = editor->findChild<QLineEdit*>("field_medium");
   ASSERT_NE(medium, nullptr);
   EXPECT_EQ(medium->text(), "STD-GEN-CD");
-  QTest::mouseClick(medium, Qt::LeftButton);  // the keypad types into the touched field
+  touch(medium);  // the keypad types into the touched field
   tap("key_clear", editor);
   typeOnKeypad("FLOPPY", editor);
   ASSERT_EQ(medium->text(), "FLOPPY");
@@ -137,16 +137,18 @@ TEST_F(KioskServiceAdminTest, AnInvalidProfileIsRefusedWithTheServicesReason) {
   keepScreenshot("25-profile-refused");
 
   // The same entry with a valid change: what the kiosk sends back is what the service reads.
-  QTest::mouseClick(medium, Qt::LeftButton);
+  touch(medium);
   tap("key_clear", editor);
   typeOnKeypad("STD-GEN-CD", editor);
   auto* reserve = editor->findChild<QLineEdit*>("field_viewer_reserve");
   ASSERT_NE(reserve, nullptr);
-  QTest::mouseClick(reserve, Qt::LeftButton);
+  touch(reserve);
   tap("key_clear", editor);
   typeOnKeypad("4096", editor);
   tap("saveButton", editor);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return shownLabel("editorMessage") != refusal; }, kAnswerMs));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return shownLabel("editorMessage") != refusal; }, kAnswerMs))
+      << shownLabel("editorMessage").toStdString() << " / medium " << medium->text().toStdString()
+      << " / viewer_reserve " << reserve->text().toStdString();
   EXPECT_EQ(shownLabel("editorMessage"), "Saved.");
   json cd;
   for (const json& p : json(get("/config")["profiles"]))

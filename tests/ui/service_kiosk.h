@@ -182,15 +182,19 @@ class ServiceKioskTest : public ::testing::Test {
     ASSERT_TRUE(QTest::qWaitFor(
         [&] { return (card = window->findChild<TapCard*>(name)) != nullptr; }, kAnswerMs))
         << "no card " << name.toStdString();
-    // A card below the fold is flicked into view first, as the clerk would: a touch lands on
-    // what is on screen there (the kinetic list replays a press to the widget at its place).
-    for (QWidget* p = card->parentWidget(); p; p = p->parentWidget())
+    touch(card);
+  }
+  // A touch on w. Below the fold it is flicked into view first, as the clerk would: a touch
+  // lands on what is on screen there (the kinetic list replays a press to the widget at its
+  // place).
+  void touch(QWidget* w) {
+    for (QWidget* p = w->parentWidget(); p; p = p->parentWidget())
       if (auto* list = qobject_cast<QScrollArea*>(p)) {
-        list->ensureWidgetVisible(card);
+        list->ensureWidgetVisible(w);
         break;
       }
     QApplication::processEvents();
-    QTest::mouseClick(card, Qt::LeftButton);
+    QTest::mouseClick(w, Qt::LeftButton);
   }
   void typeOnKeypad(const QString& text, QWidget* within) {
     for (QChar c : text)
