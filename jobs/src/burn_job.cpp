@@ -323,11 +323,13 @@ void BurnJob::waitForUsableMedium(mediawriter::MediumTarget& drive,
     queue_.setState(job_.id, store::JobState::Writing,
                     "erasing the rewritable disc for " + discText(volume));
   };
-  waitForMedium(drive, need, how, [&](const mediawriter::MediumStatus& status, bool first) {
-    // Absent media is not refused: there is nothing to eject or mark.
+  waitForMedium(drive, need, how, [&](const mediawriter::MediumStatus& status, bool) {
+    // Absent media is not refused: there is nothing to eject or mark. A refused disc taken
+    // out leaves nothing to take out either, so its reason goes (the kiosk would otherwise
+    // keep saying "already written — take it out" to a clerk facing an empty drive).
     if (status.state == mediawriter::MediumState::Absent) {
       volume.state = store::JobState::WaitingForMedia;
-      if (first) volume.rejectReason.clear();
+      volume.rejectReason.clear();
       queue_.updateVolume(job_.id, volume);
       queue_.setState(job_.id, store::JobState::WaitingForMedia,
                       discText(volume) + ": insert a blank disc");

@@ -174,6 +174,34 @@ TEST_F(BurnMediaTest, EveryMediumCarriesAManifestThatMd5sumAccepts) {
   EXPECT_NE(event.find("(command line)"), std::string::npos) << event;
 }
 
+TEST_F(BurnMediaTest, ARefusedDiscTakenOutLeavesNoReasonToTakeItOut) {
+  receive(2);
+  fs::create_directories(drive());
+  const fs::path disc = drive() / "disc";
+  std::ofstream(disc) << std::string(4096, 'x');  // written: refused
+  Station station(data());
+  ASSERT_EQ(bs(data(), {"burn", "--patient", "JOB-1", "--profile", "cd", "--drive",
+                        "stdio:" + disc.string()})
+                .exitCode,
+            0);
+  auto job = poll([](const auto& j) {
+    return j["state"] == "waiting_for_media" && !j["volumes"].empty() &&
+           j["volumes"][0]["reject_reason"] != "";
+  });
+  // The clerk takes it out and the drive is empty (the folder goes with the file): the
+  // volume no longer carries the refusal, which the kiosk shows as "take it out".
+  fs::rename(drive(), dir.path() / "taken-out");
+  job = poll([](const auto& j) {
+    return j["state"] == "waiting_for_media" && j["volumes"][0]["reject_reason"] == "";
+  });
+  EXPECT_NE(job["message"].get<std::string>().find("insert a blank disc"), std::string::npos)
+      << job.dump(2);
+  fs::create_directories(drive());
+  std::ofstream(disc).flush();
+  job = poll([](const auto& j) { return j["state"] == "done" || j["state"] == "failed"; });
+  EXPECT_EQ(job["state"], "done") << job.dump(2);
+}
+
 TEST_F(BurnMediaTest, HeldInstancesAreNotReplacedAndLateArrivalsAreNotAdded) {
   receive(3);
   const fs::path config = writeConfig("[station]\nduplicates = \"replace\"\n");
