@@ -86,8 +86,10 @@ TEST_F(KioskServiceBurnTest, SearchPatientMediumConfirmAndADiscIsBurned) {
   ASSERT_EQ(window->currentScreen(), KioskWindow::Screen::Confirm);
   QWidget* confirm = window->confirmScreen();
   EXPECT_EQ(shownLabel("confirmName"), QString::fromUtf8("山田 太郎"));
-  EXPECT_TRUE(labels(confirm).contains("Patient ID: JP-4711\nBorn: 1980-03-15\nSex: male"))
-      << labels(confirm).join(" | ").toStdString();
+  // Patient safety: each of these in large type, from the service's document.
+  EXPECT_EQ(shownLabel("confirmPatientId"), QStringLiteral("Patient ID: JP-4711"));
+  EXPECT_EQ(shownLabel("confirmBirthDate"), QStringLiteral("Born: 1980-03-15"));
+  EXPECT_EQ(shownLabel("confirmSex"), QStringLiteral("Sex: male"));
   EXPECT_TRUE(labels(confirm).contains(QString::fromUtf8("2 studies on 1 CD × 1 copy = 1 CD")))
       << labels(confirm).join(" | ").toStdString();
   keepScreenshot("05-confirm");
