@@ -58,27 +58,15 @@ std::string contentOf(const fs::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// The fusefat process serving a mount point, found by its command line, or -1.
+// The fusefat process serving a mount point, or -1.
 pid_t fuseServerFor(const fs::path& mountPoint) {
-  pid_t found = -1;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    // The arguments one by one (NUL-separated): "fusefat", its options, device, mount point.
-    const std::string cmdline = contentOf(entry.path() / "cmdline");
-    std::vector<std::string> args;
-    for (std::size_t at = 0; at < cmdline.size();) {
-      const std::size_t end = std::min(cmdline.find('\0', at), cmdline.size());
-      args.push_back(cmdline.substr(at, end - at));
-      at = end + 1;
-    }
-    if (!args.empty() && args.front() == "fusefat" &&
-        std::find(args.begin() + 1, args.end(), mountPoint.native()) != args.end()) {
-      found = static_cast<pid_t>(std::stol(name));
+  for (const FuseServer& server : fusefatServers()) {
+    if (std::find(server.args.begin(), server.args.end(), mountPoint.native()) !=
+        server.args.end()) {
+      return server.pid;
     }
   }
-  return found;
+  return -1;
 }
 
 // Alive and not a zombie (a container's init may never reap an orphaned server).

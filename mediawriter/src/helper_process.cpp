@@ -8,8 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <utility>
 
@@ -130,6 +134,28 @@ std::string unescapeMountField(const std::string& field) {
     }
   }
   return out;
+}
+
+std::vector<FuseServer> fusefatServers() {
+  namespace fs = std::filesystem;
+  std::vector<FuseServer> servers;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    const std::string cmdline{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::vector<std::string> args;  // NUL-separated
+    for (std::size_t at = 0; at < cmdline.size();) {
+      const std::size_t end = std::min(cmdline.find('\0', at), cmdline.size());
+      args.push_back(cmdline.substr(at, end - at));
+      at = end + 1;
+    }
+    if (args.empty() || fs::path(args.front()).filename() != "fusefat") continue;
+    args.erase(args.begin());
+    servers.push_back({static_cast<pid_t>(std::stol(name)), std::move(args)});
+  }
+  return servers;
 }
 
 }  // namespace burnstation::mediawriter

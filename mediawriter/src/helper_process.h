@@ -2,6 +2,8 @@
 // without a shell, with a time limit, and reading /proc's escaped mount table.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -13,6 +15,14 @@ namespace burnstation::mediawriter {
 // everything it started and the status is -1 with output saying so.
 int runHelper(const std::vector<std::string>& argv, std::string& output,
               std::chrono::milliseconds limit);
+
+// A running fusefat process (FUSE mounts name no source in the mount table, so the server's
+// command line is the only place that says which file or device it serves).
+struct FuseServer {
+  pid_t pid = -1;
+  std::vector<std::string> args;  // after the program: its options, the source, the mount point
+};
+std::vector<FuseServer> fusefatServers();
 
 // /proc/self/mountinfo writes space, tab, newline and backslash in paths as \ooo.
 std::string unescapeMountField(const std::string& field);

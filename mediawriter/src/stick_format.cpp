@@ -64,20 +64,9 @@ std::string mountedAt(const fs::path& partition, const struct stat& st) {
 // fusefat serving the stick (FUSE mounts name no source in the mount table).
 bool servedByFuse(const fs::path& partition) {
   const std::string wanted = canonicalOr(partition).native();
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::string cmdline = contentOf(entry.path() / "cmdline");
-    std::vector<std::string> args;
-    for (std::size_t at = 0; at < cmdline.size();) {
-      const std::size_t end = std::min(cmdline.find('\0', at), cmdline.size());
-      args.push_back(cmdline.substr(at, end - at));
-      at = end + 1;
-    }
-    if (args.empty() || fs::path(args.front()).filename() != "fusefat") continue;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-      if (canonicalOr(args[i]).native() == wanted) return true;
+  for (const FuseServer& server : fusefatServers()) {
+    for (const std::string& arg : server.args) {
+      if (canonicalOr(arg).native() == wanted) return true;
     }
   }
   return false;
