@@ -3,6 +3,8 @@
 // disc image written; a written disc refused until a blank one is put in; a selection that
 // needs two discs asking for the second; a cancel that asks first. What the screens say is
 // checked against the service's own documents.
+#include <QDateTime>
+
 #include "screens/confirm_screen.h"
 #include "screens/jobs_screen.h"
 #include "screens/progress_screen.h"
@@ -20,6 +22,7 @@ TEST_F(KioskServiceBurnTest, SearchPatientMediumConfirmAndADiscIsBurned) {
   ASSERT_EQ(yamada["patient_name"], "山田^太郎") << yamada.dump(2);
   ASSERT_EQ(yamada["studies"].size(), 2u);
   const QString yamadaKey = QString::fromStdString(yamada["key"].get<std::string>());
+  const QString yamadaName = QString::fromUtf8("山田 太郎");
   const QString erikaKey = QString::fromStdString(erika["key"].get<std::string>());
 
   // Touch to start: the recent arrivals are both patients, names in their character sets.
@@ -141,13 +144,19 @@ TEST_F(KioskServiceBurnTest, SearchPatientMediumConfirmAndADiscIsBurned) {
   ASSERT_TRUE(QTest::qWaitFor(
       [&] { return (row = window->jobsScreen()->findChild<TapCard*>("job_" + id)) != nullptr; },
       kAnswerMs));
-  EXPECT_TRUE(labels(row).contains(QStringLiteral("Job %1 · %2 · cd").arg(id, yamadaKey)))
+  // The patient by name (from the patients document), not by key.
+  EXPECT_TRUE(labels(row).contains(QStringLiteral("Job %1 · %2 · cd").arg(id, yamadaName)))
       << labels(row).join(" | ").toStdString();
-  // The state in words, the service's message and when it last changed.
-  EXPECT_TRUE(
-      labels(row).contains(QStringLiteral("Done: %1 · %2")
-                               .arg(QString::fromStdString(done["message"].get<std::string>()),
-                                    QString::fromStdString(done["updated"].get<std::string>()))))
+  // The state in words, the service's message and when it last changed, in local time.
+  const QString updated =
+      QDateTime::fromString(QString::fromStdString(done["updated"].get<std::string>()),
+                            Qt::ISODateWithMs)
+          .toLocalTime()
+          .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+  ASSERT_EQ(updated.size(), 16);
+  EXPECT_TRUE(labels(row).contains(
+      QStringLiteral("Done: %1 · %2")
+          .arg(QString::fromStdString(done["message"].get<std::string>()), updated)))
       << labels(row).join(" | ").toStdString();
   EXPECT_NE(row->findChild<QPushButton*>(QStringLiteral("reprint_%1_1").arg(id)), nullptr);
   keepScreenshot("08-jobs");

@@ -1,6 +1,8 @@
 // The words of the documents: see the header.
 #include "document_words.h"
 
+#include <QDateTime>
+
 #include <QCoreApplication>
 #include <QStringList>
 
@@ -28,6 +30,22 @@ QString personName(const QString& dicomName) {
 QString displayDate(const QString& d) {
   if (d.size() == 8 && d.toInt() > 0) return d.left(4) + '-' + d.mid(4, 2) + '-' + d.mid(6, 2);
   return d.isEmpty() ? tr("unknown") : d;
+}
+
+QHash<QString, QString> patientNames(const QJsonArray& patients) {
+  QHash<QString, QString> names;
+  for (const QJsonValue& patient : patients) {
+    const QJsonObject o = patient.toObject();
+    names.insert(o.value(QStringLiteral("key")).toString(),
+                 personName(o.value(QStringLiteral("patient_name")).toString()));
+  }
+  return names;
+}
+
+QString displayTime(const QString& isoTime) {
+  const QDateTime when = QDateTime::fromString(isoTime, Qt::ISODateWithMs);
+  if (!when.isValid()) return isoTime;
+  return when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 QString displaySex(const QString& sex) {

@@ -2,6 +2,8 @@
 // documents"): DICOM person names for people, dates, sizes, media and states in plain words.
 #pragma once
 
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -9,9 +11,14 @@ namespace burnstation::ui {
 
 // "Yamada^Taro=山田^太郎=やまだ^たろう" → "Yamada Taro · 山田 太郎 · やまだ たろう".
 QString personName(const QString& dicomName);
+// The patients document's "patients" as key → name for people, for rows that name a patient.
+QHash<QString, QString> patientNames(const QJsonArray& patients);
 // "19700131" → "1970-01-31"; anything else unchanged.
 QString displayDate(const QString& dicomDate);
 QString displaySex(const QString& sex);
+// The service's time stamps (ISO 8601 with offset) as the kiosk's local time to the minute:
+// "2026-12-02 11:40"; anything unreadable unchanged.
+QString displayTime(const QString& isoTime);
 // Decimal units, as the command line's sizes: "1.2 GB".
 QString displayBytes(double bytes);
 // The kind of medium a profile writes: "CD", "DVD", "BD", "USB".

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "demonstration.h"
+#include "document_words.h"
 #include "kiosk_window.h"
 #include "screens/admin_pin_page.h"
 #include "screens/admin_screen.h"
@@ -71,7 +72,9 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
   visit(QStringLiteral("08-progress-usb-done"));
 
   window.showScreen(KioskWindow::Screen::Jobs);
-  window.jobsScreen()->setJobs(demo::jobs().value(QStringLiteral("jobs")).toArray());
+  window.jobsScreen()->setJobs(
+      demo::jobs().value(QStringLiteral("jobs")).toArray(),
+      patientNames(demo::patients().value(QStringLiteral("patients")).toArray()));
   settle();
   visit(QStringLiteral("09-jobs"));
 

@@ -36,30 +36,31 @@ void JobsScreen::setMessage(const QString& message) {
   message_->setVisible(!message.isEmpty());
 }
 
-void JobsScreen::setJobs(const QJsonArray& jobs) {
+void JobsScreen::setJobs(const QJsonArray& jobs, const QHash<QString, QString>& patientNames) {
   list_->clearRows();
   int row = 0;
-  for (const QJsonValue& job : jobs) list_->rows()->insertWidget(row++, jobRow(job.toObject()));
+  for (const QJsonValue& job : jobs)
+    list_->rows()->insertWidget(row++, jobRow(job.toObject(), patientNames));
   if (jobs.isEmpty())
     list_->rows()->insertWidget(0, makeLabel(tr("No jobs yet."), kBodyPointSize, nullptr, "muted"));
 }
 
-QWidget* JobsScreen::jobRow(const QJsonObject& job) {
+QWidget* JobsScreen::jobRow(const QJsonObject& job, const QHash<QString, QString>& patientNames) {
   auto* card = new TapCard;
   const QString id = job.value(QStringLiteral("id")).toVariant().toString();
   card->setObjectName(QStringLiteral("job_") + id);
   const QString state = job.value(QStringLiteral("state")).toString();
-  card->content()->addWidget(
-      makeLabel(tr("Job %1 · %2 · %3")
-                    .arg(id, job.value(QStringLiteral("patient_key")).toString(),
-                         job.value(QStringLiteral("profile")).toString()),
-                kBodyPointSize, card));
+  const QString key = job.value(QStringLiteral("patient_key")).toString();
+  card->content()->addWidget(makeLabel(
+      tr("Job %1 · %2 · %3")
+          .arg(id, patientNames.value(key, key), job.value(QStringLiteral("profile")).toString()),
+      kBodyPointSize, card));
   QString words = stateWords(state);
   const QString message = job.value(QStringLiteral("message")).toString();
   if (!message.isEmpty()) words += QStringLiteral(": ") + message;
-  card->content()->addWidget(
-      makeLabel(words + QStringLiteral(" · ") + job.value(QStringLiteral("updated")).toString(),
-                kBodyPointSize, card, state == QLatin1String("failed") ? "conflict" : "muted"));
+  card->content()->addWidget(makeLabel(
+      words + QStringLiteral(" · ") + displayTime(job.value(QStringLiteral("updated")).toString()),
+      kBodyPointSize, card, state == QLatin1String("failed") ? "conflict" : "muted"));
   auto* actions = new QHBoxLayout;
   actions->setSpacing(touchGapPx(card));
   if (state == QLatin1String("failed")) {

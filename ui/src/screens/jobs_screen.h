@@ -2,6 +2,7 @@
 // retried and a written volume's label reprinted.
 #pragma once
 
+#include <QHash>
 #include <QJsonArray>
 #include <QWidget>
 
@@ -15,7 +16,9 @@ class JobsScreen : public QWidget {
   Q_OBJECT
  public:
   explicit JobsScreen(QWidget* parent = nullptr);
-  void setJobs(const QJsonArray& jobs);
+  // patientNames: a patient's key → name as the patients document has it, so that a row
+  // names the patient; a key it lacks (a patient since removed) is shown as the key.
+  void setJobs(const QJsonArray& jobs, const QHash<QString, QString>& patientNames = {});
   void setMessage(const QString& message);
 
  signals:
@@ -25,7 +28,7 @@ class JobsScreen : public QWidget {
   void follow(const QString& jobId);
 
  private:
-  QWidget* jobRow(const QJsonObject& job);
+  QWidget* jobRow(const QJsonObject& job, const QHash<QString, QString>& patientNames);
 
   KineticList* list_;
   QLabel* message_;
