@@ -3,46 +3,19 @@
 // "touch to start" to a burned disc. Where to click is read from a KioskWindow in this
 // process, at the same size and style, on the same service: the same layout, so the clicks
 // land on the buttons the clerk would touch. The job the service then runs is the proof.
-#include <unistd.h>
-
-#include <QFileInfo>
 #include <QLineEdit>
-#include <QProcess>
 #include <QStandardPaths>
 
 #include "screens/confirm_screen.h"
 #include "service_kiosk.h"
+#include "xvfb_server.h"
 
 namespace burnstation::ui::test {
 namespace {
 
-// A child process that is stopped when the test ends, however it ends.
-struct Child {
-  QProcess process;
-  ~Child() {
-    if (process.state() != QProcess::NotRunning) {
-      process.kill();
-      process.waitForFinished(5000);
-    }
-  }
-};
-
 class KioskServiceXvfbTest : public ServiceKioskTest {
  protected:
-  QString xdotool(const QStringList& args) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("DISPLAY", display_);
-    p.setProcessEnvironment(env);
-    p.start(xdotoolPath_, args);
-    if (!p.waitForFinished(10000)) {
-      p.kill();
-      p.waitForFinished(2000);
-      ADD_FAILURE() << "xdotool " << args.join(' ').toStdString() << " did not finish";
-      return {};
-    }
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-  }
+  QString xdotool(const QStringList& args) { return xvfb_.run(xdotoolPath_, args); }
   // A click where `w` is in the mirror window, i.e. where it is on the kiosk's screen.
   void clickAt(QWidget* w) {
     const QPoint centre = w->mapTo(window.get(), w->rect().center());
@@ -56,7 +29,7 @@ class KioskServiceXvfbTest : public ServiceKioskTest {
     return b;
   }
 
-  QString display_;
+  XvfbServer xvfb_;
   QString xdotoolPath_;
 };
 
@@ -65,22 +38,11 @@ TEST_F(KioskServiceXvfbTest, ARealWindowBurnsAReceivedPatientByClicks) {
   xdotoolPath_ = QStandardPaths::findExecutable("xdotool");
   if (xvfb.isEmpty() || xdotoolPath_.isEmpty())
     GTEST_SKIP() << "Xvfb and xdotool are needed (packaging/bootstrap.sh test)";
-  int number = 500 + getpid() % 400;  // a display nobody uses: no lock file and no socket
-  while (QFileInfo::exists(QString("/tmp/.X%1-lock").arg(number)) ||
-         QFileInfo::exists(QString("/tmp/.X11-unix/X%1").arg(number)))
-    ++number;
-  display_ = QString(":%1").arg(number);
-  Child server;
-  server.process.start(xvfb,
-                       {display_, "-screen", "0", "1280x800x24", "-dpi", "96", "-nolisten", "tcp"});
-  ASSERT_TRUE(server.process.waitForStarted(10000));
-  ASSERT_TRUE(QTest::qWaitFor(
-      [&] { return QFileInfo::exists(QString("/tmp/.X11-unix/X%1").arg(number)); }, 10000))
-      << "Xvfb did not start";
+  QString why;
+  ASSERT_TRUE(xvfb_.start("1280x800x24", 96, &why)) << why.toStdString();
 
   Child kiosk;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("DISPLAY", display_);
+  QProcessEnvironment env = xvfb_.clientEnvironment();
   env.insert("QT_QPA_PLATFORM", "xcb");
   env.insert("QT_FONT_DPI", "96");  // as the offscreen mirror lays out its text
   kiosk.process.setProcessEnvironment(env);

@@ -3,40 +3,16 @@
 // screen, which asks the local API for the recent arrivals.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-#include <QFileInfo>
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
 
 #include "raw_peer.h"
+#include "xvfb_server.h"
 
 namespace {
 
-// A child process that is stopped when the test ends, however it ends.
-struct Child {
-  QProcess process;
-  ~Child() {
-    if (process.state() != QProcess::NotRunning) {
-      process.kill();
-      process.waitForFinished(5000);
-    }
-  }
-};
-
-QString run(const QString& program, const QStringList& args, const QString& display) {
-  QProcess p;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("DISPLAY", display);
-  p.setProcessEnvironment(env);
-  p.start(program, args);
-  if (!p.waitForFinished(10000)) {
-    p.kill();
-    p.waitForFinished(2000);
-    return QString();
-  }
-  return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-}
+using burnstation::ui::test::Child;
+using burnstation::ui::test::XvfbServer;
 
 TEST(KioskUnderXvfbTest, FillsTheScreenAndATouchStarts) {
   const QString xvfb = QStandardPaths::findExecutable("Xvfb");
@@ -44,26 +20,16 @@ TEST(KioskUnderXvfbTest, FillsTheScreenAndATouchStarts) {
   if (xvfb.isEmpty() || xdotool.isEmpty())
     GTEST_SKIP() << "Xvfb and xdotool are needed (packaging/bootstrap.sh test)";
 
-  // A display number nobody uses: no lock file and no socket.
-  int number = 90 + getpid() % 400;
-  while (QFileInfo::exists(QString("/tmp/.X%1-lock").arg(number)) ||
-         QFileInfo::exists(QString("/tmp/.X11-unix/X%1").arg(number)))
-    ++number;
-  const QString display = QString(":%1").arg(number);
-  Child server;
-  server.process.start(xvfb, {display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"});
-  ASSERT_TRUE(server.process.waitForStarted(10000));
-  ASSERT_TRUE(QTest::qWaitFor(
-      [&] { return QFileInfo::exists(QString("/tmp/.X11-unix/X%1").arg(number)); }, 10000))
-      << "Xvfb did not start";
+  XvfbServer server;
+  QString why;
+  ASSERT_TRUE(server.start("1280x800x24", 96, &why)) << why.toStdString();
 
   burnstation::ui::test::RawPeer service;
   service.answer({"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"}, false);
   ASSERT_TRUE(service.listen());
 
   Child kiosk;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("DISPLAY", display);
+  QProcessEnvironment env = server.clientEnvironment();
   env.insert("QT_QPA_PLATFORM", "xcb");
   kiosk.process.setProcessEnvironment(env);
   kiosk.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -73,7 +39,7 @@ TEST(KioskUnderXvfbTest, FillsTheScreenAndATouchStarts) {
   QString window;
   ASSERT_TRUE(QTest::qWaitFor(
       [&] {
-        window = run(xdotool, {"search", "--onlyvisible", "--name", "Burnstation"}, display)
+        window = server.run(xdotool, {"search", "--onlyvisible", "--name", "Burnstation"})
                      .section('\n', 0, 0);
         return !window.isEmpty();
       },
@@ -83,7 +49,7 @@ TEST(KioskUnderXvfbTest, FillsTheScreenAndATouchStarts) {
   QString geometry;
   ASSERT_TRUE(QTest::qWaitFor(
       [&] {
-        geometry = run(xdotool, {"getwindowgeometry", window}, display);
+        geometry = server.run(xdotool, {"getwindowgeometry", window});
         return geometry.contains("Geometry: 1280x800");
       },
       10000))
@@ -93,7 +59,7 @@ TEST(KioskUnderXvfbTest, FillsTheScreenAndATouchStarts) {
   // A touch anywhere on "Touch to start" (away from the centre, where the pointer starts and
   // where --sync would wait for a move that never comes): the start screen asks for the
   // recent arrivals.
-  run(xdotool, {"mousemove", "--sync", "600", "300", "click", "1"}, display);
+  server.run(xdotool, {"mousemove", "--sync", "600", "300", "click", "1"});
   ASSERT_TRUE(QTest::qWaitFor(
       [&] { return service.requestLines().contains("GET /patients HTTP/1.1"); }, 10000))
       << service.requestLines().join(" | ").toStdString();
