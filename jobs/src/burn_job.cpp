@@ -23,6 +23,7 @@
 #include "burnstation/station/drive_choice.h"
 #include "burnstation/station/medium_selection.h"
 #include "burnstation/station/volume_planner.h"
+#include "burnstation/store/counted.h"
 #include "burnstation/store/file_modes.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/uid.h"
@@ -127,9 +128,9 @@ void BurnJob::freezeSelection(MediumSelection& medium) {
     }
   }
   if (!wanted.empty()) {
-    throw std::runtime_error(std::to_string(wanted.size()) +
-                             " instance(s) of this job are no longer in the store, e.g. " +
-                             *wanted.begin());
+    throw std::runtime_error(store::counted(wanted.size(), "instance") +
+                             (wanted.size() == 1 ? " of this job is" : " of this job are") +
+                             " no longer in the store, e.g. " + *wanted.begin());
   }
   medium.selection = std::move(kept);
   medium.forms = std::move(forms);
@@ -508,25 +509,26 @@ void BurnJob::run() {
     }
     volume.state = store::JobState::Done;
     queue_.updateVolume(job_.id, volume);
-    queue_.recordMedium(job_.id, summary_ + ", " + std::to_string(planned.items.size()) +
-                                     " instance(s), " + discText(volume) + fileSetId + ", drive " +
-                                     drive_.name + " (" + volume.target + "), requested by " +
-                                     (job_.request.requestedBy.empty() ? std::string("unknown")
-                                                                       : job_.request.requestedBy));
+    queue_.recordMedium(
+        job_.id,
+        summary_ + ", " + store::counted(planned.items.size(), "instance") + ", " +
+            discText(volume) + fileSetId + ", drive " + drive_.name + " (" + volume.target +
+            "), requested by " +
+            (job_.request.requestedBy.empty() ? std::string("unknown") : job_.request.requestedBy));
   }
-  std::string message = stick ? std::to_string(job_.request.copies) +
-                                    " stick(s) written and verified; the last one can be removed"
-                              : std::to_string(plan.volumes.size()) + " disc(s) x " +
-                                    std::to_string(job_.request.copies) + " cop(ies) written" +
-                                    (config_.jobs.verify ? " and verified" : "");
+  std::string message = stick ? store::counted(job_.request.copies, "stick") +
+                                    " written and verified; the last one can be removed"
+                              : store::counted(plan.volumes.size(), "disc") + " x " +
+                                    store::counted(job_.request.copies, "copy", "copies") +
+                                    " written" + (config_.jobs.verify ? " and verified" : "");
   // Instances of these studies may also have arrived while the job ran.
   const MediumSelection now = resolveMediumSelection(config_, store, job_.request.patientKey,
                                                      job_.request.studies, job_.request.profile);
   const int lateArrivals = static_cast<int>(now.selection.instances.size()) -
                            static_cast<int>(medium.selection.instances.size());
   if (lateArrivals > 0) {
-    message += "; " + std::to_string(lateArrivals) +
-               " instance(s) arrived after the job was queued and are not on these discs";
+    message += "; " + store::counted(lateArrivals, "instance") +
+               " arrived after the job was queued and are not on these discs";
   }
   queue_.setState(job_.id, store::JobState::Done, message);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "burnstation/mediawriter/media_error.h"
+#include "burnstation/store/counted.h"
 #include "burnstation/store/durable_file.h"
 #include "burnstation/store/store_error.h"
 #include "md5.h"
@@ -143,7 +144,9 @@ VerificationCheck compareWithManifest(const std::map<std::string, std::string>& 
   for (const auto& [path, md5] : manifest) {
     if (!actual.count(path)) return {"manifest", false, path + " is listed but absent"};
   }
-  return {"manifest", true, std::to_string(manifest.size()) + " file(s) match " + kManifestName};
+  return {"manifest", true,
+          store::counted(manifest.size(), "file") +
+              (manifest.size() == 1 ? " matches " : " match ") + kManifestName};
 }
 
 }  // namespace burnstation::mediawriter

@@ -15,6 +15,7 @@
 
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
+#include "burnstation/store/counted.h"
 #include "iso_handles.h"
 #include "md5.h"
 
@@ -232,8 +233,10 @@ VerificationReport verifyMedium(MediumReader& medium, MediumReader* second) {
                               : "the image is shorter than its session")});
   }
   report.checks.push_back({"file_md5", bad.empty(),
-                           bad.empty() ? std::to_string(checked) + " file(s) match their MD5"
-                                       : std::to_string(bad.size()) + " bad: " + bad.front()});
+                           bad.empty()
+                               ? (checked == 1 ? std::string("1 file matches its MD5")
+                                               : std::to_string(checked) + " files match their MD5")
+                               : std::to_string(bad.size()) + " bad: " + bad.front()});
 
   const std::string manifestText = readWholeFile(image.get(), std::string("/") + kManifestName);
   if (manifestText.empty()) {
@@ -275,12 +278,12 @@ VerificationReport verifyMedium(MediumReader& medium, MediumReader* second) {
   std::error_code ignored;
   fs::remove_all(temp, ignored);
   const bool allReferenced = referenced == underDicom;
-  report.checks.push_back({"file_set", missing.empty() && allReferenced,
-                           !missing.empty() ? "referenced but absent: " + missing
-                           : allReferenced
-                               ? std::to_string(referenced) + " referenced file(s)"
-                               : std::to_string(underDicom - std::min(underDicom, referenced)) +
-                                     " file(s) under DICOM/ that the DICOMDIR does not reference"});
+  report.checks.push_back(
+      {"file_set", missing.empty() && allReferenced,
+       !missing.empty() ? "referenced but absent: " + missing
+       : allReferenced  ? store::counted(referenced, "referenced file")
+                        : store::counted(underDicom - std::min(underDicom, referenced), "file") +
+                             " under DICOM/ that the DICOMDIR does not reference"});
   return report;
 }
 
@@ -288,8 +291,8 @@ VerificationReport verifyFileSetFolder(const fs::path& root) {
   VerificationReport report;
   const dicomdir::FileSetCheck check = dicomdir::checkFileSet(root);
   report.checks.push_back({"file_set", check.ok(),
-                           check.ok() ? std::to_string(check.entries.size()) +
-                                            " referenced file(s) present and matching"
+                           check.ok() ? store::counted(check.entries.size(), "referenced file") +
+                                            " present and matching"
                                       : check.problems.front()});
   // Media we write carry a manifest; a folder written by others may not.
   const fs::path manifestFile = root / kManifestName;

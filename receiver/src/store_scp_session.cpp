@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "burnstation/receiver/dicom_status.h"
+#include "burnstation/store/counted.h"
 #include "burnstation/store/implementation_identity.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/store/uid.h"
@@ -152,7 +153,7 @@ void StoreScpSession::run(std::stop_token stop) {
   if (stored_ + failed_ > 0) {
     store_.logEvent(
         "association-ended",
-        std::to_string(stored_) + " instance(s) stored, " + std::to_string(failed_) + " refused",
+        store::counted(stored_, "instance") + " stored, " + std::to_string(failed_) + " refused",
         source_);
   }
 }

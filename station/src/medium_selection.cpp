@@ -7,6 +7,7 @@
 
 #include "burnstation/dicomdir/file_set.h"
 #include "burnstation/mediawriter/checksum_manifest.h"
+#include "burnstation/store/counted.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/uid.h"
 #include "burnstation/viewer_bundle/preview_cache.h"
@@ -291,7 +292,7 @@ std::string unwritableSummary(const MediumSelection& medium) {
   // The UID comes from the index, which an earlier version filled without checking it.
   for (const auto& u : unwritable)
     list += "; " + store::printableUid(u.sopInstanceUid) + ": " + u.reason;
-  return std::to_string(unwritable.size()) + " instance(s) cannot be written to " +
+  return store::counted(unwritable.size(), "instance") + " cannot be written to " +
          std::string(medium.profile->name) + list;
 }
 

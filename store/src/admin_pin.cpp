@@ -1,6 +1,7 @@
 // The admin PIN and its lockout (see admin_pin.h).
 #include "burnstation/store/admin_pin.h"
 
+#include "burnstation/store/counted.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "durable_file.h"
@@ -105,7 +106,7 @@ PinCheck AdminPin::check(std::string_view pin, const PinLockout& lockout, const 
   if (const std::int64_t left = lockedFor(before); left > 0) {
     insertEvent(*db_, "admin-locked",
                 "attempt by " + who + " refused: admin is locked for " +
-                    std::to_string(minutesRoundedUp(left)) + " more minute(s)",
+                    counted(minutesRoundedUp(left), "more minute"),
                 kNoSender);
     return {PinOutcome::Locked, 0, left};
   }
@@ -118,7 +119,7 @@ PinCheck AdminPin::check(std::string_view pin, const PinLockout& lockout, const 
   if (const std::int64_t left = lockedFor(row); left > 0) {  // locked meanwhile
     insertEvent(*db_, "admin-locked",
                 "attempt by " + who + " refused: admin is locked for " +
-                    std::to_string(minutesRoundedUp(left)) + " more minute(s)",
+                    counted(minutesRoundedUp(left), "more minute"),
                 kNoSender);
     tx.commit();
     return {PinOutcome::Locked, 0, left};
@@ -143,9 +144,9 @@ PinCheck AdminPin::check(std::string_view pin, const PinLockout& lockout, const 
               kNoSender);
   if (wrong.answer.outcome == PinOutcome::Locked) {
     insertEvent(*db_, "admin-locked",
-                "admin locked for " + std::to_string(minutesRoundedUp(wrong.answer.lockedSeconds)) +
-                    " minute(s) after " + std::to_string(wrong.inARow) +
-                    " wrong PINs in a row (last by " + who + ")",
+                "admin locked for " +
+                    counted(minutesRoundedUp(wrong.answer.lockedSeconds), "minute") + " after " +
+                    std::to_string(wrong.inARow) + " wrong PINs in a row (last by " + who + ")",
                 kNoSender);
   }
   tx.commit();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "burnstation/store/counted.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "durable_file.h"
@@ -86,7 +87,7 @@ std::string quoted(const std::string& name) {
 }
 
 std::string lockedSentence(const std::string& what, std::int64_t seconds) {
-  return what + " is locked for " + std::to_string(minutesRoundedUp(seconds)) + " more minute(s)";
+  return what + " is locked for " + counted(minutesRoundedUp(seconds), "more minute");
 }
 
 }  // namespace
@@ -339,9 +340,8 @@ ClerkCheck Clerks::checkPin(const std::string& typed, std::string_view pin,
   if (wrong.answer.outcome == PinOutcome::Locked) {
     insertEvent(*db_, "clerk-locked",
                 "clerk " + quoted(name) + " locked for " +
-                    std::to_string(minutesRoundedUp(wrong.answer.lockedSeconds)) +
-                    " minute(s) after " + std::to_string(wrong.inARow) +
-                    " wrong PINs in a row (last by " + who + ")",
+                    counted(minutesRoundedUp(wrong.answer.lockedSeconds), "minute") + " after " +
+                    std::to_string(wrong.inARow) + " wrong PINs in a row (last by " + who + ")",
                 kNoSender);
   }
   tx.commit();
@@ -384,9 +384,8 @@ ClerkCheck Clerks::checkBadge(std::string_view badge, const PinLockout& lockout,
   if (wrong.answer.outcome == PinOutcome::Locked) {
     insertEvent(*db_, "clerk-locked",
                 "badge sign-in locked for " +
-                    std::to_string(minutesRoundedUp(wrong.answer.lockedSeconds)) +
-                    " minute(s) after " + std::to_string(wrong.inARow) +
-                    " unknown badges in a row (last by " + who + ")",
+                    counted(minutesRoundedUp(wrong.answer.lockedSeconds), "minute") + " after " +
+                    std::to_string(wrong.inARow) + " unknown badges in a row (last by " + who + ")",
                 kNoSender);
   }
   tx.commit();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "burnstation/store/counted.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
 #include "durable_file.h"
@@ -93,9 +94,9 @@ std::vector<PossibleConflict> possibleConflicts(SqliteDb& db, std::int64_t id,
   if (aside.step() && aside.integer(0) > 0) {
     PossibleConflict c;
     c.id = c.kind = "set-aside";
-    c.text = std::to_string(aside.integer(0)) +
-             " received instance(s) reuse a stored SOP Instance UID with other content; kept "
-             "aside for the administrator";
+    const std::int64_t n = aside.integer(0);
+    c.text = counted(n, "received instance") + (n == 1 ? " reuses" : " reuse") +
+             " a stored SOP Instance UID with other content; kept aside for the administrator";
     conflicts.push_back(std::move(c));
   }
   return conflicts;

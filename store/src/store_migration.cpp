@@ -6,6 +6,7 @@
 
 #include "burnstation/store/admin_pin.h"
 #include "burnstation/store/clerks.h"
+#include "burnstation/store/counted.h"
 #include "burnstation/store/device_states.h"
 #include "burnstation/store/preview_ledger.h"
 #include "burnstation/store/store.h"
@@ -156,8 +157,8 @@ int Store::migrateLayout() {
       update.bind(1, *moved).bind(2, row.id).run();
     }
     insertEvent(*db_, "layout-migrated",
-                std::to_string(migration.renamed()) +
-                    " file(s) renamed from SOP Instance UIDs to names the station derives",
+                counted(migration.renamed(), "file") +
+                    " renamed from SOP Instance UIDs to names the station derives",
                 IngestSource{"", "", "", ""});
     renamed = migration.renamed();
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "burnstation/store/counted.h"
 #include "burnstation/store/job_queue.h"
 #include "burnstation/store/store.h"
 #include "burnstation/store/store_error.h"
@@ -74,9 +75,14 @@ RemovedCollection Store::removeCollection(const std::string& key, const std::str
     removed.patientId = find.text(1);
     removed.patientName = find.text(2);
     if (const auto jobs = activeJobsHolding(*db_, id, key); !jobs.empty()) {
-      throw StoreError(StoreError::Code::InUse,
-                       "patient " + key + " cannot be removed while job(s) " + jobList(jobs) +
-                           " are queued or running for it; cancel them or wait until they end");
+      throw StoreError(
+          StoreError::Code::InUse,
+          "patient " + key + " cannot be removed while " +
+              (jobs.size() == 1
+                   ? "job " + jobList(jobs) +
+                         " is queued or running for it; cancel it or wait until it ends"
+                   : "jobs " + jobList(jobs) +
+                         " are queued or running for it; cancel them or wait until they end"));
     }
     Statement totals(*db_, std::string("SELECT count(*), coalesce(sum(size), 0) FROM instances "
                                        "WHERE id IN (") +
@@ -123,10 +129,9 @@ RemovedCollection Store::removeCollection(const std::string& key, const std::str
       failures.bind(1, study).run();
     }
     insertEvent(*db_, "patient-deleted",
-                key + " (Patient ID " + removed.patientId + ", \"" + removed.patientName +
-                    "\"): " + std::to_string(removed.instances) + " instance(s), " +
-                    std::to_string(removed.bytes) + " bytes, " + std::to_string(studies.size()) +
-                    " study(ies) removed by " + who,
+                key + " (Patient ID " + removed.patientId + ", \"" + removed.patientName + "\"): " +
+                    counted(removed.instances, "instance") + ", " + std::to_string(removed.bytes) +
+                    " bytes, " + counted(studies.size(), "study", "studies") + " removed by " + who,
                 {"", "", "", ""});
     tx.commit();
   }

@@ -369,7 +369,7 @@ TEST_F(JobRoutesTest, AVolumesLabelIsItsPngAndOtherVolumesAre404) {
   for (const char* volume : {"2", "0", "01", "-1", "1.0", "abc", "99999999999999999999"}) {
     const auto missing = call("GET", base + volume);
     EXPECT_EQ(missing.status, jobs::http::kNotFound) << volume;
-    EXPECT_NE(error(missing).find("has 1 disc(s); there is no disc"), std::string::npos)
+    EXPECT_NE(error(missing).find("has 1 disc; there is no disc"), std::string::npos)
         << error(missing);
   }
   EXPECT_EQ(call("GET", "/jobs/42/labels/1").status, jobs::http::kNotFound);

@@ -89,7 +89,7 @@ TEST_F(CollectionRemovalTest, RemovesFilesRowsAndPreviewRecordsAndSaysSo) {
   EXPECT_EQ(count("SELECT count(*) FROM previews"), 1);
   EXPECT_EQ(
       count("SELECT count(*) FROM events WHERE kind = 'patient-deleted' AND instr(detail, '" + key +
-            "') AND instr(detail, 'WRONG-1') AND instr(detail, '3 instance(s)') AND "
+            "') AND instr(detail, 'WRONG-1') AND instr(detail, '3 instances') AND "
             "instr(detail, 'alice')"),
       1);
   EXPECT_TRUE(store.checkConsistency().ok());
@@ -123,7 +123,8 @@ TEST_F(CollectionRemovalTest, RefusedWhileAQueuedJobHoldsItsInstances) {
     FAIL() << "removed a patient a queued job holds";
   } catch (const StoreError& e) {
     EXPECT_EQ(e.code(), StoreError::Code::InUse);
-    EXPECT_NE(std::string(e.what()).find("job(s) " + std::to_string(job)), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("job " + std::to_string(job) + " is queued"),
+              std::string::npos)
         << e.what();
   }
   for (const auto& f : files) EXPECT_TRUE(fs::exists(f));

@@ -94,7 +94,7 @@ TEST_F(ClerkFlowTest, APinSignsInAndTheJobCarriesTheClerksTokenUntilIdleEndsIt) 
   service.answerTo(
       "POST /clerk-session",
       json(401, "Unauthorized",
-           R"({"error": "wrong PIN; 2 attempt(s) left before \"Anna Meier\" is locked"})"));
+           R"({"error": "wrong PIN; 2 attempts left before \"Anna Meier\" is locked"})"));
   for (const char* key : {"key_A", "key_N", "key_N", "key_A"}) tap(signIn, key);
   EXPECT_EQ(signIn->nameField()->text(), "ANNA");
   QTest::mouseClick(signIn->pinField(), Qt::LeftButton);  // the digits keypad now
@@ -103,7 +103,7 @@ TEST_F(ClerkFlowTest, APinSignsInAndTheJobCarriesTheClerksTokenUntilIdleEndsIt) 
   tap(signIn, "clerkSignInButton");
   ASSERT_TRUE(QTest::qWaitFor([&] { return !shown(signIn, "clerkMessage").isEmpty(); }, 10000));
   EXPECT_EQ(shown(signIn, "clerkMessage"),
-            R"(wrong PIN; 2 attempt(s) left before "Anna Meier" is locked)");
+            R"(wrong PIN; 2 attempts left before "Anna Meier" is locked)");
   EXPECT_TRUE(signIn->pinField()->text().isEmpty());  // the PIN does not stay on screen
   EXPECT_TRUE(service.lastRequest().endsWith(R"({"name":"ANNA","pin":"4815"})"))
       << service.lastRequest().toStdString();

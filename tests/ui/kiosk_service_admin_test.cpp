@@ -80,7 +80,7 @@ TEST_F(KioskServiceAdminTest, AWrongPinIsRefusedTheRightOneOpensAndFiveWrongOnes
             harness::apiCall(socket(), "POST", "/session", json{{"pin", "135790"}}).error());
 
   setPin("135790");
-  EXPECT_EQ(enterPin("000000"), "wrong PIN; 4 attempt(s) left before admin is locked");
+  EXPECT_EQ(enterPin("000000"), "wrong PIN; 4 attempts left before admin is locked");
   EXPECT_TRUE(pinPage()->pinField()->text().isEmpty());  // the PIN does not stay on screen
   keepScreenshot("22-admin-pin-refused");
 
@@ -105,7 +105,7 @@ TEST_F(KioskServiceAdminTest, AWrongPinIsRefusedTheRightOneOpensAndFiveWrongOnes
   // Locked: the right PIN is refused too, with the service's reason.
   said = enterPin("135790");
   EXPECT_EQ(window->adminScreen()->currentWidget(), pinPage());
-  EXPECT_EQ(said, "admin is locked for 5 more minute(s)");
+  EXPECT_EQ(said, "admin is locked for 5 more minutes");
   EXPECT_EQ(harness::apiCall(socket(), "POST", "/session", json{{"pin", "135790"}}).status, 423);
   keepScreenshot("24-admin-locked");
 }

@@ -104,7 +104,7 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
   window.showScreen(KioskWindow::Screen::SignIn);
   window.signInScreen()->nameField()->setText(QStringLiteral("Yamada Hanako"));
   window.signInScreen()->setMessage(QApplication::translate(
-      "ScreenshotTour", "wrong PIN; 2 attempt(s) left before \"Yamada Hanako\" is locked"));
+      "ScreenshotTour", "wrong PIN; 2 attempts left before \"Yamada Hanako\" is locked"));
   settle();
   visit(QStringLiteral("13-clerk-sign-in"));
   window.signInScreen()->reset();

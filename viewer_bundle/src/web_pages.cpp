@@ -2,6 +2,7 @@
 // volume (see volume_view.h and DESIGN.md).
 #include <nlohmann/json.hpp>
 
+#include "burnstation/store/counted.h"
 #include "volume_view.h"
 #include "web_text.h"
 
@@ -76,8 +77,9 @@ std::string seriesTable(const VolumeView& v, const std::string& up) {
                link(up, series.thumbnail) + "\" alt=\"" + seriesTitle(series) + "\" /></a>";
       }
       out += "</td><td><a class=\"series\" href=\"" + link(up, series.page) + "\">" +
-             seriesTitle(series) + "</a><br />" + std::to_string(series.instances.size()) +
-             " object(s), " + std::to_string(series.images()) + " image(s)</td></tr>\n";
+             seriesTitle(series) + "</a><br />" +
+             store::counted(series.instances.size(), "object") + ", " +
+             store::counted(series.images(), "image") + "</td></tr>\n";
     }
     out += "</table>\n";
   }

@@ -7,6 +7,7 @@
 
 #include "burnstation/jobs/api_routes.h"
 #include "burnstation/store/admin_pin.h"
+#include "burnstation/store/counted.h"
 #include "burnstation/store/store_error.h"
 #include "burnstation/viewer_bundle/preview_cache.h"
 #include "peer_words.h"
@@ -41,8 +42,9 @@ class AdminGate {
       case store::PinOutcome::Locked:
         throw ApiError(http::kLocked, lockedFor("admin", check.lockedSeconds));
       case store::PinOutcome::Refused:
-        throw ApiError(http::kUnauthorized, "wrong PIN; " + std::to_string(check.attemptsLeft) +
-                                                " attempt(s) left before admin is locked");
+        throw ApiError(http::kUnauthorized, "wrong PIN; " +
+                                                store::counted(check.attemptsLeft, "attempt") +
+                                                " left before admin is locked");
       case store::PinOutcome::Accepted:
         break;
     }

@@ -10,6 +10,7 @@
 
 #include "burnstation/jobs/api_routes.h"
 #include "burnstation/store/clerks.h"
+#include "burnstation/store/counted.h"
 #include "burnstation/store/store_error.h"
 #include "peer_words.h"
 
@@ -157,7 +158,7 @@ class ClerkDesk {
       case store::PinOutcome::Refused:
         throw ApiError(http::kUnauthorized,
                        (byBadge ? "this badge is not known; " : std::string("wrong PIN; ")) +
-                           std::to_string(result.check.attemptsLeft) + " attempt(s) left before " +
+                           store::counted(result.check.attemptsLeft, "attempt") + " left before " +
                            (byBadge ? "badge sign-in" : "\"" + name + "\"") + " is locked");
       case store::PinOutcome::Accepted:
         break;

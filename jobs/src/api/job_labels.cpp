@@ -14,6 +14,7 @@
 
 #include "burnstation/station/disc_labels.h"
 #include "burnstation/station/drive_choice.h"
+#include "burnstation/store/counted.h"
 #include "job_resources.h"
 
 namespace burnstation::jobs {
@@ -103,7 +104,7 @@ ApiResponse jobLabel(ApiContext& context, const ApiRequest& request) {
   const auto volume = wholeNumberParam(text, volumes);
   if (!volume) {
     throw ApiError(http::kNotFound, "job " + std::to_string(id) + " has " +
-                                        std::to_string(volumes) + " disc(s); there is no disc \"" +
+                                        store::counted(volumes, "disc") + "; there is no disc \"" +
                                         shownParam(text) + "\"");
   }
   const int index = static_cast<int>(*volume);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include "burnstation/store/counted.h"
 
 namespace burnstation::jobs {
 
@@ -23,8 +24,8 @@ std::string peerWho(const ApiRequest& request) {
 }
 
 std::string lockedFor(const std::string& what, std::int64_t seconds) {
-  return what + " is locked for " + std::to_string(std::max<std::int64_t>(1, (seconds + 59) / 60)) +
-         " more minute(s)";
+  return what + " is locked for " +
+         store::counted(std::max<std::int64_t>(1, (seconds + 59) / 60), "more minute");
 }
 
 }  // namespace burnstation::jobs

@@ -13,7 +13,7 @@ namespace burnstation::jobs {
 std::string isoTime(std::chrono::system_clock::time_point t);
 // "alice (uid 1000, pid 4242)"
 std::string peerWho(const ApiRequest& request);
-// "admin is locked for 3 more minute(s)" for what = "admin"
+// "admin is locked for 3 more minutes" for what = "admin"
 std::string lockedFor(const std::string& what, std::int64_t seconds);
 
 }  // namespace burnstation::jobs
