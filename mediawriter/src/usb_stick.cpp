@@ -199,8 +199,11 @@ std::string UsbStick::describe() const {
   if (!product.empty()) name += (name.empty() ? "" : " ") + product;
   if (name.empty()) name = "USB stick";
   name += " (" + hex4(vendorId) + ":" + hex4(productId);
-  if (sizeBytes > 0)
+  // Decimal units, as the stick's packaging states them; a small stick in MB, not "0 GB".
+  if (sizeBytes >= 999'500'000)
     name += ", " + std::to_string((sizeBytes + 500'000'000) / 1'000'000'000) + " GB";
+  else if (sizeBytes > 0)
+    name += ", " + std::to_string((sizeBytes + 500'000) / 1'000'000) + " MB";
   return name + ")";
 }
 

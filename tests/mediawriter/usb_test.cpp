@@ -131,8 +131,19 @@ TEST(UsbBlockDevice, AStickIsMappedToItsDiskAndFirstPartition) {
   EXPECT_EQ(stick.manufacturer, "SanDisk");
   EXPECT_EQ(stick.product, "Cruzer Blade");
   EXPECT_EQ(stick.serial, "4C530001230101117312");
-  EXPECT_NE(stick.describe().find("SanDisk Cruzer Blade (0781:5581"), std::string::npos)
-      << stick.describe();
+  EXPECT_EQ(stick.describe(), "SanDisk Cruzer Blade (0781:5581, 15 GB)");
+}
+
+TEST(UsbStickDescription, SaysTheSizeAsThePackagingDoes) {
+  UsbStick stick = sanDisk();
+  stick.manufacturer = "SanDisk";
+  stick.product = "Cruzer Blade";
+  stick.sizeBytes = 256'000'000;
+  EXPECT_EQ(stick.describe(), "SanDisk Cruzer Blade (0781:5581, 256 MB)");
+  stick.sizeBytes = 999'600'000;
+  EXPECT_EQ(stick.describe(), "SanDisk Cruzer Blade (0781:5581, 1 GB)");
+  stick.sizeBytes = 0;  // a reader with no medium in it
+  EXPECT_EQ(stick.describe(), "SanDisk Cruzer Blade (0781:5581)");
 }
 
 TEST(UsbBlockDevice, StringsFromLibusbAreKept) {
