@@ -161,6 +161,10 @@ nlohmann::json jobDocument(const store::Job& j) {
   document["request_id"] = j.requestId.empty() ? nlohmann::json() : nlohmann::json(j.requestId);
   document["retry_of"] = j.retryOf ? nlohmann::json(*j.retryOf) : nlohmann::json();
   document["retried_by"] = j.retriedBy ? nlohmann::json(*j.retriedBy) : nlohmann::json();
+  // The name a clerk reads in the job list, as the patients document spells it; null once the
+  // patient has been removed.
+  document["patient_name"] = j.patient ? nlohmann::json(j.patient->name) : nlohmann::json();
+  document["patient_id"] = j.patient ? nlohmann::json(j.patient->id) : nlohmann::json();
   return document;
 }
 

@@ -91,6 +91,7 @@ Job jobFrom(Statement& q) {
   j.requestId = q.isNull(13) ? std::string() : q.text(13);
   if (!q.isNull(14)) j.retryOf = q.integer(14);
   if (!q.isNull(15)) j.retriedBy = q.integer(15);
+  if (!q.isNull(16)) j.patient = JobPatient{q.text(16), q.text(17)};
   return j;
 }
 
@@ -99,7 +100,9 @@ constexpr const char* kJobColumns =
     "cancel_requested, requested_by, "
     "(SELECT request_id FROM job_requests WHERE job_requests.job_id = jobs.id), "
     "(SELECT retry_of FROM job_retries WHERE job_retries.job_id = jobs.id), "
-    "(SELECT job_id FROM job_retries WHERE job_retries.retry_of = jobs.id)";
+    "(SELECT job_id FROM job_retries WHERE job_retries.retry_of = jobs.id), "
+    "(SELECT patient_name FROM collections WHERE collections.key = jobs.patient_key), "
+    "(SELECT patient_id FROM collections WHERE collections.key = jobs.patient_key)";
 
 void loadVolumes(SqliteDb& db, Job& job) {
   Statement q(db,

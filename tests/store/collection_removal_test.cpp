@@ -136,6 +136,26 @@ TEST_F(CollectionRemovalTest, RefusedWhileAQueuedJobHoldsItsInstances) {
   for (const auto& f : files) EXPECT_FALSE(fs::exists(f));
 }
 
+TEST_F(CollectionRemovalTest, AJobNamesItsPatientUntilThePatientIsRemoved) {
+  Store store({data(), 0, DuplicatePolicy::KeepStored}, Store::Access::Service);
+  receive(store, "NAMED-1", 1);
+  const std::string key = keyOf(store, "NAMED-1");
+  JobQueue queue(data());
+  const std::int64_t job = queue.submit({key, {}, "cd", "", 1, 0, "clerk"}, {});
+  const auto named = queue.job(job);
+  ASSERT_TRUE(named && named->patient);
+  EXPECT_EQ(named->patient->id, "NAMED-1");
+  EXPECT_EQ(named->patient->name, store.collections().front().patientName);
+  EXPECT_FALSE(named->patient->name.empty());
+
+  ASSERT_TRUE(queue.cancel(job));
+  store.removeCollection(key, "admin");
+  const auto after = queue.job(job);
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->patient) << after->patient->name;  // the history keeps only the key
+  EXPECT_EQ(after->request.patientKey, key);
+}
+
 TEST_F(CollectionRemovalTest, RecoveryFinishesARemovalACrashInterrupted) {
   fs::path survivor;
   std::string relative;

@@ -144,7 +144,9 @@ TEST_F(KioskServiceBurnTest, SearchPatientMediumConfirmAndADiscIsBurned) {
   ASSERT_TRUE(QTest::qWaitFor(
       [&] { return (row = window->jobsScreen()->findChild<TapCard*>("job_" + id)) != nullptr; },
       kAnswerMs));
-  // The patient by name (from the patients document), not by key.
+  // The patient by name (the job document carries it, as the patients document spells it),
+  // not by key.
+  EXPECT_EQ(done["patient_name"], yamada["patient_name"]);
   EXPECT_TRUE(labels(row).contains(QStringLiteral("Job %1 · %2 · cd").arg(id, yamadaName)))
       << labels(row).join(" | ").toStdString();
   // The state in words, the service's message and when it last changed, in local time.

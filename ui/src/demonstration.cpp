@@ -68,6 +68,7 @@ QJsonObject plan(const QString& profile) {
 
 QJsonObject twoDiscJob() {
   return parse(R"json({"id": 42, "state": "waiting_for_media", "patient_key": "P-1001",
+    "patient_name": "山田^太郎=ヤマダ^タロウ", "patient_id": "P-1001",
     "profile": "cd", "copies": 1, "created": "2026-12-02T07:01:00+01:00",
     "updated": "2026-12-02T07:06:10+01:00", "message": "",
     "volumes": [
@@ -79,6 +80,7 @@ QJsonObject twoDiscJob() {
 
 QJsonObject rejectedDiscJob() {
   return parse(R"json({"id": 43, "state": "waiting_for_media", "patient_key": "P-2002",
+    "patient_name": "Müller-Lüdenscheidt^Jürgen", "patient_id": "P-2002",
     "profile": "dvd", "copies": 2, "created": "2026-12-02T07:10:00+01:00",
     "updated": "2026-12-02T07:12:40+01:00", "message": "",
     "volumes": [
@@ -91,7 +93,8 @@ QJsonObject rejectedDiscJob() {
 }
 
 QJsonObject usbDoneJob() {
-  return parse(R"json({"id": 44, "state": "done", "patient_key": "P-3003#2", "profile": "usb",
+  return parse(R"json({"id": 44, "state": "done", "patient_key": "P-3003#2",
+    "patient_name": "Dubois^Hélène", "patient_id": "P-3003", "profile": "usb",
     "copies": 1, "created": "2026-12-02T07:20:00+01:00",
     "updated": "2026-12-02T07:21:30+01:00", "message": "",
     "volumes": [{"index": 1, "of": 1, "copy": 1, "state": "done", "bytes_written": 52000000,
@@ -100,6 +103,7 @@ QJsonObject usbDoneJob() {
 
 QJsonObject jobs() {
   QJsonObject failed = parse(R"json({"id": 41, "state": "failed", "patient_key": "P-2002",
+    "patient_name": "Müller-Lüdenscheidt^Jürgen", "patient_id": "P-2002",
     "profile": "cd", "copies": 1, "created": "2026-12-02T06:40:00+01:00",
     "updated": "2026-12-02T06:44:00+01:00",
     "message": "verification failed: 3 files differ from the store", "volumes": []})json");

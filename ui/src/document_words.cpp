@@ -32,16 +32,6 @@ QString displayDate(const QString& d) {
   return d.isEmpty() ? tr("unknown") : d;
 }
 
-QHash<QString, QString> patientNames(const QJsonArray& patients) {
-  QHash<QString, QString> names;
-  for (const QJsonValue& patient : patients) {
-    const QJsonObject o = patient.toObject();
-    names.insert(o.value(QStringLiteral("key")).toString(),
-                 personName(o.value(QStringLiteral("patient_name")).toString()));
-  }
-  return names;
-}
-
 QString displayTime(const QString& isoTime) {
   const QDateTime when = QDateTime::fromString(isoTime, Qt::ISODateWithMs);
   if (!when.isValid()) return isoTime;

@@ -11,8 +11,6 @@ namespace burnstation::ui {
 
 // "Yamada^Taro=山田^太郎=やまだ^たろう" → "Yamada Taro · 山田 太郎 · やまだ たろう".
 QString personName(const QString& dicomName);
-// The patients document's "patients" as key → name for people, for rows that name a patient.
-QHash<QString, QString> patientNames(const QJsonArray& patients);
 // "19700131" → "1970-01-31"; anything else unchanged.
 QString displayDate(const QString& dicomDate);
 QString displaySex(const QString& sex);

@@ -338,12 +338,7 @@ void KioskWindow::loadJobs() {
   if (!client_) return;
   client_->get(QStringLiteral("/jobs"), this, [this](const ApiReply& r) {
     if (!r.ok()) return jobs_->setMessage(r.error);
-    const QJsonArray jobs = r.json.toObject().value(QStringLiteral("jobs")).toArray();
-    // Rows name the patient, not the key: the names come from the patients document.
-    client_->get(QStringLiteral("/patients"), this, [this, jobs](const ApiReply& p) {
-      jobs_->setJobs(jobs,
-                     patientNames(p.json.toObject().value(QStringLiteral("patients")).toArray()));
-    });
+    jobs_->setJobs(r.json.toObject().value(QStringLiteral("jobs")).toArray());
   });
 }
 

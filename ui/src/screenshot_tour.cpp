@@ -72,9 +72,7 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
   visit(QStringLiteral("08-progress-usb-done"));
 
   window.showScreen(KioskWindow::Screen::Jobs);
-  window.jobsScreen()->setJobs(
-      demo::jobs().value(QStringLiteral("jobs")).toArray(),
-      patientNames(demo::patients().value(QStringLiteral("patients")).toArray()));
+  window.jobsScreen()->setJobs(demo::jobs().value(QStringLiteral("jobs")).toArray());
   settle();
   visit(QStringLiteral("09-jobs"));
 

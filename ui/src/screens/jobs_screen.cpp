@@ -36,24 +36,24 @@ void JobsScreen::setMessage(const QString& message) {
   message_->setVisible(!message.isEmpty());
 }
 
-void JobsScreen::setJobs(const QJsonArray& jobs, const QHash<QString, QString>& patientNames) {
+void JobsScreen::setJobs(const QJsonArray& jobs) {
   list_->clearRows();
   int row = 0;
-  for (const QJsonValue& job : jobs)
-    list_->rows()->insertWidget(row++, jobRow(job.toObject(), patientNames));
+  for (const QJsonValue& job : jobs) list_->rows()->insertWidget(row++, jobRow(job.toObject()));
   if (jobs.isEmpty())
     list_->rows()->insertWidget(0, makeLabel(tr("No jobs yet."), kBodyPointSize, nullptr, "muted"));
 }
 
-QWidget* JobsScreen::jobRow(const QJsonObject& job, const QHash<QString, QString>& patientNames) {
+QWidget* JobsScreen::jobRow(const QJsonObject& job) {
   auto* card = new TapCard;
   const QString id = job.value(QStringLiteral("id")).toVariant().toString();
   card->setObjectName(QStringLiteral("job_") + id);
   const QString state = job.value(QStringLiteral("state")).toString();
-  const QString key = job.value(QStringLiteral("patient_key")).toString();
+  const QJsonValue name = job.value(QStringLiteral("patient_name"));
+  const QString patient = name.isString() ? personName(name.toString())
+                                          : job.value(QStringLiteral("patient_key")).toString();
   card->content()->addWidget(makeLabel(
-      tr("Job %1 · %2 · %3")
-          .arg(id, patientNames.value(key, key), job.value(QStringLiteral("profile")).toString()),
+      tr("Job %1 · %2 · %3").arg(id, patient, job.value(QStringLiteral("profile")).toString()),
       kBodyPointSize, card));
   QString words = stateWords(state);
   const QString message = job.value(QStringLiteral("message")).toString();

@@ -16,9 +16,9 @@ class JobsScreen : public QWidget {
   Q_OBJECT
  public:
   explicit JobsScreen(QWidget* parent = nullptr);
-  // patientNames: a patient's key → name as the patients document has it, so that a row
-  // names the patient; a key it lacks (a patient since removed) is shown as the key.
-  void setJobs(const QJsonArray& jobs, const QHash<QString, QString>& patientNames = {});
+  // A row names the patient as the job document does; a job whose patient has since been
+  // removed (patient_name null) is shown by its key.
+  void setJobs(const QJsonArray& jobs);
   void setMessage(const QString& message);
 
  signals:
@@ -28,7 +28,7 @@ class JobsScreen : public QWidget {
   void follow(const QString& jobId);
 
  private:
-  QWidget* jobRow(const QJsonObject& job, const QHash<QString, QString>& patientNames);
+  QWidget* jobRow(const QJsonObject& job);
 
   KineticList* list_;
   QLabel* message_;

@@ -77,6 +77,12 @@ struct QuietStudy {
   bool burnedBefore = false;              // it grew after an earlier auto-burn
 };
 
+// The patient a job's key names, as the store has it now.
+struct JobPatient {
+  std::string name;  // the Patient's Name as stored (PN, components with ^)
+  std::string id;
+};
+
 struct Job {
   std::int64_t id = 0;
   JobState state = JobState::Queued;
@@ -89,6 +95,8 @@ struct Job {
   std::string requestId;                  // the client's request ID, empty when none was given
   std::optional<std::int64_t> retryOf;    // the failed or cancelled job this one retries
   std::optional<std::int64_t> retriedBy;  // the job that retries this one
+  // Absent once the patient has been removed: the job's history keeps the key.
+  std::optional<JobPatient> patient;
 };
 
 // What submitOnce found or made for a client request ID.
