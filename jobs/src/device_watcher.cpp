@@ -24,7 +24,8 @@ bool sameState(const std::vector<store::DeviceState>& a, const std::vector<store
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
     return x.name == y.name && x.address == y.address && x.kind == y.kind &&
            x.discovered == y.discovered && x.mediaStatus == y.mediaStatus &&
-           x.mediaType == y.mediaType && x.capacityBytes == y.capacityBytes && x.reason == y.reason;
+           x.mediaType == y.mediaType && x.capacityBytes == y.capacityBytes &&
+           x.reason == y.reason && x.formattable == y.formattable;
   });
 }
 

@@ -122,6 +122,7 @@ std::vector<store::DeviceState> probeSticks(const StationConfig& config,
     out.push_back(usbRow(kUsbDriveName, "absent", "", 0, "no USB stick is inserted"));
   for (const auto& stick : present) {
     std::string status = "usable", reason;
+    bool formattable = false;
     if (!mediawriter::allowedByList(stick, config.usbAllowlist)) {
       status = "refused";
       reason = "not on the station's list of allowed sticks";
@@ -131,9 +132,11 @@ std::vector<store::DeviceState> probeSticks(const StationConfig& config,
     } else if (const auto fat = mediawriter::checkFilesystem(stick.partition); !fat.usable()) {
       status = "refused";
       reason = fat.reason;
+      formattable = true;
     }
     out.push_back(usbRow(stick.partition.empty() ? stick.sysfsName() : stick.partition.string(),
                          status, stick.describe(), stick.sizeBytes, reason));
+    out.back().formattable = formattable;
   }
   return out;
 }
@@ -151,8 +154,11 @@ nlohmann::json drivesDocument(const std::vector<store::DeviceState>& devices) {
                               {"reason", d.reason}}}};
     if (d.kind == "optical") entry["discovered"] = d.discovered;
     // What POST /sticks/{id}/format takes; the "usb" row saying no stick is in has none.
-    if (d.kind == "usb" && d.address != kUsbDriveName)
+    if (d.kind == "usb" && d.address != kUsbDriveName) {
       entry["id"] = mediawriter::stickIdOf(d.address);
+      // The kiosk offers a format only where it would help (not for an unlisted stick).
+      entry["media"]["formattable"] = d.formattable;
+    }
     if (!d.updated.empty()) entry["updated"] = d.updated;
     list.push_back(std::move(entry));
   }

@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS devices(
   reason TEXT NOT NULL DEFAULT '',
   updated TEXT NOT NULL);
 )sql");
+  // Added with stick formatting: a table made before it lacks the column.
+  Statement column(db,
+                   "SELECT count(*) FROM pragma_table_info('devices') WHERE name = 'formattable'");
+  if (column.step() && column.integer(0) == 0)
+    db.exec("ALTER TABLE devices ADD COLUMN formattable INTEGER NOT NULL DEFAULT 0");
 }
 
 DeviceStates::DeviceStates(const std::filesystem::path& dataDir) {
@@ -42,7 +47,8 @@ void DeviceStates::replace(const std::vector<DeviceState>& devices) {
   db_->exec("DELETE FROM devices");
   Statement insert(*db_,
                    "INSERT INTO devices(position, name, address, kind, discovered, media_status, "
-                   "media_type, capacity_bytes, reason, updated) VALUES(?,?,?,?,?,?,?,?,?,?)");
+                   "media_type, capacity_bytes, reason, updated, formattable) "
+                   "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   std::int64_t position = 0;
   for (const DeviceState& d : devices) {
     insert.reset();
@@ -56,6 +62,7 @@ void DeviceStates::replace(const std::vector<DeviceState>& devices) {
         .bind(8, static_cast<std::int64_t>(d.capacityBytes))
         .bind(9, d.reason)
         .bind(10, d.updated.empty() ? now : d.updated)
+        .bind(11, std::int64_t{d.formattable ? 1 : 0})
         .run();
   }
   tx.commit();
@@ -65,7 +72,7 @@ std::vector<DeviceState> DeviceStates::all() {
   std::vector<DeviceState> out;
   Statement q(*db_,
               "SELECT name, address, kind, discovered, media_status, media_type, capacity_bytes, "
-              "reason, updated FROM devices ORDER BY position");
+              "reason, updated, formattable FROM devices ORDER BY position");
   while (q.step()) {
     DeviceState d;
     d.name = q.text(0);
@@ -77,6 +84,7 @@ std::vector<DeviceState> DeviceStates::all() {
     d.capacityBytes = static_cast<std::uint64_t>(std::max<std::int64_t>(q.integer(6), 0));
     d.reason = q.text(7);
     d.updated = q.text(8);
+    d.formattable = q.integer(9) != 0;
     out.push_back(std::move(d));
   }
   return out;

@@ -90,17 +90,21 @@ class StickFormatRoutesTest : public JobsTest {
   static std::string errorOf(const jobs::ApiResponse& r) {
     return nlohmann::json::parse(r.body).value("error", "");
   }
-  // The stick's row in GET /drives once its status is wanted (a failure after 30 s).
-  nlohmann::json stickOnceItIs(const std::string& wanted) {
+  // The stick's row in GET /drives once its status is wanted and its reason contains
+  // `because` (a failure after 30 s).
+  nlohmann::json stickOnceItIs(const std::string& wanted, const std::string& because = "") {
     nlohmann::json row;
     const auto deadline = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < deadline) {
       const auto drives = call("GET", "/drives");
       row = stickIn(nlohmann::json::parse(drives.body), "stick.img");
-      if (!row.is_null() && row["media"]["status"] == wanted) return row;
+      if (!row.is_null() && row["media"]["status"] == wanted &&
+          row["media"]["reason"].get<std::string>().find(because) != std::string::npos)
+        return row;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ADD_FAILURE() << "the stick did not become " << wanted << ": " << row.dump(2);
+    ADD_FAILURE() << "the stick did not become " << wanted << " (" << because
+                  << "): " << row.dump(2);
     return row;
   }
 
@@ -115,6 +119,7 @@ TEST_F(StickFormatRoutesTest, TheWatcherShowsTheExFatStickRefusedWithAnId) {
   const auto row = stickOnceItIs("refused");
   EXPECT_NE(row["media"]["reason"].get<std::string>().find("exFAT"), std::string::npos) << row;
   EXPECT_EQ(row["kind"], "usb");
+  EXPECT_EQ(row["media"]["formattable"], true) << row;  // a format would mend it
 }
 
 TEST_F(StickFormatRoutesTest, RefusedUntilTheAdminAllowsItAndTheClerkConfirms) {
@@ -151,7 +156,7 @@ TEST_F(StickFormatRoutesTest, AConfirmedFormatMakesTheStickUsable) {
   EXPECT_EQ(row["id"], "stick.img");
   EXPECT_EQ(row["media"]["status"], "formatting");
 
-  stickOnceItIs("usable");
+  EXPECT_EQ(stickOnceItIs("usable")["media"]["formattable"], false);
   EXPECT_EQ(mediawriter::checkFilesystem(stick()).kind, mediawriter::FatKind::Fat32);
   const auto file = harness::runCommand({"file", "-b", stick().string()});
   EXPECT_NE(file.out.find("FAT (32 bit)"), std::string::npos) << file.out;
@@ -195,6 +200,8 @@ TEST_F(StickFormatRoutesTest, AStickOnlyTheAllowlistRefusesIsNotFormatted) {
   config.usbAllowFormat = true;
   config.usbAllowlist = {"0781:5581"};  // the test stick is 0000:0001
   watcher->updateConfig(config);        // as the service's reload does
+  // No format makes an unlisted stick allowed, so the kiosk is told not to offer one.
+  EXPECT_EQ(stickOnceItIs("refused", "allowed sticks")["media"]["formattable"], false);
   const std::string before = bytesOf(stick());
   const auto refused = format(R"({"confirm": true})");
   EXPECT_EQ(refused.status, jobs::http::kForbidden) << refused.body;

@@ -9,6 +9,7 @@
 
 #include "demonstration.h"
 #include "screens/progress_screen.h"
+#include "stick_offer.h"
 
 namespace {
 
@@ -84,6 +85,28 @@ TEST(StickFormatOfferTest, FormattingAsksWithVerbsAndNoDefault) {
   ASSERT_NE(erase, nullptr);
   QTest::mouseClick(erase, Qt::LeftButton);
   EXPECT_EQ(confirmed, QStringList{QStringLiteral("sdb1")});
+}
+
+// The offer follows the drives document: a stick refused for its filesystem, where the admin
+// allows formats; never one the allowlist refuses, which no format makes allowed.
+TEST(StickFormatOfferTest, OfferedOnlyForAStickAFormatWouldMend) {
+  using burnstation::ui::formattableStick;
+  const auto drives = [](const char* status, bool formattable) {
+    return QStringLiteral(R"({"drives": [
+      {"name": "cd1", "kind": "optical", "media": {"status": "refused", "reason": "written"}},
+      {"name": "usb", "kind": "usb", "id": "sdb1",
+       "media": {"status": "%1", "reason": "...", "formattable": %2}}]})")
+        .arg(QLatin1String(status), formattable ? QStringLiteral("true") : QStringLiteral("false"))
+        .toUtf8();
+  };
+  const QJsonObject allowed{{QStringLiteral("usb"), QJsonObject{{"allow_format", true}}}};
+  const QJsonObject closed{{QStringLiteral("usb"), QJsonObject{{"allow_format", false}}}};
+  EXPECT_EQ(formattableStick(allowed, drives("refused", true)), QStringLiteral("sdb1"));
+  EXPECT_EQ(formattableStick(allowed, drives("refused", false)), QString()) << "unlisted stick";
+  EXPECT_EQ(formattableStick(allowed, drives("usable", false)), QString());
+  EXPECT_EQ(formattableStick(closed, drives("refused", true)), QString()) << "admin forbids";
+  EXPECT_EQ(formattableStick(QJsonObject{}, drives("refused", true)), QString());
+  EXPECT_EQ(formattableStick(allowed, "not json"), QString());
 }
 
 }  // namespace

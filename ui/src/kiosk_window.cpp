@@ -27,6 +27,7 @@
 #include "screens/patient_screen.h"
 #include "screens/progress_screen.h"
 #include "screens/start_screen.h"
+#include "stick_offer.h"
 #include "touch_metrics.h"
 
 namespace burnstation::ui {
@@ -364,31 +365,9 @@ void KioskWindow::reprint(const QString& jobId, int volume) {
                });
 }
 
-// The id of a stick the service refused, where the admin lets clerks format sticks; the
-// service decides whether this stick may be (its refusal is shown as it words it).
-QString KioskWindow::formattableStick(const ServerEvent& event) const {
-  const bool allowed = config_.value(QStringLiteral("usb"))
-                           .toObject()
-                           .value(QStringLiteral("allow_format"))
-                           .toBool(false);
-  if (!allowed) return {};
-  const QJsonArray drives =
-      QJsonDocument::fromJson(event.data).object().value(QStringLiteral("drives")).toArray();
-  for (const QJsonValue& d : drives) {
-    const QJsonObject drive = d.toObject();
-    const QString id = drive.value(QStringLiteral("id")).toString();
-    const QString status =
-        drive.value(QStringLiteral("media")).toObject().value(QStringLiteral("status")).toString();
-    if (drive.value(QStringLiteral("kind")).toString() == QLatin1String("usb") && !id.isEmpty() &&
-        status == QLatin1String("refused")) {
-      return id;
-    }
-  }
-  return {};
-}
-
 void KioskWindow::onEvent(const ServerEvent& event) {
-  if (event.type == QLatin1String("drives")) progress_->setRefusedStick(formattableStick(event));
+  if (event.type == QLatin1String("drives"))
+    progress_->setRefusedStick(formattableStick(config_, event.data));
   // Every job or volume change refreshes what is on screen; documents are small.
   if (currentScreen() == Screen::Progress) refreshJob();
   if (currentScreen() == Screen::Jobs) loadJobs();

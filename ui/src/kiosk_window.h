@@ -89,7 +89,6 @@ class KioskWindow : public QWidget {
   void loadJobs();
   void reprint(const QString& jobId, int volume);
   void onEvent(const ServerEvent& event);
-  QString formattableStick(const ServerEvent& event) const;
   QJsonObject profileNamed(const QString& name) const;
 
   ApiClient* client_ = nullptr;

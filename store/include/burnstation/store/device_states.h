@@ -20,7 +20,10 @@ struct DeviceState {
   std::string mediaStatus;  // "blank", "absent", "written", "busy", "usable", ...
   std::string mediaType;
   std::uint64_t capacityBytes = 0;
-  std::string reason;   // why the medium is refused or the drive unavailable
+  std::string reason;  // why the medium is refused or the drive unavailable
+  // A stick refused only for its filesystem, which a format to FAT32 would mend; not one the
+  // allowlist refuses, which no format makes allowed.
+  bool formattable = false;
   std::string updated;  // ISO 8601 with offset; set when written
 };
 
