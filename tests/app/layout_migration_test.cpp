@@ -97,11 +97,16 @@ class LayoutMigration : public ::testing::Test {
     fs::rename(data() / aside, data() / oldAside);
     sql("UPDATE set_aside SET path = '" + oldAside + "'");
     sql("ALTER TABLE instances DROP COLUMN uid_note");
+    sql("ALTER TABLE devices DROP COLUMN formattable");
     sql("PRAGMA user_version = 0");
   }
 
   void expectMigrated(const nlohmann::json& patientsBefore) {
     EXPECT_EQ(harness::queryIndex(data(), "PRAGMA user_version"), "2");
+    EXPECT_EQ(
+        harness::queryIndex(
+            data(), "SELECT count(*) FROM pragma_table_info('devices') WHERE name = 'formattable'"),
+        "1");
     for (const std::string& uid : uids) {
       SCOPED_TRACE(uid);
       const fs::path stored = harness::storedFileOf(data(), uid);
