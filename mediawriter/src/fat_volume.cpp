@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -38,24 +37,10 @@ bool kernelHasVfat() {
   return false;
 }
 
-// Field 5 of a mountinfo line is the mount point.
 bool isMountPoint(const fs::path& path) {
-  std::ifstream in("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string id, parent, device, root, point;
-    if ((fields >> id >> parent >> device >> root >> point) &&
-        unescapeMountField(point) == path.native()) {
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string contentOf(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto table = mountTable();
+  return std::any_of(table.begin(), table.end(),
+                     [&](const MountEntry& e) { return e.mountPoint == path.native(); });
 }
 
 // The fusefat process serving a mount point, or -1.
@@ -71,7 +56,7 @@ pid_t fuseServerFor(const fs::path& mountPoint) {
 
 // Alive and not a zombie (a container's init may never reap an orphaned server).
 bool serverRunning(pid_t pid) {
-  const std::string stat = contentOf("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = fileContent("/proc/" + std::to_string(pid) + "/stat");
   const auto close = stat.rfind(')');
   return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
 }

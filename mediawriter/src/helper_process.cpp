@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -136,6 +137,31 @@ std::string unescapeMountField(const std::string& field) {
   return out;
 }
 
+std::vector<MountEntry> mountTable() {
+  std::vector<MountEntry> entries;
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, root;
+    MountEntry entry;
+    if (!(fields >> id >> parent >> entry.device >> root >> entry.mountPoint)) continue;
+    entry.mountPoint = unescapeMountField(entry.mountPoint);
+    // After the optional fields, " - " separates the filesystem type and the source.
+    if (const auto dash = line.find(" - "); dash != std::string::npos) {
+      std::istringstream(line.substr(dash + 3)) >> entry.type >> entry.source;
+      entry.source = unescapeMountField(entry.source);
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+std::string fileContent(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 std::vector<FuseServer> fusefatServers() {
   namespace fs = std::filesystem;
   std::vector<FuseServer> servers;
@@ -143,8 +169,7 @@ std::vector<FuseServer> fusefatServers() {
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    const std::string cmdline{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string cmdline = fileContent(entry.path() / "cmdline");
     std::vector<std::string> args;  // NUL-separated
     for (std::size_t at = 0; at < cmdline.size();) {
       const std::size_t end = std::min(cmdline.find('\0', at), cmdline.size());

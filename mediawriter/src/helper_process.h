@@ -27,4 +27,16 @@ std::vector<FuseServer> fusefatServers();
 // /proc/self/mountinfo writes space, tab, newline and backslash in paths as \ooo.
 std::string unescapeMountField(const std::string& field);
 
+// One line of /proc/self/mountinfo, its paths unescaped.
+struct MountEntry {
+  std::string device;      // "major:minor" of the mounted filesystem
+  std::string mountPoint;  // field 5
+  std::string type;        // after " - ": the filesystem type
+  std::string source;      // and the source ("" for a FUSE mount that names none)
+};
+std::vector<MountEntry> mountTable();
+
+// A small file's whole content, "" when it cannot be read (/proc and /sys files).
+std::string fileContent(const std::string& path);
+
 }  // namespace burnstation::mediawriter

@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -26,11 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string contentOf(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 fs::path canonicalOr(const fs::path& path) {
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(path, ec);
@@ -43,19 +37,10 @@ std::string mountedAt(const fs::path& partition, const struct stat& st) {
   const std::string number = S_ISBLK(st.st_mode) ? std::to_string(major(st.st_rdev)) + ":" +
                                                        std::to_string(minor(st.st_rdev))
                                                  : std::string();
-  std::ifstream in("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string id, parent, device, root, point;
-    if (!(fields >> id >> parent >> device >> root >> point)) continue;
-    // After the optional fields, " - " separates the filesystem type and the source.
-    const auto dash = line.find(" - ");
-    std::string type, source;
-    if (dash != std::string::npos) std::istringstream(line.substr(dash + 3)) >> type >> source;
-    if ((!number.empty() && device == number) ||
-        (!source.empty() && canonicalOr(unescapeMountField(source)).native() == wanted)) {
-      return unescapeMountField(point);
+  for (const MountEntry& e : mountTable()) {
+    if ((!number.empty() && e.device == number) ||
+        (!e.source.empty() && canonicalOr(e.source).native() == wanted)) {
+      return e.mountPoint;
     }
   }
   return {};
@@ -79,7 +64,7 @@ std::string loopOver(const fs::path& partition) {
   for (const auto& entry : fs::directory_iterator("/sys/block", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind("loop", 0) != 0) continue;
-    std::string backing = contentOf(entry.path() / "loop" / "backing_file");
+    std::string backing = fileContent(entry.path() / "loop" / "backing_file");
     while (!backing.empty() && backing.back() == '\n') backing.pop_back();
     if (!backing.empty() && backing == wanted) return "/dev/" + name;
   }
