@@ -1,8 +1,12 @@
 // The kiosk when the real service goes away and comes back (plain words, then the data
 // again), and the admin screens against the service's PIN and configuration: a wrong PIN
 // refused, the right one accepted, five wrong ones locking admin, and a profile change the
-// service refuses shown with the service's reason while a valid one is saved.
+// service refuses shown with the service's reason while a valid one is saved; and the
+// patients to check: a possible mix-up marked as checked, a patient sent by mistake removed
+// and a copy kept aside decided, each by the service.
 #include <QLineEdit>
+
+#include "screens/data_fixes_page.h"
 
 #include "api_client.h"
 #include "screens/admin_pin_page.h"
@@ -29,6 +33,24 @@ class KioskServiceAdminTest : public ServiceKioskTest {
         kAnswerMs))
         << "no answer to the PIN";
     return shownLabel("pinMessage");
+  }
+  // A button on a page that the service's answer fills: once it is shown, flicked into view
+  // and pressed.
+  void press(const QString& name, QWidget* within) {
+    QPushButton* button = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+          button = within->findChild<QPushButton*>(name);
+          return button && button->isVisibleTo(window.get());
+        },
+        kAnswerMs))
+        << "no visible button " << name.toStdString();
+    touch(button);
+  }
+  json patientByKey(const QString& key) {
+    for (const json& p : json(get("/patients")["patients"]))
+      if (p["key"] == key.toStdString()) return p;
+    return json();
   }
   void openAdmin() {
     QTest::mouseClick(window->idleScreen(), Qt::LeftButton);
@@ -156,6 +178,132 @@ TEST_F(KioskServiceAdminTest, AnInvalidProfileIsRefusedWithTheServicesReason) {
   EXPECT_EQ(cd["medium"], "STD-GEN-CD") << cd.dump();
   EXPECT_EQ(cd["viewer_reserve"].dump(), "4096") << cd.dump();
   EXPECT_TRUE(fs::exists(data() / "station.toml"));
+}
+
+TEST_F(KioskServiceAdminTest, PatientsToCheckAreDecidedOnTheKiosk) {
+  // A second MUSTERMANN^ERIKA under her ID with another name (a possible mix-up), Yamada's
+  // name under another ID, sent by mistake, and a changed copy of one of Erika's instances.
+  const auto other =
+      patientInstances(kErikaId, "MUSTERFRAU^ERIKA", "", "19650712", "F", {{"CR KNEE", 1}});
+  send(other);
+  send(patientInstances("JP-9999", "山田^太郎", "ISO_IR 192", "19800315", "M", {{"CT HEAD", 1}}));
+  waitForPatients(4);
+  const fs::path changed = dir.path() / "changed.dcm";
+  fs::copy_file(other.front(), changed);
+  ASSERT_EQ(harness::runCommand({"dcmodify", "-nb", "-m", "(0008,1030)=CHANGED", changed.string()})
+                .exitCode,
+            0);
+  send({changed});
+  json patients;
+  const auto named = [&](const std::string& name, const std::string& id) {
+    for (const json& p : patients["patients"])
+      if (p["patient_name"] == name && p["patient_id"] == id) return p;
+    return json();
+  };
+  const auto standing = [](const json& patient, const std::string& kind) {
+    int n = 0;
+    for (const json& c : patient["conflict_details"])
+      if (c["kind"] == kind && !c["acknowledged"].get<bool>()) ++n;
+    return n;
+  };
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        patients = get("/patients");
+        const json erika = named("MUSTERMANN^ERIKA", kErikaId);
+        return erika.is_object() && standing(erika, "same-id") == 1 &&
+               standing(named("MUSTERFRAU^ERIKA", kErikaId), "set-aside") == 1;
+      },
+      kAnswerMs))
+      << patients.dump(2) << station->log();
+  const json erika = named("MUSTERMANN^ERIKA", kErikaId);
+  const json mistaken = named("山田^太郎", "JP-9999");
+  ASSERT_TRUE(mistaken.is_object()) << patients.dump(2);
+  const QString erikaKey = QString::fromStdString(erika["key"].get<std::string>());
+  const QString mistakenKey = QString::fromStdString(mistaken["key"].get<std::string>());
+  QString mixUp;
+  for (const json& c : erika["conflict_details"])
+    if (c["kind"] == "same-id") mixUp = QString::fromStdString(c["id"].get<std::string>());
+
+  setPin("246810");
+  openKiosk();
+  openAdmin();
+  enterPin("246810");
+  ASSERT_NE(window->adminScreen()->currentWidget(), pinPage());
+  tap("section_fixes", window->adminScreen());
+  DataFixesPage* page = window->adminScreen()->dataFixesPage();
+  ASSERT_EQ(window->adminScreen()->currentWidget(), page);
+  // Every standing conflict the service lists is on the page, with the service's words.
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return page->findChild<QWidget*>("conflict_" + erikaKey + "_" + mixUp) != nullptr; },
+      kAnswerMs))
+      << labels(page).join(" | ").toStdString();
+  for (const json& c : erika["conflict_details"]) {
+    if (c["kind"] != "same-id") continue;
+    EXPECT_TRUE(waitForLabel(page, QString::fromUtf8("⚠ ") + QString::fromStdString(c["text"])))
+        << labels(page).join(" | ").toStdString();
+  }
+  EXPECT_NE(page->findChild<QPushButton*>("removePatient_" + mistakenKey), nullptr);
+  // The page's rows are made again after every decision: the copy's button by its name.
+  QString keepStored;
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        for (QPushButton* b : page->findChildren<QPushButton*>())
+          if (b->objectName().startsWith("keepStored_")) keepStored = b->objectName();
+        return !keepStored.isEmpty();
+      },
+      kAnswerMs))
+      << "no copy kept aside on the page";
+  keepScreenshot("26-patients-to-check");
+
+  // Marked as checked: asked first, then the service records it for both patients.
+  press("acknowledge_" + erikaKey + "_" + mixUp, page);
+  QAbstractButton* keepWarning = confirmationButton("Keep the warning");
+  ASSERT_NE(keepWarning, nullptr);
+  QTest::mouseClick(keepWarning, Qt::LeftButton);
+  EXPECT_EQ(standing(patientByKey(erikaKey), "same-id"), 1) << "acknowledged without asking";
+  press("acknowledge_" + erikaKey + "_" + mixUp, page);
+  QAbstractButton* mark = confirmationButton("Mark as checked");
+  ASSERT_NE(mark, nullptr);
+  QTest::mouseClick(mark, Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return shownLabel("fixesMessage") == "Marked as checked."; },
+                              kAnswerMs))
+      << shownLabel("fixesMessage").toStdString();
+  EXPECT_EQ(standing(patientByKey(erikaKey), "same-id"), 0);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return page->findChild<QWidget*>("conflict_" + erikaKey + "_" + mixUp) == nullptr; },
+      kAnswerMs));
+
+  // The patient sent by mistake: removed from the station, after the question.
+  press("removePatient_" + mistakenKey, page);
+  QAbstractButton* remove = confirmationButton("Remove the patient");
+  ASSERT_NE(remove, nullptr);
+  QTest::mouseClick(remove, Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return get("/patients")["patients"].size() == 3u; }, kAnswerMs))
+      << get("/patients").dump(2);
+  EXPECT_TRUE(patientByKey(mistakenKey).is_null());
+
+  // The copy kept aside: the stored one stays, the other goes.
+  const auto storedFiles = [&] {
+    std::string sums;
+    for (const fs::path& f : harness::filesEndingWith(data() / "objects", ".dcm"))
+      sums += harness::runCommand({"md5sum", f.string()}).out;
+    return sums;
+  };
+  const std::string before = storedFiles();
+  press(keepStored, page);
+  QAbstractButton* discard = confirmationButton("Discard the new copy");
+  ASSERT_NE(discard, nullptr);
+  QTest::mouseClick(discard, Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return harness::filesEndingWith(data() / "set-aside", ".dcm").empty(); }, kAnswerMs));
+  EXPECT_EQ(storedFiles(), before);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        return labels(page).contains(
+            "Nothing to check: no possible conflicts and no copies kept aside.");
+      },
+      kAnswerMs))
+      << labels(page).join(" | ").toStdString();
 }
 
 }  // namespace

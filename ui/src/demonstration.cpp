@@ -47,10 +47,21 @@ QJsonObject patients() {
     {"key": "P-3003#2", "patient_id": "P-3003", "patient_name": "Dubois^Hélène",
      "birth_date": "19881105", "sex": "F", "instances": 24, "bytes": 52000000,
      "conflicts": ["Patient ID P-3003 also arrived with the name DUBOIS^HELENA, born 1988-11-15"],
+     "conflict_details": [{"id": "same-id:P-3003", "kind": "same-id", "with": "P-3003",
+       "text": "Patient ID P-3003 also arrived with the name DUBOIS^HELENA, born 1988-11-15",
+       "acknowledged": false}],
      "studies": [
        {"study_uid": "1.2.5.1", "date": "20261129", "description": "Mammographie",
         "modalities": ["MG"], "series": 1, "instances": 24, "bytes": 52000000}]}
   ]})json");
+}
+
+QJsonObject setAside() {
+  return parse(R"json({"set_aside": [
+    {"id": 7, "sop_instance_uid": "1.2.4.1.7", "sop_class_uid": "1.2.840.10008.5.1.4.1.1.4",
+     "sent_for": "P-2002", "stored_in": "P-2002",
+     "reason": "the SOP Instance UID is already stored with other content",
+     "calling_ae": "MR_KNEE", "received": "2026-12-02T07:30:00+01:00", "bytes": 520000}]})json");
 }
 
 QJsonObject plan(const QString& profile) {

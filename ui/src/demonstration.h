@@ -10,6 +10,7 @@ namespace burnstation::ui::demonstration {
 
 QJsonObject config();
 QJsonObject patients();  // {"patients": [...]}
+QJsonObject setAside();  // {"set_aside": [...]}, as GET /set-aside
 QJsonObject plan(const QString& profile);
 QJsonObject twoDiscJob();       // disc 1 written, "insert disc 2 of 2"
 QJsonObject rejectedDiscJob();  // a written disc was inserted

@@ -15,6 +15,7 @@ namespace burnstation::ui {
 
 class AdminScreen;
 class ApiClient;
+struct ApiReply;
 class ClerkSignInScreen;
 class ConfirmScreen;
 class EventStream;
@@ -77,6 +78,9 @@ class KioskWindow : public QWidget {
   void wireAdmin();
   void wireSignIn();
   void wireClerkAdmin();
+  void wireDataFixes();
+  // An admin call answered 401 (the session ran out): the PIN page again, with the reason.
+  bool adminSessionEnded(const ApiReply& reply);
   // The sign-in screen, then `next` once a clerk is signed in.
   void askSignIn(Screen next, const QString& message = {});
   void signInWith(const QJsonObject& body);

@@ -68,6 +68,7 @@ void KioskWindow::wireAdmin() {
           admin_->editor()->setMessage(text, !ok);
         });
   });
+  wireDataFixes();
 }
 
 }  // namespace burnstation::ui

@@ -56,14 +56,7 @@ void KioskWindow::signOutClerk() {
 
 void KioskWindow::wireClerkAdmin() {
   ClerksPage* page = admin_->clerksPage();
-  // An ended admin session: the PIN again, as for configuration changes.
-  auto sessionEnded = [this](const ApiReply& r) {
-    if (r.status != 401) return false;
-    client_->setAdminToken(QString());
-    admin_->showPin();
-    admin_->pinPage()->setMessage(r.error);
-    return true;
-  };
+  auto sessionEnded = [this](const ApiReply& r) { return adminSessionEnded(r); };
   connect(page, &ClerksPage::refresh, this, [this, page, sessionEnded] {
     if (!client_) return;
     client_->get(QStringLiteral("/clerks"), this, [page, sessionEnded](const ApiReply& r) {

@@ -15,6 +15,7 @@
 #include "screens/admin_screen.h"
 #include "screens/clerk_sign_in_screen.h"
 #include "screens/clerks_page.h"
+#include "screens/data_fixes_page.h"
 #include "screens/config_editor.h"
 #include "screens/confirm_screen.h"
 #include "screens/jobs_screen.h"
@@ -120,6 +121,13 @@ void tourScreens(KioskWindow& window, const std::function<void(const QString&)>&
       true);
   settle();
   visit(QStringLiteral("14-admin-clerks"));
+
+  window.adminScreen()->setCurrentWidget(window.adminScreen()->dataFixesPage());
+  window.adminScreen()->dataFixesPage()->setItems(
+      demo::patients().value(QStringLiteral("patients")).toArray(),
+      demo::setAside().value(QStringLiteral("set_aside")).toArray());
+  settle();
+  visit(QStringLiteral("15-admin-patients-to-check"));
   window.adminScreen()->showPin();
   window.clearPatient();
 }

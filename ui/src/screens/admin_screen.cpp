@@ -1,6 +1,7 @@
 // AdminScreen: see the header.
 #include "screens/admin_screen.h"
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QVBoxLayout>
@@ -9,6 +10,7 @@
 #include "screens/admin_pin_page.h"
 #include "screens/clerks_page.h"
 #include "screens/config_editor.h"
+#include "screens/data_fixes_page.h"
 #include "touch_metrics.h"
 
 namespace burnstation::ui {
@@ -42,23 +44,31 @@ AdminScreen::AdminScreen(QWidget* parent) : QStackedWidget(parent) {
   done->setObjectName(QStringLiteral("closeAdmin"));
   top->addWidget(done);
   layout->addLayout(top);
-  auto* tabs = new QHBoxLayout;
+  // Nine sections do not fit one row at 1024×600 with touch-sized type: two rows of five.
+  auto* tabs = new QGridLayout;
   tabs->setSpacing(gap);
+  int at = 0;
+  const auto addTab = [&](QPushButton* tab) {
+    tab->setMinimumWidth(0);
+    tab->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    tabs->addWidget(tab, at / 5, at % 5);
+    ++at;
+  };
   for (const Section& s : known_) {
     QPushButton* tab = makeButton(s.title, sections_);
     tab->setObjectName(QStringLiteral("section_") + s.id);
     tab->setCheckable(true);
-    tab->setMinimumWidth(0);
-    tab->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     connect(tab, &QPushButton::clicked, this, [this, id = s.id] { showSection(id); });
-    tabs->addWidget(tab);
+    addTab(tab);
   }
   QPushButton* clerksTab = makeButton(tr("Clerks"), sections_);
   clerksTab->setObjectName(QStringLiteral("section_clerks"));
-  clerksTab->setMinimumWidth(0);
-  clerksTab->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   connect(clerksTab, &QPushButton::clicked, this, &AdminScreen::showClerks);
-  tabs->addWidget(clerksTab);
+  addTab(clerksTab);
+  QPushButton* fixesTab = makeButton(tr("Patients to check"), sections_);
+  fixesTab->setObjectName(QStringLiteral("section_fixes"));
+  connect(fixesTab, &QPushButton::clicked, this, &AdminScreen::showDataFixes);
+  addTab(fixesTab);
   layout->addLayout(tabs);
   entries_ = new KineticList(sections_);
   layout->addWidget(entries_, 1);
@@ -72,6 +82,16 @@ AdminScreen::AdminScreen(QWidget* parent) : QStackedWidget(parent) {
   clerks_ = new ClerksPage(this);
   addWidget(clerks_);
   connect(clerks_, &ClerksPage::leave, this, [this] { setCurrentWidget(sections_); });
+
+  fixes_ = new DataFixesPage(this);
+  addWidget(fixes_);
+  connect(fixes_, &DataFixesPage::leave, this, [this] { setCurrentWidget(sections_); });
+}
+
+void AdminScreen::showDataFixes() {
+  fixes_->setMessage(QString(), false);
+  setCurrentWidget(fixes_);
+  emit fixes_->refresh();
 }
 
 void AdminScreen::showClerks() {

@@ -1,6 +1,7 @@
 // Screen 7, Admin (behind the PIN): profiles, auto-burn rules, drives, remotes (with a
 // C-ECHO test), the USB allowlist and the station's AE title and port, from GET /config;
-// an entry opens in the editor; and the clerks who may sign in (clerks_page.h).
+// an entry opens in the editor; the clerks who may sign in (clerks_page.h); and the patients
+// to check (data_fixes_page.h).
 #pragma once
 
 #include <QJsonObject>
@@ -13,6 +14,7 @@ namespace burnstation::ui {
 class AdminPinPage;
 class ClerksPage;
 class ConfigEditor;
+class DataFixesPage;
 class KineticList;
 
 class AdminScreen : public QStackedWidget {
@@ -25,8 +27,11 @@ class AdminScreen : public QStackedWidget {
   AdminPinPage* pinPage() const { return pin_; }
   ConfigEditor* editor() const { return editor_; }
   ClerksPage* clerksPage() const { return clerks_; }
+  DataFixesPage* dataFixesPage() const { return fixes_; }
   // The clerks page (it asks for GET /clerks through ClerksPage::refresh).
   void showClerks();
+  // The patients to check (it asks for them through DataFixesPage::refresh).
+  void showDataFixes();
   void showSection(const QString& section);
 
  signals:
@@ -46,6 +51,7 @@ class AdminScreen : public QStackedWidget {
   QWidget* sections_;
   ConfigEditor* editor_;
   ClerksPage* clerks_;
+  DataFixesPage* fixes_;
   KineticList* entries_;
   QLabel* sectionTitle_;
   QJsonObject config_;
