@@ -528,7 +528,8 @@ void BurnJob::run() {
                            static_cast<int>(medium.selection.instances.size());
   if (lateArrivals > 0) {
     message += "; " + store::counted(lateArrivals, "instance") +
-               " arrived after the job was queued and are not on these discs";
+               " arrived after the job was queued and " + (lateArrivals == 1 ? "is" : "are") +
+               " not on these discs";
   }
   queue_.setState(job_.id, store::JobState::Done, message);
 }

@@ -25,10 +25,13 @@ CREATE TABLE IF NOT EXISTS devices(
   updated TEXT NOT NULL);
 )sql");
   // Added with stick formatting: a table made before it lacks the column.
-  Statement column(db,
-                   "SELECT count(*) FROM pragma_table_info('devices') WHERE name = 'formattable'");
-  if (column.step() && column.integer(0) == 0)
-    db.exec("ALTER TABLE devices ADD COLUMN formattable INTEGER NOT NULL DEFAULT 0");
+  bool hasColumn = true;
+  {  // finished before the ALTER: a schema change waits for no open statement
+    Statement column(
+        db, "SELECT count(*) FROM pragma_table_info('devices') WHERE name = 'formattable'");
+    hasColumn = column.step() && column.integer(0) > 0;
+  }
+  if (!hasColumn) db.exec("ALTER TABLE devices ADD COLUMN formattable INTEGER NOT NULL DEFAULT 0");
 }
 
 DeviceStates::DeviceStates(const std::filesystem::path& dataDir) {

@@ -236,7 +236,7 @@ TEST_F(BurnMediaTest, HeldInstancesAreNotReplacedAndLateArrivalsAreNotAdded) {
       poll([](const auto& j) { return j["state"] == "done" || j["state"] == "failed"; });
   ASSERT_EQ(job["state"], "done") << job.dump(2);
   EXPECT_NE(job["message"].get<std::string>().find(
-                "1 instance arrived after the job was queued and are not on these discs"),
+                "1 instance arrived after the job was queued and is not on these discs"),
             std::string::npos)
       << job["message"];
   EXPECT_EQ(referencedFiles(disc), 3);
