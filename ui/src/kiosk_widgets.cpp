@@ -1,6 +1,7 @@
 // The shared building blocks: see the header.
 #include "kiosk_widgets.h"
 
+#include <QHBoxLayout>
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QScroller>
@@ -30,6 +31,26 @@ QPushButton* makeButton(const QString& text, QWidget* parent, const char* role) 
   button->setFocusPolicy(Qt::NoFocus);  // the search field keeps the scanner's keystrokes
   if (role) button->setProperty("role", role);
   return button;
+}
+
+QVBoxLayout* makePageLayout(QWidget* page, const QString& title, QPushButton* topButton) {
+  const int gap = touchGapPx(page);
+  auto* layout = new QVBoxLayout(page);
+  layout->setContentsMargins(gap, gap, gap, gap);
+  layout->setSpacing(gap);
+  auto* top = new QHBoxLayout;
+  top->addWidget(makeLabel(title, kTitlePointSize, page), 1);
+  top->addWidget(topButton);
+  layout->addLayout(top);
+  return layout;
+}
+
+void showMessage(QLabel* label, const QString& text, bool isProblem) {
+  label->setText(text);
+  label->setProperty("role", isProblem ? "conflict" : "notice");
+  label->style()->unpolish(label);  // the style sheet picks the colour by role
+  label->style()->polish(label);
+  label->setVisible(!text.isEmpty());
 }
 
 TapCard::TapCard(QWidget* parent) : QFrame(parent), layout_(new QVBoxLayout(this)) {

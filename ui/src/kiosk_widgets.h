@@ -20,6 +20,13 @@ QLabel* makeLabel(const QString& text, int pointSize, QWidget* parent = nullptr,
 // A button at least one touch target in both directions; role "action" or "danger" colours it.
 QPushButton* makeButton(const QString& text, QWidget* parent = nullptr, const char* role = nullptr);
 
+// A page's layout with the touch screen's margins and gaps; its first row is the title and
+// `topButton` (Back, Close, …), which the page connects.
+QVBoxLayout* makePageLayout(QWidget* page, const QString& title, QPushButton* topButton);
+// A message line in its role's colour ("conflict" for a problem, else "notice"), hidden
+// while there is nothing to say.
+void showMessage(QLabel* label, const QString& text, bool isProblem);
+
 // A bordered card that emits tapped() on release inside it; "selected" shows it chosen.
 class TapCard : public QFrame {
   Q_OBJECT

@@ -13,15 +13,9 @@ namespace burnstation::ui {
 
 AdminPinPage::AdminPinPage(QWidget* parent) : QWidget(parent) {
   const int gap = touchGapPx(this);
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(gap, gap, gap, gap);
-  layout->setSpacing(gap);
-  auto* top = new QHBoxLayout;
-  top->addWidget(makeLabel(tr("Admin: enter the PIN"), kTitlePointSize, this), 1);
   QPushButton* back = makeButton(tr("Back"), this);
   back->setObjectName(QStringLiteral("backButton"));
-  top->addWidget(back);
-  layout->addLayout(top);
+  QVBoxLayout* layout = makePageLayout(this, tr("Admin: enter the PIN"), back);
   message_ = makeLabel(QString(), kBodyPointSize, this, "conflict");
   message_->setObjectName(QStringLiteral("pinMessage"));
   message_->hide();

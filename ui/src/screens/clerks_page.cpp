@@ -5,7 +5,6 @@
 #include <QHBoxLayout>
 #include <QJsonObject>
 #include <QLineEdit>
-#include <QStyle>
 #include <QVBoxLayout>
 
 #include "keypad.h"
@@ -16,15 +15,9 @@ namespace burnstation::ui {
 
 ClerksPage::ClerksPage(QWidget* parent) : QWidget(parent) {
   const int gap = touchGapPx(this);
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(gap, gap, gap, gap);
-  layout->setSpacing(gap);
-  auto* top = new QHBoxLayout;
-  top->addWidget(makeLabel(tr("Clerks"), kTitlePointSize, this), 1);
   QPushButton* back = makeButton(tr("Back"), this);
   back->setObjectName(QStringLiteral("clerksBack"));
-  top->addWidget(back);
-  layout->addLayout(top);
+  QVBoxLayout* layout = makePageLayout(this, tr("Clerks"), back);
 
   auto* row = new QHBoxLayout;
   row->setSpacing(gap * 2);
@@ -113,11 +106,7 @@ void ClerksPage::setClerks(const QJsonArray& clerks, bool signInOn) {
 }
 
 void ClerksPage::setMessage(const QString& message, bool isError) {
-  message_->setText(message);
-  message_->setProperty("role", isError ? "conflict" : "notice");
-  message_->style()->unpolish(message_);
-  message_->style()->polish(message_);
-  message_->setVisible(!message.isEmpty());
+  showMessage(message_, message, isError);
 }
 
 void ClerksPage::clearForm() {

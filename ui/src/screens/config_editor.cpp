@@ -6,7 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLineEdit>
-#include <QStyle>
 #include <QVBoxLayout>
 
 #include "api_client.h"
@@ -114,11 +113,7 @@ void ConfigEditor::edit(const QString& title, const QString& collectionPath,
 }
 
 void ConfigEditor::setMessage(const QString& message, bool problem) {
-  message_->setText(message);
-  message_->setProperty("role", problem ? "conflict" : "notice");
-  message_->style()->unpolish(message_);
-  message_->style()->polish(message_);
-  message_->setVisible(!message.isEmpty());
+  showMessage(message_, message, problem);
 }
 
 QJsonObject ConfigEditor::collect(QString& problem) const {

@@ -4,7 +4,6 @@
 #include <QHBoxLayout>
 #include <QHash>
 #include <QJsonObject>
-#include <QStyle>
 #include <QVBoxLayout>
 
 #include "document_words.h"
@@ -26,16 +25,9 @@ QString patientLine(const QJsonObject& patient) {
 }  // namespace
 
 DataFixesPage::DataFixesPage(QWidget* parent) : QWidget(parent) {
-  const int gap = touchGapPx(this);
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(gap, gap, gap, gap);
-  layout->setSpacing(gap);
-  auto* top = new QHBoxLayout;
-  top->addWidget(makeLabel(tr("Patients to check"), kTitlePointSize, this), 1);
   QPushButton* back = makeButton(tr("Back"), this);
   back->setObjectName(QStringLiteral("fixesBack"));
-  top->addWidget(back);
-  layout->addLayout(top);
+  QVBoxLayout* layout = makePageLayout(this, tr("Patients to check"), back);
   message_ = makeLabel(QString(), kBodyPointSize, this);
   message_->setObjectName(QStringLiteral("fixesMessage"));
   message_->hide();
@@ -148,11 +140,7 @@ QWidget* DataFixesPage::setAsideRow(const QJsonObject& copy) {
 }
 
 void DataFixesPage::setMessage(const QString& message, bool isError) {
-  message_->setText(message);
-  message_->setProperty("role", isError ? "conflict" : "notice");
-  message_->style()->unpolish(message_);
-  message_->style()->polish(message_);
-  message_->setVisible(!message.isEmpty());
+  showMessage(message_, message, isError);
 }
 
 }  // namespace burnstation::ui
